@@ -1,0 +1,70 @@
+"""The interface every connector offers the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`child.child_cols` refers to `parent.parent_cols`: a reflected foreign key or a declared link."""
+
+    child: str
+    child_cols: tuple[str, ...]
+    parent: str
+    parent_cols: tuple[str, ...]
+    declared: bool = False
+
+    def __str__(self) -> str:
+        kind = "link" if self.declared else "foreign key"
+        return f"{kind} {self.child}({', '.join(self.child_cols)}) -> {self.parent}({', '.join(self.parent_cols)})"
+
+
+Row = dict[str, Any]
+Key = tuple[Any, ...]
+
+
+class Connector(Protocol):
+    name: str
+    dialect: str
+
+    def table_names(self) -> list[str]: ...
+    def columns(self, table: str) -> list[str]: ...
+    def primary_key(self, table: str) -> tuple[str, ...]: ...
+    def edges(self) -> list[Edge]: ...
+    def unique_columns(self, table: str) -> set[str]: ...
+    def begin(self) -> AbstractContextManager[Any]: ...
+    def rows_matching(self, conn: Any, table: str, matches: dict[str, Sequence[Any]],
+                      normalized: set[str]) -> list[Row]: ...
+    def rows_by_keys(self, conn: Any, table: str, cols: Sequence[str], keys: Sequence[Key]) -> list[Row]: ...
+    def keys_referencing(self, conn: Any, edge: Edge, keys: Sequence[Key]) -> list[tuple[Key, Key]]: ...
+    def update_rows(self, conn: Any, table: str, changes: list[tuple[Key, Row]]) -> int: ...
+    def delete_rows(self, conn: Any, table: str, keys: Sequence[Key]) -> int: ...
+    def integrity_problems(self, conn: Any) -> list[str]: ...
+    def iter_statements(self) -> Iterator[str]: ...
+
+
+class DialectSpecifics:
+    """What differs between SQL dialects; the defaults suit a server database that enforces foreign keys."""
+
+    name = "sql"
+    after_erasure_note = "Deleted rows may persist in the database's free space until it is reused."
+
+    def engine_options(self) -> dict[str, Any]:
+        return {"pool_pre_ping": True}
+
+    def on_engine(self, engine: Any) -> None:
+        """Hook to configure each new connection."""
+
+    def normalized_index_statement(self, name: str, table: str, column: str) -> str:
+        return f"CREATE INDEX {name} ON {table} ((lower(trim({column}))));"
+
+    def has_normalized_index(self, conn: Any, schema: str | None, table: str, column: str) -> bool:
+        return False
+
+    def integrity_problems(self, conn: Any) -> list[str]:
+        """Foreign-key violations the database itself would not have refused."""
+        return []

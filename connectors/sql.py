@@ -1,0 +1,321 @@
+"""SQLAlchemy Core connector shared by SQLite, PostgreSQL and MySQL/MariaDB.
+
+Table and column names come from the reflected schema only; values are always bound parameters.
+Every statement goes through `_run`, which counts it and logs its template (never its values).
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from connectors.base import DialectSpecifics, Edge, Key, Row
+from eraser.errors import ConfigError, ConnectError
+
+CHUNK = 500
+log = structlog.get_logger("eraser.connector")
+
+
+def masked_url(url: str) -> str:
+    """The URL as it may be shown: password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def location(url: str) -> str:
+    """host:port (or the SQLite file) of a URL, for error messages."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "<unparseable URL>"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    default_port = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}.get(parsed.get_backend_name(), "")
+    return f"{parsed.host or 'localhost'}:{parsed.port or default_port}"
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class SQLConnector:
+    """One database: its reflected schema and the handful of statements erasure needs."""
+
+    def __init__(self, name: str, url: str, schema: str | None = None) -> None:
+        self.name = name
+        self.url = url
+        self.schema = schema
+        self.statements = 0
+        self._templates: list[str] = []
+        backend = self._backend(url)
+        self.specifics = specifics_for(self.name, backend)
+        self.dialect = self.specifics.name
+        self.engine = self._engine(url)
+        self.metadata = self._reflect()
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    def _backend(self, url: str) -> str:
+        try:
+            return make_url(url).get_backend_name()
+        except Exception:
+            raise ConfigError(f"connector '{self.name}': the url is not a database URL "
+                              "(e.g. postgresql+psycopg://user@host/db).") from None
+
+    def _engine(self, url: str) -> Engine:
+        parsed = make_url(url)
+        if self.specifics.name == "sqlite":
+            db = parsed.database
+            if not db or db == ":memory:" or not Path(db).exists():
+                raise ConnectError(f"connector '{self.name}': SQLite database file {db} does not exist.")
+        try:
+            engine = sa.create_engine(url, **self.specifics.engine_options())
+        except ModuleNotFoundError as exc:
+            raise ConnectError(f"connector '{self.name}': the database driver {exc.name} is not installed.") from None
+        except sa.exc.ArgumentError:
+            raise ConfigError(f"connector '{self.name}': {masked_url(url)} is not a usable database URL.") from None
+        self.specifics.on_engine(engine)
+        return engine
+
+    def _reflect(self) -> sa.MetaData:
+        metadata = sa.MetaData()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", sa.exc.SAWarning)  # expression indexes SQLAlchemy cannot map
+                metadata.reflect(self.engine, schema=self.schema)
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            password = make_url(self.url).password
+            if password:
+                reason = reason.replace(str(password), "***")
+            raise ConnectError(f"cannot reach database of connector '{self.name}' at {location(self.url)}: "
+                               f"{reason}") from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise ConnectError(f"cannot read the schema of connector '{self.name}' at {location(self.url)}: "
+                               f"{type(exc).__name__}.") from None
+        return metadata
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def _key(self, table: str) -> str:
+        return f"{self.schema}.{table}" if self.schema else table
+
+    def table_names(self) -> list[str]:
+        return sorted(t.name for t in self.metadata.tables.values())
+
+    def table(self, name: str) -> sa.Table:
+        table = self.metadata.tables.get(self._key(name))
+        if table is None:
+            close = difflib.get_close_matches(name, self.table_names(), n=3)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            raise ConfigError(f"table '{name}' does not exist in connector '{self.name}'{hint}.")
+        return table
+
+    def column(self, table: str, column: str) -> sa.Column[Any]:
+        tab = self.table(table)
+        if column not in tab.c:
+            close = difflib.get_close_matches(column, [c.name for c in tab.c], n=3)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            raise ConfigError(f"column '{column}' does not exist in table '{table}' of connector '{self.name}'{hint}.")
+        return tab.c[column]
+
+    def columns(self, table: str) -> list[str]:
+        return [c.name for c in self.table(table).c]
+
+    def primary_key(self, table: str) -> tuple[str, ...]:
+        tab = self.table(table)
+        pk = tuple(c.name for c in tab.primary_key.columns)
+        if not pk:
+            raise ConfigError(f"table '{table}' of connector '{self.name}' has no primary key; "
+                              "Eraser needs one to address rows exactly.")
+        return pk
+
+    def edges(self) -> list[Edge]:
+        found = []
+        for tab in self.metadata.tables.values():
+            for fk in tab.foreign_key_constraints:
+                parent = fk.referred_table
+                if parent.schema != tab.schema:
+                    continue
+                found.append(Edge(tab.name, tuple(fk.column_keys),
+                                  parent.name, tuple(e.column.name for e in fk.elements)))
+        return found
+
+    def unique_columns(self, table: str) -> set[str]:
+        tab = self.table(table)
+        unique = {c.name for c in tab.c if c.unique}
+        for cons in tab.constraints:
+            if isinstance(cons, sa.UniqueConstraint) and len(cons.columns) == 1:
+                unique |= {c.name for c in cons.columns}
+        for index in tab.indexes:
+            cols = [c for c in index.columns if isinstance(c, sa.Column)]
+            if index.unique and len(cols) == 1 and len(index.expressions) == 1:
+                unique.add(cols[0].name)
+        if len(tab.primary_key.columns) == 1:
+            unique |= {c.name for c in tab.primary_key.columns}
+        return unique
+
+    def indexed_prefixes(self, table: str) -> list[tuple[str, ...]]:
+        """Leading column tuples that some index (or the primary key) can serve."""
+        tab = self.table(table)
+        found = [tuple(c.name for c in tab.primary_key.columns)]
+        for index in tab.indexes:
+            found.append(tuple(c.name for c in index.columns if isinstance(c, sa.Column)))
+        for cons in tab.constraints:
+            if isinstance(cons, sa.UniqueConstraint):
+                found.append(tuple(c.name for c in cons.columns))
+        return [f for f in found if f]
+
+    def has_index(self, table: str, cols: Sequence[str], normalized: bool = False) -> bool:
+        if normalized:
+            with self.engine.connect() as conn:
+                return self.specifics.has_normalized_index(conn, self.schema, table, cols[0])
+        wanted = tuple(cols)
+        return any(prefix[:len(wanted)] == wanted for prefix in self.indexed_prefixes(table))
+
+    def index_statement(self, table: str, cols: Sequence[str], normalized: bool = False) -> str:
+        name = f"ix_{table}_{'_'.join(cols)}" + ("_norm" if normalized else "")
+        prep = self.engine.dialect.identifier_preparer
+        qtable = prep.format_table(self.table(table))
+        if normalized:
+            return self.specifics.normalized_index_statement(prep.quote(name), qtable, prep.quote(cols[0]))
+        return f"CREATE INDEX {prep.quote(name)} ON {qtable} ({', '.join(prep.quote(c) for c in cols)});"
+
+    # -- statements ---------------------------------------------------------------------------
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        try:
+            conn = self.engine.connect()
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            raise ConnectError(f"cannot reach database of connector '{self.name}' at {location(self.url)}: "
+                               f"{reason}") from None
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only unit of work (rolled back at the end, so nothing can be changed by mistake)."""
+        with self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    def _run(self, conn: Connection, stmt: Any, params: Any = None) -> sa.CursorResult[Any]:
+        self.statements += 1
+        template = str(stmt.compile(dialect=self.engine.dialect)).replace("\n", " ")
+        self._templates.append(template)
+        log.debug("sql", connector=self.name, statement=template[:300])
+        return conn.execute(stmt, params) if params is not None else conn.execute(stmt)
+
+    def iter_statements(self) -> Iterator[str]:
+        yield from self._templates
+
+    def _in(self, table: sa.Table, cols: Sequence[str], keys: Sequence[Key]) -> sa.ColumnElement[bool]:
+        if len(cols) == 1:
+            return table.c[cols[0]].in_([k[0] for k in keys])
+        return sa.tuple_(*(table.c[c] for c in cols)).in_([tuple(k) for k in keys])
+
+    def rows_matching(self, conn: Connection, table: str, matches: dict[str, Sequence[Any]],
+                      normalized: set[str], for_update: bool = False) -> list[Row]:
+        """Rows whose columns hold any of the values; columns in `normalized` compare lower(trim())."""
+        tab = self.table(table)
+        clauses = []
+        for col, values in matches.items():
+            if not values:
+                continue
+            column = tab.c[col]
+            expr = sa.func.lower(sa.func.trim(column)) if col in normalized else column
+            clauses.append(expr.in_(list(values)))
+        if not clauses:
+            return []
+        stmt = sa.select(tab).where(sa.or_(*clauses))
+        if for_update:
+            stmt = stmt.with_for_update()
+        return [dict(r._mapping) for r in self._run(conn, stmt)]
+
+    def rows_by_keys(self, conn: Connection, table: str, cols: Sequence[str], keys: Sequence[Key],
+                     select: Sequence[str] | None = None, for_update: bool = False) -> list[Row]:
+        """Rows whose `cols` equal one of the keys, in chunks of bound parameters."""
+        keys = sorted({tuple(k) for k in keys if all(v is not None for v in k)}, key=repr)
+        if not keys:
+            return []
+        tab = self.table(table)
+        what = [tab.c[c] for c in select] if select else [tab]
+        out: list[Row] = []
+        for chunk in _chunks(keys):
+            stmt = sa.select(*what).where(self._in(tab, cols, chunk))
+            if for_update:
+                stmt = stmt.with_for_update()
+            out.extend(dict(r._mapping) for r in self._run(conn, stmt))
+        return out
+
+    def update_rows(self, conn: Connection, table: str, changes: list[tuple[Key, Row]]) -> int:
+        """Per set of changed columns, one executemany UPDATE addressed by primary key."""
+        tab = self.table(table)
+        pk = self.primary_key(table)
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for key, values in changes:
+            params = {f"v_{c}": v for c, v in values.items()}
+            params.update({f"k_{c}": v for c, v in zip(pk, key, strict=True)})
+            groups.setdefault(tuple(sorted(values)), []).append(params)
+        done = 0
+        for cols, params in groups.items():
+            stmt = (tab.update()
+                    .where(*(tab.c[c] == sa.bindparam(f"k_{c}") for c in pk))
+                    .values({c: sa.bindparam(f"v_{c}") for c in cols}))
+            done += self._run(conn, stmt, params).rowcount
+        return done
+
+    def delete_rows(self, conn: Connection, table: str, keys: Sequence[Key]) -> int:
+        tab = self.table(table)
+        pk = self.primary_key(table)
+        done = 0
+        keys = list(keys)
+        for chunk in _chunks(keys):
+            done += self._run(conn, tab.delete().where(self._in(tab, pk, chunk))).rowcount
+        return done
+
+    def integrity_problems(self, conn: Connection) -> list[str]:
+        return self.specifics.integrity_problems(conn)
+
+    def after_erasure_note(self) -> str:
+        return self.specifics.after_erasure_note
+
+
+def specifics_for(name: str, backend: str) -> DialectSpecifics:
+    """The dialect module for a URL's backend."""
+    if backend == "sqlite":
+        from connectors.sqlite import SPECIFICS
+    elif backend == "postgresql":
+        from connectors.postgresql import SPECIFICS
+    elif backend in ("mysql", "mariadb"):
+        from connectors.mysql import SPECIFICS
+    else:
+        raise ConfigError(f"connector '{name}': database '{backend}' is not supported "
+                          "(SQLite, PostgreSQL, MySQL/MariaDB are).")
+    return SPECIFICS
+
+
+def open_connector(name: str, url: str, schema: str | None = None) -> SQLConnector:
+    return SQLConnector(name, url, schema)

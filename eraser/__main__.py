@@ -1,0 +1,3 @@
+from eraser.cli import main
+
+main()

@@ -1,0 +1,162 @@
+"""Replacement values: Faker providers in the controller's locales, null, redact, hash, generalize, keep.
+
+Replacements are random, not derived from the original (anonymous, not pseudonymous), except `hash`,
+which is a keyed hash by design. Within one ticket the same original gets the same replacement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from faker import Faker
+from faker.providers.address.nl_BE import Provider as BelgianAddress
+from faker.providers.bank.nl_BE import Provider as BelgianBank
+from faker.providers.phone_number.nl_BE import Provider as BelgianPhone
+
+from eraser.config import Strategy
+from eraser.subjects import keyed_hash
+
+REDACTED = "[erased]"
+# Faker's fr_BE locale has names only; Belgian addresses, phones and IBANs come from nl_BE formats.
+_BELGIAN_FORMATS = (BelgianAddress, BelgianBank, BelgianPhone)
+
+
+def make_faker(locales: list[str], seed: int | None = None) -> Faker:
+    fake = Faker(locales)
+    for locale in locales:
+        if locale == "fr_BE":
+            for provider in _BELGIAN_FORMATS:
+                fake[locale].add_provider(provider)
+    if seed is not None:
+        fake.seed_instance(seed)
+    return fake
+
+
+def provider_exists(locales: list[str], name: str) -> bool:
+    fake = make_faker(locales)
+    return callable(getattr(fake, name, None)) and not name.startswith("_")
+
+
+def _max_length(column: sa.Column[Any] | None) -> int | None:
+    return getattr(column.type, "length", None) if column is not None else None
+
+
+def _fit(value: Any, column: sa.Column[Any] | None) -> Any:
+    """Make a replacement fit the column's type and length."""
+    if value is None or column is None:
+        return value
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = object
+    if python_type is str and not isinstance(value, str):
+        value = value.isoformat() if isinstance(value, date) else str(value)
+    if python_type is date and isinstance(value, datetime):
+        value = value.date()
+    if python_type is datetime and isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    length = _max_length(column)
+    if isinstance(value, str) and length:
+        value = value[:length]
+    return value
+
+
+def generalize(value: Any, arg: str) -> Any:
+    """`year`: a date becomes 1 January of its year; `N`: keep the first N characters, mask the rest."""
+    if value is None:
+        return None
+    if arg == "year":
+        if isinstance(value, datetime):
+            return datetime(value.year, 1, 1)
+        if isinstance(value, date):
+            return date(value.year, 1, 1)
+        text = str(value)
+        return text[:4]
+    keep = int(arg)
+    text = str(value)
+    masked = text[:keep] + "".join("0" if ch.isdigit() else "*" for ch in text[keep:])
+    return type(value)(masked) if isinstance(value, int) else masked
+
+
+class Anonymizer:
+    """Replacement values for one ticket, consistent across tables and unique where columns must be."""
+
+    def __init__(self, locales: list[str], secret: bytes, seed: int | None = None) -> None:
+        self.fake = make_faker(locales, seed)
+        self.secret = secret
+        self._same: dict[tuple[str, str], Any] = {}
+        self._used: dict[tuple[str, str], set[Any]] = {}
+
+    def replace(self, strategy: Strategy, original: Any, column: sa.Column[Any] | None = None,
+                unique_in: tuple[str, str] | None = None,
+                taken: Callable[[list[Any]], set[Any]] | None = None) -> Any:
+        """The replacement of `original`; `unique_in` (table, column) with `taken` keeps unique columns unique."""
+        if strategy.kind == "keep" or original is None:
+            return original
+        memo = (str(strategy), _normal(original))
+        if memo in self._same and unique_in is None:
+            return self._same[memo]
+        value = self._fresh(strategy, original, column)
+        if unique_in is not None:
+            value = self._unique(strategy, original, column, unique_in, value, taken)
+        self._same[memo] = value
+        return value
+
+    def _fresh(self, strategy: Strategy, original: Any, column: sa.Column[Any] | None) -> Any:
+        if strategy.kind == "null":
+            return None
+        if strategy.kind == "redact":
+            return _fit(REDACTED, column)
+        if strategy.kind == "hash":
+            return _fit(keyed_hash(self.secret, _normal(original)), column)
+        if strategy.kind == "generalize":
+            return _fit(generalize(original, strategy.arg or "year"), column)
+        assert strategy.kind == "faker" and strategy.arg
+        return _fit(getattr(self.fake, strategy.arg)(), column)
+
+    def _unique(self, strategy: Strategy, original: Any, column: sa.Column[Any] | None,
+                where: tuple[str, str], value: Any, taken: Callable[[list[Any]], set[Any]] | None) -> Any:
+        memo = (str(strategy), _normal(original))
+        if memo in self._same:
+            return self._same[memo]
+        used = self._used.setdefault(where, set())
+        for attempt in range(50):
+            candidates = [value] if attempt == 0 else [self._fresh(strategy, original, column) for _ in range(5)]
+            if strategy.kind == "faker" and attempt > 10:
+                candidates = [_fit(f"{c}{self.fake.random_int(10, 99999)}", column) for c in candidates]
+            free = [c for c in candidates if c not in used]
+            clash = taken(free) if taken and free else set()
+            free = [c for c in free if c not in clash]
+            if free:
+                used.add(free[0])
+                return free[0]
+        raise RuntimeError(f"could not find a unique replacement for column {where[1]} of table {where[0]}")
+
+
+def _normal(value: Any) -> str:
+    return value.strip().lower() if isinstance(value, str) else repr(value)
+
+
+def strategy_problems(strategy: Strategy, column: sa.Column[Any], locales: list[str],
+                      key_columns: Iterable[str]) -> str | None:
+    """Why a strategy cannot apply to a column, or None."""
+    if column.name in set(key_columns):
+        return "is a key column (primary or foreign key); anonymizing it would break references"
+    if strategy.kind == "null" and not column.nullable:
+        return "is NOT NULL, so strategy 'null' cannot apply"
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = object
+    if strategy.kind == "redact" and python_type is not str:
+        return f"is not a text column, so strategy 'redact' cannot apply (it holds {python_type.__name__})"
+    if strategy.kind == "hash" and python_type is not str:
+        return "is not a text column, so strategy 'hash' cannot apply"
+    if strategy.kind == "faker" and not provider_exists(locales, strategy.arg or ""):
+        return f"uses Faker provider '{strategy.arg}', which does not exist"
+    if strategy.kind == "generalize" and strategy.arg != "year" and not (strategy.arg or "").isdigit():
+        return f"uses 'generalize:{strategy.arg}'; use 'generalize:year' or 'generalize:N' (keep N characters)"
+    return None

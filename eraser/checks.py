@@ -1,0 +1,224 @@
+"""A config checked against the live schema: every problem with its place in the YAML and, where one exists,
+the statement that fixes it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from connectors.base import Edge
+from connectors.sql import SQLConnector
+from eraser.anonymize import strategy_problems
+from eraser.config import Config, line_of
+from eraser.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Literal["error", "warning"]
+    message: str
+    loc: tuple[Any, ...] = ()
+    fix: str | None = None
+    path: Path | None = None
+
+    @property
+    def line(self) -> int | None:
+        return _line(str(self.path), self.loc) if self.path else None
+
+    def __str__(self) -> str:
+        where = f"{self.path}{f' line {self.line}' if self.line else ''}: " if self.path else ""
+        fix = f"\n    fix: {self.fix}" if self.fix else ""
+        return f"{self.severity}: {where}{self.message}{fix}"
+
+    def raise_(self) -> None:
+        where = f"{self.path}{f' line {self.line}' if self.line else ''}: " if self.path else ""
+        raise ConfigError(f"{where}{self.message}")
+
+
+@cache
+def _node(path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def _line(path: str, loc: tuple[Any, ...]) -> int | None:
+    return line_of(_node(path), loc)
+
+
+def _closest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=3)
+    return f" (closest: {', '.join(close)})" if close else ""
+
+
+def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[Any, list[Problem]]:
+    """The Graph of one connector (None if its tables are wrong) and every problem found."""
+    from eraser.locate import Graph
+
+    conf = config.connectors[name]
+    problems: list[Problem] = []
+    base = ("connectors", name, "tables")
+
+    def problem(severity: Literal["error", "warning"], message: str, *loc: Any, fix: str | None = None) -> None:
+        problems.append(Problem(severity, message, (*base, *loc), fix, config.path))
+
+    tables = connector.table_names()
+    for table in conf.tables:
+        if table not in tables:
+            problem("error", f"table '{table}' does not exist in connector '{name}'{_closest(table, tables)}.", table)
+    if problems:
+        return None, problems
+
+    def has_column(table: str, column: str, *loc: Any) -> bool:
+        cols = connector.columns(table)
+        if column in cols:
+            return True
+        problem("error", f"column '{column}' does not exist in table '{table}'{_closest(column, cols)}.", *loc)
+        return False
+
+    for table in conf.tables:
+        if not connector.table(table).primary_key.columns:
+            problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly.", table)
+
+    edges = list(connector.edges())
+    normalized: dict[str, set[str]] = {}
+    for table, rule in conf.tables.items():
+        for id_type, cols in rule.identify.items():
+            if id_type not in config.identifiers:
+                problem("error", f"table '{table}' identifies by '{id_type}', which is not in identifiers: "
+                        f"({', '.join(sorted(config.identifiers))}).", table, "identify", id_type)
+                continue
+            for col in cols:
+                if has_column(table, col, table, "identify", id_type) and config.identifiers[id_type].kind == "email":
+                    normalized.setdefault(table, set()).add(col)
+        for i, link in enumerate(rule.links):
+            ok = has_column(table, link.column, table, "links", i, "column")
+            if link.table not in conf.tables:
+                problem("error", f"link {table}.{link.column} refers to table '{link.table}', which is not "
+                        f"configured{_closest(link.table, list(conf.tables))}.", table, "links", i, "references")
+            elif has_column(link.table, link.target_column, table, "links", i, "references") and ok:
+                edges.append(Edge(table, (link.column,), link.table, (link.target_column,), declared=True))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+
+    configured = set(conf.tables)
+    follow = [e for e in edges if e.child in configured and e.parent in configured and e.child != e.parent
+              and not set(e.child_cols) & set(conf.tables[e.child].not_followed)]
+    owned: dict[str, list[Edge]] = {}
+    for table, rule in conf.tables.items():
+        for col in rule.not_followed:
+            has_column(table, col, table, "not_followed")
+        for i, col in enumerate(rule.owns):
+            if not has_column(table, col, table, "owns", i):
+                continue
+            match = [e for e in edges if e.child == table and e.child_cols == (col,)]
+            if not match:
+                problem("error", f"table '{table}' owns '{col}', but no foreign key or link starts at that column; "
+                        "declare one under links:.", table, "owns", i)
+            elif match[0].parent not in configured:
+                problem("error", f"table '{table}' owns '{col}', which refers to table '{match[0].parent}'; "
+                        "configure that table too.", table, "owns", i)
+            else:
+                owned.setdefault(table, []).append(match[0])
+                follow = [e for e in follow if e != match[0]]
+
+    key_cols: dict[str, set[str]] = {}
+    for e in edges:
+        key_cols.setdefault(e.child, set()).update(e.child_cols)
+        key_cols.setdefault(e.parent, set()).update(e.parent_cols)
+    for table, rule in conf.tables.items():
+        pk_cols = set(connector.primary_key(table)) if connector.table(table).primary_key.columns else set()
+        for section in ("columns", "minimize"):
+            for col, strategy in getattr(rule, section).items():
+                if not has_column(table, col, table, section, col):
+                    continue
+                why = strategy_problems(strategy, connector.column(table, col), config.locale,
+                                        pk_cols | key_cols.get(table, set()))
+                if why:
+                    problem("error", f"column '{table}.{col}' {why}.", table, section, col)
+        if rule.action == "anonymize" or (rule.action == "delete" and rule.columns):
+            missing = sorted({c for cols in rule.identify.values() for c in cols} - set(rule.columns))
+            if missing:
+                problem("error", f"table '{table}' keeps rows anonymized, but its identifier column(s) "
+                        f"{', '.join(missing)} have no strategy under columns:, so the subject would still be "
+                        "found.", table, "columns")
+        if rule.retain is not None and rule.retain.from_ not in ("request", "parent"):
+            has_column(table, rule.retain.from_, table, "retain", "from")
+        if rule.retain is not None and rule.retain.from_ == "parent":
+            parents = [e for e in edges if e.child == table and e.parent in configured
+                       and conf.tables[e.parent].retain is not None]
+            if not parents:
+                problem("error", f"table '{table}' counts retention from 'parent', but it refers to no retained "
+                        "configured table.", table, "retain", "from")
+
+    reachable = {t for t, r in conf.tables.items() if r.identify}
+    changed = True
+    while changed:
+        changed = False
+        for e in follow:
+            if e.parent in reachable and e.child not in reachable:
+                reachable.add(e.child)
+                changed = True
+        for table, owned_edges in owned.items():
+            for e in owned_edges:
+                if table in reachable and e.parent not in reachable:
+                    reachable.add(e.parent)
+                    changed = True
+    for table in sorted(configured - reachable):
+        problem("error", f"table '{table}' cannot be reached from any identifier, foreign key or link; "
+                "add identify: or links:, or remove it.", table)
+
+    for table, rule in conf.tables.items():
+        for id_type, cols in rule.identify.items():
+            for col in cols:
+                norm = col in normalized.get(table, set())
+                if col in connector.columns(table) and not connector.has_index(table, (col,), normalized=norm):
+                    problem("warning", f"identifier column '{table}.{col}' has no index"
+                            f"{' on lower(trim(' + col + '))' if norm else ''}; every erasure scans the table.",
+                            table, "identify", id_type, fix=connector.index_statement(table, (col,), normalized=norm))
+    for e in follow + [e for es in owned.values() for e in es]:
+        cols = e.child_cols if e in follow else e.parent_cols
+        table = e.child if e in follow else e.parent
+        if not connector.has_index(table, cols):
+            problem("warning", f"{e} is followed but {table}({', '.join(cols)}) has no index.",
+                    table, fix=connector.index_statement(table, cols))
+    for e in edges:
+        if e.parent in configured and e.child not in configured:
+            problem("warning", f"table '{e.child}' is not configured but refers to configured table '{e.parent}' "
+                    f"({e}); subject rows it refers to are anonymized or left for review, never deleted.",
+                    e.parent)
+
+    graph = Graph(connector, dict(conf.tables), edges, follow, owned, normalized)
+    return graph, problems
+
+
+def check_config(path: Path) -> tuple[list[Problem], str]:
+    """Every problem of a config file against its live databases, and a one-line summary of what was checked."""
+    from connectors.sql import open_connector
+    from eraser.config import load_config
+    from eraser.errors import EraserError
+
+    config = load_config(path)
+    problems: list[Problem] = []
+    tables = 0
+    for name, conf in config.connectors.items():
+        try:
+            connector = open_connector(name, conf.url, conf.schema_)
+        except EraserError as exc:
+            problems.append(Problem("error", str(exc), ("connectors", name, "url"), None, config.path))
+            continue
+        try:
+            problems += graph_problems(config, name, connector)[1]
+            tables += len(conf.tables)
+        finally:
+            connector.dispose()
+    if not config.signing.private_key.exists():
+        problems.append(Problem("warning", f"signing key {config.signing.private_key} does not exist yet; create it "
+                                "with `eraser keys generate`.", ("signing", "private_key"), None, config.path))
+    return problems, f"{path}: {tables} table(s) in {len(config.connectors)} connector(s) checked"

@@ -1,0 +1,258 @@
+"""The `eraser` command: thin click commands over the engine; errors become one sentence and an exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+import structlog
+
+from eraser import __version__
+from eraser import logging as eraser_logging
+from eraser.errors import EraserError
+
+log = structlog.get_logger("eraser.cli")
+
+
+class Eraser(click.Group):
+    """Turns the errors a user can cause into `Error: <sentence>` and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EraserError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except sa.exc.SQLAlchemyError as exc:
+            # The driver's text may quote row values (personal data): name the failure, not the values.
+            click.echo(f"Error: database error ({type(exc).__name__}); the transaction was rolled back and "
+                       "nothing was changed.", err=True)
+            sys.exit(3)
+
+
+@click.group(cls=Eraser, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "ERASER"})
+@click.version_option(__version__, prog_name="eraser")
+@click.option("--log-format", type=click.Choice(["auto", "json", "console"]), default="auto", show_default=True,
+              help="Log lines as JSON (daemon) or for a terminal; auto picks by whether stderr is a terminal.")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",
+              show_default=True)
+def main(log_format: str, log_level: str) -> None:
+    """Erase personal data from databases, keep what the law requires, and prove it."""
+    eraser_logging.configure(json=None if log_format == "auto" else log_format == "json", level=log_level)
+
+
+config_option = click.option("--config", "-c", "config_path", required=True, type=click.Path(path_type=Path),
+                             help="The controller's YAML config (configs/*.yaml).")
+subject_option = click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE",
+                              help="An identifier of the data subject, e.g. email=jan@example.be; repeatable.")
+request_date_option = click.option("--request-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                                   help="When the request was received (default: today).")
+hold_option = click.option("--hold", "hold_reason", default=None, metavar="REASON",
+                           help="Place the subject under a legal hold: nothing is changed, the plan says why.")
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+# -- plan and erase ---------------------------------------------------------------------------
+
+@main.command()
+@config_option
+@subject_option
+@request_date_option
+@hold_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
+         as_json: bool) -> None:
+    """Show what an erasure would do, table by table, and why. Nothing is changed."""
+    from eraser.config import load_config
+    from eraser.execute import make_plan, open_session
+    from eraser.report import format_plan
+    from eraser.subjects import parse_subject
+
+    config = load_config(config_path)
+    subject = parse_subject(list(subjects), config)
+    with eraser_logging.redacting(subject.terms()), open_session(config) as session:
+        the_plan = make_plan(session, subject, _day(request_date), hold_reason=hold_reason)
+        click.echo(json.dumps(the_plan.to_dict(), indent=2) if as_json else format_plan(the_plan, session.dialects))
+
+
+@main.command()
+@config_option
+@subject_option
+@request_date_option
+@hold_option
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Directory of the certificate chain (default: `certificates:` of the config).")
+@click.option("--ticket-ref", default=None, help="The request's reference (helpdesk ticket); generated if absent.")
+@click.option("--operator", default=None, help="Who runs the erasure (default: the system user).")
+def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
+          yes: bool, out: Path | None, ticket_ref: str | None, operator: str | None) -> None:
+    """Erase a data subject: plan, confirm, apply in one verified transaction per database, certify."""
+    from eraser.certificates import certify
+    from eraser.config import load_config
+    from eraser.execute import erase as run_erasure
+    from eraser.execute import make_plan, open_session
+    from eraser.report import format_outcome, format_plan
+    from eraser.subjects import parse_subject
+    from eraser.tickets import new_ticket
+
+    config = load_config(config_path)
+    subject = parse_subject(list(subjects), config)
+    ticket = new_ticket(ticket_ref, request_date, operator)
+    with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
+            structlog.contextvars.bound_contextvars(ticket=ticket.reference):
+        the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold_reason)
+        click.echo(format_plan(the_plan, session.dialects))
+        if not yes:
+            if not sys.stdin.isatty():
+                raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")
+            click.confirm("Apply this plan?", abort=True)
+        outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold_reason,
+                              expected_fingerprint=the_plan.fingerprint())
+        issued = certify(config, outcome, ticket, out)
+        log.info("certificate issued", certificate=issued.certificate_id, sequence=issued.sequence)
+        click.echo(format_outcome(outcome))
+        click.echo(f"Certificate: {issued.path}")
+
+
+# -- certificates and keys --------------------------------------------------------------------
+
+@main.group()
+def certificate() -> None:
+    """Verify and render destruction certificates."""
+
+
+@certificate.command("verify")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path),
+              help="Public key(s) (PEM) to check against; default: ../keys/*.pub.pem beside the certificate.")
+def certificate_verify(file: Path, public_keys: tuple[Path, ...]) -> None:
+    """Check signature, key and chain offline. Exit 0 if valid, 1 with the reason if not."""
+    from eraser.certificates import default_public_keys, verify
+
+    result = verify(file, list(public_keys) or default_public_keys(file))
+    click.echo(f"valid: signed by key {result.kid}; chain position {result.sequence} ({result.chain}); "
+               f"outcome {result.payload.get('outcome')}.")
+
+
+@certificate.command("render")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file (default: FILE with .html).")
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path))
+def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tuple[Path, ...]) -> None:
+    """Write a human-readable copy of a certificate (its signature is checked first when a key is at hand)."""
+    from eraser.certificates import default_public_keys, read_jws, render_html, verify
+
+    keys = list(public_keys) or default_public_keys(file)
+    if keys:
+        result = verify(file, keys)
+        payload, checked = result.payload, f"valid, key {result.kid}, chain position {result.sequence}"
+    else:
+        payload, checked = read_jws(file)[1], "not checked (no public key at hand)"
+    target = out or file.with_name(file.name.removesuffix(".json").removesuffix(".cert") + ".html")
+    target.write_text(render_html(payload, checked), encoding="utf-8")
+    click.echo(f"Wrote {target}")
+
+
+@main.group()
+def keys() -> None:
+    """Signing keys."""
+
+
+@keys.command("generate")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Directory for the key pair.")
+@click.option("--name", default="eraser-signing", show_default=True)
+def keys_generate(out: Path, name: str) -> None:
+    """Write an Ed25519 key pair: NAME.pem (private, mode 0600) and NAME.pub.pem."""
+    from eraser.certificates import generate_keys
+
+    private, public, kid = generate_keys(out, name)
+    click.echo(f"Private key: {private} (mode 0600, keep it secret)\nPublic key:  {public}\nKey id:      {kid}")
+
+
+# -- config -----------------------------------------------------------------------------------
+
+@main.group("config")
+def config_group() -> None:
+    """Check configurations."""
+
+
+@config_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+def config_check(file: Path) -> None:
+    """Validate a config against the live schemas; report every problem, with the fix where there is one."""
+    from eraser.checks import check_config
+
+    problems, summary = check_config(file)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    click.echo(f"{summary}: {errors} error(s), {warnings} warning(s).")
+    if errors:
+        sys.exit(2)
+
+
+@main.command("subject-ref")
+@config_option
+@subject_option
+def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
+    """Print the keyed references of a subject, e.g. to name it in a `holds:` entry without its identifiers."""
+    from eraser.config import load_config
+    from eraser.subjects import identifier_references, parse_subject, subject_reference
+
+    config = load_config(config_path)
+    subject = parse_subject(list(subjects), config)
+    click.echo(f"subject:    {subject_reference(subject, config.secret_bytes())}")
+    for t, ref in zip([t for t in subject.types for _ in subject.identifiers[t]],
+                      identifier_references(subject, config.secret_bytes()), strict=True):
+        click.echo(f"{t + ':':11} {ref}")
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("eraser-demo"), show_default=True,
+              help="Where the demo puts its database, config, keys, certificates and logs.")
+@click.option("--persons", default=1000, show_default=True, help="How many end-customers to generate.")
+def demo(directory: Path, persons: int) -> None:
+    """Build the COVER GROUP demo database, erase one person, and verify the signed certificate."""
+    from eraser.certificates import certify, default_public_keys, render_html, verify
+    from eraser.config import load_config
+    from eraser.demo import DEMO_EMAIL, prepare
+    from eraser.execute import erase as run_erasure
+    from eraser.execute import make_plan, open_session
+    from eraser.report import format_outcome, format_plan
+    from eraser.subjects import parse_subject
+    from eraser.tickets import new_ticket
+
+    if persons < 10:
+        raise EraserError("--persons must be at least 10.")
+    click.echo(f"Building the demo under {directory}/ ({persons} persons, Faker nl_BE and fr_BE) ...")
+    config_path = prepare(directory, persons)
+    eraser_logging.configure(level="INFO", file=directory / "logs" / "eraser.log", stream=open("/dev/null", "w"))
+    config = load_config(config_path)
+    subject = parse_subject([f"email={DEMO_EMAIL}"], config)
+    ticket = new_ticket(None, None, "eraser demo")
+    click.echo(f"Config: {config_path}\n\nErasing the person with email {DEMO_EMAIL}.\n")
+    with eraser_logging.redacting(subject.terms()), open_session(config) as session:
+        the_plan = make_plan(session, subject, ticket.received_at.date())
+        click.echo(format_plan(the_plan, session.dialects))
+        outcome = run_erasure(session, subject, ticket.received_at.date(), expected_fingerprint=the_plan.fingerprint())
+        issued = certify(config, outcome, ticket)
+    click.echo(format_outcome(outcome))
+    result = verify(issued.path, default_public_keys(issued.path))
+    html_path = issued.path.with_name(issued.path.name.removesuffix(".cert.json") + ".html")
+    html_path.write_text(render_html(result.payload, f"valid, key {result.kid}"), encoding="utf-8")
+    click.echo(f"Certificate: {issued.path}\n  verified: valid, key {result.kid}, chain position {result.sequence}\n"
+               f"  readable copy: {html_path}\n  logs: {directory / 'logs' / 'eraser.log'}\n\n"
+               f"Try: eraser plan --config {config_path} --subject email={DEMO_EMAIL}")

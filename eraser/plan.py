@@ -1,0 +1,230 @@
+"""Rows -> decisions: delete, anonymize, retain (basis, release date), hold, or review (shared, left alone).
+
+Over-erasure is as serious as under-erasure: a row is only deleted when nothing that stays refers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from connectors.base import Edge, Key, Row
+from eraser.config import Strategy, TableRule
+from eraser.locate import Found, Graph
+from eraser.retention import ActiveHold, release_date
+
+Action = Literal["delete", "anonymize", "retain", "hold", "review"]
+ACTIONS: tuple[Action, ...] = ("delete", "anonymize", "retain", "hold", "review")
+
+
+@dataclass
+class Decision:
+    action: Action
+    reason: str
+    release: date | None = None
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+
+
+@dataclass
+class TablePlan:
+    connector: str
+    table: str
+    rule: TableRule
+    rows: dict[Key, Row]
+    decisions: dict[Key, Decision]
+    reached: list[str]
+
+    def keys(self, action: Action) -> list[Key]:
+        return [k for k, d in self.decisions.items() if d.action == action]
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(d.action for d in self.decisions.values())
+        return {a: counted.get(a, 0) for a in ACTIONS}
+
+    def summary(self) -> dict[str, Any]:
+        """What happens to this table's rows and why, without any row value."""
+        out: dict[str, Any] = {"connector": self.connector, "table": self.table, "found": len(self.rows),
+                               "counts": self.counts(), "reached_by": self.reached}
+        if self.rule.category:
+            out["category"] = self.rule.category
+        reasons: dict[str, list[str]] = {}
+        for d in self.decisions.values():
+            if d.reason not in reasons.setdefault(d.action, []):
+                reasons[d.action].append(d.reason)
+        out["reasons"] = reasons
+        strategies = {c: str(s) for d in self.decisions.values() if d.action in ("anonymize", "retain")
+                      for c, s in sorted(d.strategies.items())}
+        if strategies:
+            out["strategies"] = strategies
+        releases = sorted(d.release for d in self.decisions.values() if d.action == "retain" and d.release)
+        if releases:
+            out["release"] = {"first": releases[0].isoformat(), "last": releases[-1].isoformat()}
+        if self.rule.recipients and any(d.action in ("delete", "anonymize") for d in self.decisions.values()):
+            out["recipients"] = list(self.rule.recipients)
+        return out
+
+
+@dataclass
+class Plan:
+    subject_ref: str
+    identifier_types: list[str]
+    request_date: date
+    hold: ActiveHold | None
+    tables: list[TablePlan]
+
+    def table(self, connector: str, table: str) -> TablePlan:
+        return next(t for t in self.tables if t.connector == connector and t.table == table)
+
+    def totals(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for t in self.tables:
+            total.update(t.counts())
+        return {a: total.get(a, 0) for a in ACTIONS}
+
+    def fingerprint(self) -> str:
+        """Changes whenever a row or a decision would differ: execution refuses a stale plan."""
+        digest = hashlib.sha256()
+        for t in sorted(self.tables, key=lambda t: (t.connector, t.table)):
+            for key, d in sorted(t.decisions.items(), key=lambda kv: repr(kv[0])):
+                digest.update(f"{t.connector}|{t.table}|{key!r}|{d.action}|{d.release}\n".encode())
+        return digest.hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject_ref, "identifier_types": self.identifier_types,
+                "request_date": self.request_date.isoformat(),
+                "hold": {"reason": self.hold.reason, "until": self.hold.until.isoformat() if self.hold.until else None}
+                if self.hold else None,
+                "totals": self.totals(),
+                "tables": [t.summary() for t in self.tables]}
+
+
+def _key(row: Row, cols: tuple[str, ...]) -> Key:
+    return tuple(row[c] for c in cols)
+
+
+def plan_connector(graph: Graph, found: dict[str, Found], conn: Any, request_date: date, today: date,
+                   hold: ActiveHold | None) -> list[TablePlan]:
+    """Decide every located row of one connector."""
+    name = graph.connector.name
+    decisions: dict[str, dict[Key, Decision]] = {t: {} for t in graph.rules}
+    for table in reversed(graph.delete_order()):  # parents first: 'from: parent' needs their release dates
+        rule = graph.rules[table]
+        for pk, row in found[table].rows.items():
+            decisions[table][pk] = _initial(graph, table, rule, row, found, decisions, request_date, today, hold,
+                                            found[table].reasons[pk])
+    if hold is None:
+        _mark_shared(graph, found, decisions, conn)
+        _keep_referenced(graph, found, decisions, conn)
+    plans = []
+    for table in sorted(graph.rules):
+        reached = sorted(set(found[table].reasons.values()))
+        plans.append(TablePlan(name, table, graph.rules[table], found[table].rows, decisions[table], reached))
+    return plans
+
+
+def _initial(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[str, Found],
+             decisions: dict[str, dict[Key, Decision]], request_date: date, today: date,
+             hold: ActiveHold | None, reached: str) -> Decision:
+    if hold is not None:
+        until = f" until {hold.until.isoformat()}" if hold.until else ""
+        return Decision("hold", f"legal hold{until}: {hold.reason}")
+    if rule.action == "retain":
+        assert rule.retain is not None
+        parent_release = None
+        if rule.retain.from_ == "parent":
+            releases = []
+            for e in graph.outbound(table):
+                if e.parent in decisions:
+                    parent_rows = found[e.parent].rows
+                    value = _key(row, e.child_cols)
+                    releases += [d.release for k, d in decisions[e.parent].items()
+                                 if d.release and _key(parent_rows[k], e.parent_cols) == value]
+            parent_release = max(releases) if releases else None
+        release = release_date(rule.retain, row, request_date, parent_release)
+        if release <= today:
+            then = rule.retain.then
+            return Decision(then, f"retention period ended on {release.isoformat()}",
+                            release, dict(rule.columns) if then == "anonymize" else {})
+        return Decision("retain", rule.retain.basis, release, dict(rule.minimize))
+    if rule.action == "anonymize":
+        return Decision("anonymize", f"configured to anonymize ({reached.split(' ')[0]})", strategies=dict(rule.columns))
+    return Decision("delete", "configured to delete")
+
+
+def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) -> list[tuple[Key | None, Key]]:
+    """(child primary key or None, referenced parent key) for rows of edge.child pointing at parent_keys."""
+    child_pk = graph.connector.table(edge.child).primary_key.columns
+    pk_cols = tuple(c.name for c in child_pk)
+    select = list(dict.fromkeys(pk_cols + edge.child_cols))
+    rows = graph.connector.rows_by_keys(conn, edge.child, edge.child_cols, parent_keys, select=select)
+    return [(_key(r, pk_cols) if pk_cols else None, _key(r, edge.child_cols)) for r in rows]
+
+
+def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]], conn: Any) -> None:
+    """Owned parent rows also used by rows outside the subject's data stay, for review."""
+    for table, f in found.items():
+        if not f.upward:
+            continue
+        for edge in graph.inbound(table):
+            keys = [_key(f.rows[pk], edge.parent_cols) for pk in f.upward]
+            outside = Counter(ref for child_key, ref in _referencing(graph, edge, keys, conn)
+                              if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
+            for pk in f.upward:
+                n = outside.get(_key(f.rows[pk], edge.parent_cols), 0)
+                if n and decisions[table][pk].action != "review":
+                    decisions[table][pk] = Decision(
+                        "review", f"shared: also used by {n} row(s) of {edge.child} outside this subject's data "
+                        f"({edge}); left for review")
+
+
+def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]],
+                     conn: Any) -> None:
+    """A row to delete that a remaining row still refers to is anonymized instead (or left for review)."""
+    referenced: dict[tuple[str, Edge], dict[Key, str]] = {}
+    for table, f in found.items():
+        doomed = [pk for pk, d in decisions[table].items() if d.action == "delete"]
+        if not doomed:
+            continue
+        for edge in graph.inbound(table):
+            followed = edge in graph.follow and edge.child in found
+            if followed and not (set(doomed) & f.upward):
+                continue  # locate already found every child of a non-upward row along a followed edge
+            keys = [_key(f.rows[pk], edge.parent_cols) for pk in doomed]
+            for child_key, ref in _referencing(graph, edge, keys, conn):
+                if child_key is None or edge.child not in found or child_key not in found[edge.child].rows:
+                    referenced.setdefault((table, edge), {})[ref] = f"rows of {edge.child} outside this subject's data"
+    changed = True
+    while changed:
+        changed = False
+        inside: dict[tuple[str, Edge], dict[Key, str]] = {}
+        for child, f in found.items():
+            for edge in graph.outbound(child):
+                if edge.parent not in found:
+                    continue
+                for pk, d in decisions[child].items():
+                    if d.action != "delete":
+                        inside.setdefault((edge.parent, edge), {})[_key(f.rows[pk], edge.child_cols)] = \
+                            f"{d.action if d.action != 'review' else 'kept'} row(s) of {child}"
+        for table, f in found.items():
+            rule = graph.rules[table]
+            for pk, d in decisions[table].items():
+                if d.action != "delete":
+                    continue
+                why = None
+                for edge in graph.inbound(table):
+                    ref = _key(f.rows[pk], edge.parent_cols)
+                    why = referenced.get((table, edge), {}).get(ref) or inside.get((table, edge), {}).get(ref)
+                    if why:
+                        break
+                if why is None:
+                    continue
+                changed = True
+                if rule.columns:
+                    decisions[table][pk] = Decision("anonymize", f"kept and anonymized instead of deleted: still "
+                                                    f"referenced by {why}", d.release, dict(rule.columns))
+                else:
+                    decisions[table][pk] = Decision("review", f"not deleted: still referenced by {why}, and no "
+                                                    "columns: are configured to anonymize it; left for review")

@@ -1,0 +1,47 @@
+"""Plans and outcomes as a person reads them on a terminal."""
+
+from __future__ import annotations
+
+from eraser.execute import Outcome
+from eraser.plan import ACTIONS, Plan
+
+VERBS = {"delete": "delete", "anonymize": "anonymize", "retain": "retain", "hold": "hold", "review": "leave for review"}
+
+
+def format_plan(plan: Plan, dialects: dict[str, str]) -> str:
+    lines = [f"Plan for subject {plan.subject_ref[:28]}... (identifiers: {', '.join(plan.identifier_types)}; "
+             f"request of {plan.request_date.isoformat()})"]
+    if plan.hold:
+        lines.append(f"LEGAL HOLD: {plan.hold.reason}. Nothing will be changed.")
+    for connector in sorted({t.connector for t in plan.tables}):
+        lines.append(f"\nconnector {connector} ({dialects.get(connector, '')})")
+        for tp in (t for t in plan.tables if t.connector == connector):
+            summary = tp.summary()
+            if not summary["found"]:
+                lines.append(f"  {tp.table:<26} nothing found")
+                continue
+            counts = ", ".join(f"{VERBS[a]} {n}" for a, n in summary["counts"].items() if n)
+            lines.append(f"  {tp.table:<26} {summary['found']:>4} row(s): {counts}")
+            for action, reasons in summary["reasons"].items():
+                for reason in reasons:
+                    lines.append(f"      {action}: {reason}")
+            if "strategies" in summary:
+                lines.append("      columns: " + ", ".join(f"{c} -> {s}" for c, s in summary["strategies"].items()))
+            if "release" in summary:
+                first, last = summary["release"]["first"], summary["release"]["last"]
+                lines.append(f"      released on {first}" + (f" .. {last}" if last != first else ""))
+            if "recipients" in summary:
+                lines.append("      recipients to notify: " + ", ".join(summary["recipients"]))
+    totals = plan.totals()
+    lines.append("\nTotals: " + ", ".join(f"{VERBS[a]} {totals[a]}" for a in ACTIONS))
+    return "\n".join(lines)
+
+
+def format_outcome(outcome: Outcome) -> str:
+    v = outcome.verification
+    done = ", ".join(f"{table}: " + " ".join(f"{a} {n}" for a, n in sorted(d.items()))
+                     for (_, table), d in sorted(outcome.done.items())) or "no change"
+    elapsed = (outcome.completed_at - outcome.started_at).total_seconds()
+    return (f"\nResult: {done}\nVerification: {v['result']} (residual matches {v['residual_matches']}, "
+            f"{v.get('kept_rows_checked', 0)} kept row(s) checked unchanged)\n"
+            f"{outcome.statements} SQL statement(s) in {elapsed:.2f} s")

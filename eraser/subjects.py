@@ -1,0 +1,108 @@
+"""A ticket's subject: identifiers parsed, normalized, expanded into the forms stored in databases, and hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from eraser.config import Config, IdentifierType
+from eraser.errors import SubjectError
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Identifiers by type, each normalized; `forms` holds every spelling to look for in a column."""
+
+    identifiers: dict[str, tuple[str, ...]]
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def terms(self) -> list[str]:
+        """Every string that must never appear in a log, certificate or state store."""
+        seen = {v for values in self.forms.values() for v in values}
+        seen |= {v for values in self.identifiers.values() for v in values}
+        return sorted((s for s in seen if len(s) >= 3), key=len, reverse=True)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted(self.identifiers)
+
+
+def normalize(kind: IdentifierType, value: str, name: str) -> str:
+    value = value.strip()
+    if not value:
+        raise SubjectError(f"identifier '{name}' is empty.")
+    if kind.kind == "email":
+        return value.lower()
+    if kind.kind == "phone":
+        try:
+            number = phonenumbers.parse(value, kind.region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            raise SubjectError(f"identifier '{name}' is not a phone number (region {kind.region}); "
+                               "give it as +32 470 12 34 56 or 0470 12 34 56.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return value
+
+
+def stored_forms(kind: IdentifierType, normalized: str) -> tuple[str, ...]:
+    """The spellings a database may hold for one identifier (compared after lower/trim for emails)."""
+    if kind.kind != "phone":
+        return (normalized,)
+    number = phonenumbers.parse(normalized, None)
+    fmt = phonenumbers.PhoneNumberFormat
+    national = phonenumbers.format_number(number, fmt.NATIONAL)
+    e164 = phonenumbers.format_number(number, fmt.E164)
+    forms = {
+        e164,
+        phonenumbers.format_number(number, fmt.INTERNATIONAL),
+        national,
+        "".join(ch for ch in national if ch.isdigit()),
+        "00" + e164[1:],
+        e164[1:],
+    }
+    return tuple(sorted(forms))
+
+
+def parse_subject(pairs: list[str] | dict[str, str | list[str]], config: Config) -> Subject:
+    """From `email=jan@example.be` pairs (CLI) or a mapping (API) to a Subject, checked against the config."""
+    items: list[tuple[str, str]] = []
+    if isinstance(pairs, dict):
+        for name, values in pairs.items():
+            for value in [values] if isinstance(values, str) else values:
+                items.append((name, value))
+    else:
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise SubjectError("a subject is given as TYPE=VALUE, e.g. --subject email=jan@example.be.")
+            items.append((name.strip(), value))
+    if not items:
+        raise SubjectError("no subject identifier given; use --subject TYPE=VALUE.")
+    identifiers: dict[str, list[str]] = {}
+    for name, value in items:
+        if name not in config.identifiers:
+            known = ", ".join(sorted(config.identifiers))
+            raise SubjectError(f"identifier type '{name}' is not defined in {config.path} (defined: {known}).")
+        identifiers.setdefault(name, []).append(normalize(config.identifiers[name], value, name))
+    forms = {name: tuple(sorted({f for v in values for f in stored_forms(config.identifiers[name], v)}))
+             for name, values in identifiers.items()}
+    return Subject({k: tuple(sorted(set(v))) for k, v in identifiers.items()}, forms)
+
+
+def keyed_hash(secret: bytes, text: str) -> str:
+    return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def subject_reference(subject: Subject, secret: bytes) -> str:
+    """HMAC-SHA256 of the normalized identifiers: stable per subject, meaningless without the secret."""
+    canonical = "\n".join(f"{t}:{v}" for t in subject.types for v in subject.identifiers[t])
+    return "hmac-sha256:" + keyed_hash(secret, canonical)
+
+
+def identifier_references(subject: Subject, secret: bytes) -> list[str]:
+    """One keyed hash per identifier, so a hold on one identifier matches tickets that carry more."""
+    return ["hmac-sha256:" + keyed_hash(secret, f"{t}:{v}") for t in subject.types for v in subject.identifiers[t]]

@@ -1,0 +1,122 @@
+"""Shared fixtures: a fresh database per test on SQLite, PostgreSQL and MariaDB, and the demo set-up.
+
+PostgreSQL and MariaDB tests use the real servers (127.0.0.1:5432 user postgres, 127.0.0.1:3306 root).
+Without ERASER_REQUIRE_SERVERS=1 a missing server skips those tests with the reason; with it, they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eraser.certificates import generate_keys
+
+SERVERS = {
+    "postgresql": os.environ.get("ERASER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    "mariadb": os.environ.get("ERASER_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql"),
+}
+DIALECTS = ["sqlite", "postgresql", "mariadb"]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+_down: dict[str, str] = {}
+
+
+def _server_engine(kind: str) -> sa.Engine:
+    """An engine on the server's admin database; skips (or fails, if servers are required) when it is down."""
+    if kind in _down:
+        _unavailable(kind, _down[kind])
+    engine = sa.create_engine(SERVERS[kind], isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        _down[kind] = str(exc.orig).splitlines()[0]
+        _unavailable(kind, _down[kind])
+    return engine
+
+
+def _unavailable(kind: str, reason: str) -> None:
+    message = f"{kind} server not reachable at {sa.engine.make_url(SERVERS[kind]).host}: {reason}"
+    if os.environ.get("ERASER_REQUIRE_SERVERS") == "1":
+        pytest.fail(message + " (ERASER_REQUIRE_SERVERS=1)")
+    pytest.skip(message + "; set ERASER_REQUIRE_SERVERS=1 to make this a failure")
+
+
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """Create an empty database and yield its URL; drop it afterwards."""
+    if kind == "sqlite":
+        path = tmp_path / "test.db"
+        sa.create_engine(f"sqlite:///{path}").connect().close()
+        yield f"sqlite:///{path}"
+        return
+    admin = _server_engine(kind)
+    name = f"eraser_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        if kind == "postgresql":
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        else:
+            conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    url = sa.engine.make_url(SERVERS[kind]).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            if kind == "postgresql":
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+@pytest.fixture(params=DIALECTS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each dialect."""
+    yield from fresh_database(request.param, tmp_path)
+
+
+@dataclass
+class DemoEnv:
+    """The demo schema filled with a small population, keys, secret and the COVER GROUP config."""
+
+    url: str
+    config: Path
+    directory: Path
+    engine: sa.Engine
+
+    @property
+    def public_key(self) -> Path:
+        return self.directory / "keys" / "eraser-signing.pub.pem"
+
+    @property
+    def certificates(self) -> Path:
+        return self.directory / "certificates"
+
+
+DEMO_PERSONS = 40
+
+
+@pytest.fixture
+def demo_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoEnv]:
+    from eraser.demo import populate
+
+    engine = sa.create_engine(db_url)
+    populate(engine, persons=DEMO_PERSONS, seed=11)
+    directory = tmp_path / "env"
+    generate_keys(directory / "keys")
+    monkeypatch.setenv("COVER_DB_URL", db_url)
+    monkeypatch.setenv("ERASER_SECRET", "test-secret-" + uuid.uuid4().hex)
+    monkeypatch.setenv("ERASER_SIGNING_KEY", str(directory / "keys" / "eraser-signing.pem"))
+    monkeypatch.setenv("ERASER_PUBLIC_KEY", str(directory / "keys" / "eraser-signing.pub.pem"))
+    monkeypatch.setenv("ERASER_CERTIFICATES", str(directory / "certificates"))
+    config = Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml"
+    try:
+        yield DemoEnv(db_url, config, directory, engine)
+    finally:
+        engine.dispose()
