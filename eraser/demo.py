@@ -157,6 +157,10 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
         for table in metadata.sorted_tables:
             for chunk in _chunks(rows[table.name]):
                 conn.execute(table.insert(), chunk)
+        if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            for table in metadata.sorted_tables:
+                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                     f"coalesce(max(id), 0) + 1, false) FROM {table.name}"))
     return {t: len(r) for t, r in rows.items()}
 
 

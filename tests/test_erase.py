@@ -1,0 +1,199 @@
+"""Erasure of one subject on SQLite, PostgreSQL and MariaDB, with the COVER GROUP demo schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from eraser.certificates import read_jws, verify
+from eraser.cli import main
+from eraser.demo import DEMO_EMAIL, DEMO_MOBILE
+from eraser.execute import row_digest
+
+INVOICING = ("invoices", "invoice_lines", "payments")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(engine: sa.Engine, tables: tuple[str, ...]) -> dict[str, dict[int, str]]:
+    meta = sa.MetaData()
+    meta.reflect(engine, only=list(tables))
+    with engine.connect() as conn:
+        return {t: {r.id: row_digest(dict(r._mapping)) for r in conn.execute(sa.select(meta.tables[t]))}
+                for t in tables}
+
+
+def subject_rows(engine: sa.Engine) -> dict[str, int]:
+    """Rows that still name or reach the demo subject, per table (read straight from the database)."""
+    q = {
+        "persons": "SELECT count(*) FROM persons WHERE lower(email) = :e OR mobile = :m OR last_name = 'Peeters' "
+                   "AND first_name = 'Jan'",
+        "newsletter": "SELECT count(*) FROM newsletter_subscriptions WHERE lower(trim(email)) = :e",
+        "support": "SELECT count(*) FROM support_messages WHERE body LIKE :like",
+        "projects": "SELECT count(*) FROM projects WHERE description LIKE '%Peeters%'",
+        "quotes": "SELECT count(*) FROM quotes WHERE notes LIKE '%Peeters%'",
+    }
+    with engine.connect() as conn:
+        return {k: conn.execute(sa.text(v), {"e": DEMO_EMAIL, "m": DEMO_MOBILE, "like": f"%{DEMO_EMAIL}%"}).scalar()
+                for k, v in q.items()}
+
+
+def test_subject_is_gone_and_invoicing_rows_survive(demo_env, tmp_path: Path) -> None:
+    """A subject with rows in 8+ tables is gone from every non-retained row; invoices, lines and payments
+    that are still under retention are byte-identical, with the same per-invoice totals; FKs hold."""
+    engine = demo_env.engine
+    before = snapshot(engine, INVOICING)
+    with engine.connect() as conn:
+        pid = conn.execute(sa.text("SELECT id FROM persons WHERE email = :e"), {"e": DEMO_EMAIL}).scalar()
+        tables_with_rows = sum(1 for t in ("projects", "support_messages", "usage_events", "invoices")
+                               if conn.execute(sa.text(f"SELECT count(*) FROM {t} WHERE person_id = :p"),
+                                               {"p": pid}).scalar())
+        totals_before = dict(conn.execute(sa.text(
+            "SELECT invoice_id, sum(quantity * unit_price_cents) FROM invoice_lines GROUP BY invoice_id")).all())
+    assert tables_with_rows == 4  # plus persons, addresses, photos, quotes, lines, payments, newsletter
+
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", f"email=  {DEMO_EMAIL.upper()} ",
+                    "--yes", "--request-date", "2026-11-22")
+    assert code == 0, out
+    assert "Verification: PASS" in out
+
+    assert subject_rows(engine) == {k: 0 for k in ("persons", "newsletter", "support", "projects", "quotes")}
+    with engine.connect() as conn:
+        for table in ("projects", "support_messages", "usage_events"):
+            assert conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE person_id = :p AND "
+                                        "(description IS NULL OR description != '[erased]')"
+                                        if table == "projects" else
+                                        f"SELECT count(*) FROM {table} WHERE person_id = :p"), {"p": pid}).scalar() == 0
+        totals_after = dict(conn.execute(sa.text(
+            "SELECT invoice_id, sum(quantity * unit_price_cents) FROM invoice_lines GROUP BY invoice_id")).all())
+        kept_invoices = {r[0] for r in conn.execute(sa.text("SELECT id FROM invoices WHERE person_id = :p"), {"p": pid})}
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(sa.text("PRAGMA foreign_key_check")).fetchall() == []
+    after = snapshot(engine, INVOICING)
+    assert len(kept_invoices) == 2  # the 2014 invoice's retention ended: it went, with its lines and payments
+    for table in INVOICING:
+        gone = set(before[table]) - set(after[table])
+        assert all(after[table][k] == before[table][k] for k in after[table]), f"{table} rows changed"
+        assert len(gone) >= 1, table
+    assert {k: v for k, v in totals_before.items() if k in totals_after} == totals_after
+
+
+def test_second_erasure_finds_nothing_and_still_certifies(demo_env) -> None:
+    """Erasing twice: the second run finds no erasable row and issues a certificate that says so."""
+    args = ("erase", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}", "--yes")
+    assert run(*args)[0] == 0
+    code, out = run(*args)
+    assert code == 0, out
+    path = Path(out.rsplit("Certificate: ", 1)[1].strip())
+    payload = verify(path, [demo_env.public_key]).payload
+    assert payload["certificate"]["sequence"] == 2
+    assert payload["totals"]["delete"] == 0 and payload["totals"]["anonymize"] == 0
+    assert payload["outcome"] == "nothing_found"
+    assert payload["verification"]["result"] == "PASS"
+
+
+def test_certificate_verifies_and_any_flipped_byte_fails(demo_env) -> None:
+    """The certificate verifies offline; changing any single byte makes verification fail."""
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", f"phone=0470/12.34.56", "--yes")
+    assert code == 0, out
+    path = Path(out.rsplit("Certificate: ", 1)[1].strip())
+    code, out = run("certificate", "verify", str(path), "--public-key", str(demo_env.public_key))
+    assert code == 0 and out.startswith("valid"), out
+    original = path.read_bytes()
+    tampered = path.with_name("tampered.json")
+    for i in range(0, len(original), max(1, len(original) // 200)):
+        data = bytearray(original)
+        data[i] ^= 0x01
+        tampered.write_bytes(bytes(data))
+        code, out = run("certificate", "verify", str(tampered), "--public-key", str(demo_env.public_key))
+        if data != original and bytes(data).strip() != original.strip():
+            assert code != 0, f"byte {i} flipped and still valid"
+
+
+def test_no_artifact_holds_the_subject(demo_env, tmp_path: Path) -> None:
+    """Logs and certificates never contain the subject's email, phone or name."""
+    log_file = tmp_path / "run.log"
+    result = CliRunner().invoke(main, ["--log-level", "DEBUG", "--log-format", "json", "erase", "--config",
+                                       str(demo_env.config), "--subject", f"email={DEMO_EMAIL}",
+                                       "--subject", f"phone={DEMO_MOBILE}", "--yes"])
+    assert result.exit_code == 0, result.output
+    log_file.write_text(result.output + (result.stderr if result.stderr_bytes else ""))
+    artifacts = [log_file, *demo_env.certificates.glob("*")]
+    for path in artifacts:
+        text = path.read_text()
+        if path.suffix == ".json":
+            text += json.dumps(read_jws(path)[1])
+        for needle in (DEMO_EMAIL, "Peeters", DEMO_MOBILE, "470 12 34 56", "+32470123456"):
+            assert needle.lower() not in text.lower(), f"{needle} found in {path.name}"
+
+
+def test_plan_changes_nothing(demo_env) -> None:
+    """`eraser plan` prints the decisions and leaves the database exactly as it was."""
+    tables = ("persons", "projects", "invoices", "newsletter_subscriptions", "addresses")
+    before = snapshot(demo_env.engine, tables)
+    code, out = run("plan", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}", "--json")
+    assert code == 0, out
+    plan = json.loads(out)
+    assert plan["totals"]["delete"] > 10 and plan["totals"]["retain"] >= 6
+    persons = next(t for t in plan["tables"] if t["table"] == "persons")
+    assert persons["counts"]["anonymize"] == 1  # retained invoices still refer to the person
+    assert snapshot(demo_env.engine, tables) == before
+
+
+def test_shared_address_is_left_for_review(demo_env) -> None:
+    """The demo subject shares a home address with another person: it is listed for review, never erased."""
+    with demo_env.engine.connect() as conn:
+        addr = conn.execute(sa.text("SELECT address_id FROM persons WHERE email = :e"), {"e": DEMO_EMAIL}).scalar()
+        row_before = dict(conn.execute(sa.text("SELECT * FROM addresses WHERE id = :a"), {"a": addr}).one()._mapping)
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}", "--yes")
+    assert code == 0, out
+    with demo_env.engine.connect() as conn:
+        row_after = dict(conn.execute(sa.text("SELECT * FROM addresses WHERE id = :a"), {"a": addr}).one()._mapping)
+    assert row_after == row_before
+    payload = read_jws(Path(out.rsplit("Certificate: ", 1)[1].strip()))[1]
+    assert any(r["table"] == "addresses" and r["reason"].startswith("shared") for r in payload["review"])
+
+
+def test_legal_hold_blocks_everything(demo_env) -> None:
+    """With --hold, nothing changes and the certificate names the hold."""
+    before = snapshot(demo_env.engine, ("persons", "projects"))
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}", "--yes",
+                    "--hold", "litigation 2026/123 pending")
+    assert code == 0, out
+    assert snapshot(demo_env.engine, ("persons", "projects")) == before
+    payload = read_jws(Path(out.rsplit("Certificate: ", 1)[1].strip()))[1]
+    assert payload["outcome"] == "held" and "litigation" in payload["hold"]["reason"]
+
+
+def test_sql_in_identifier_matches_nothing(demo_env) -> None:
+    """An identifier that contains SQL is a bound value: it matches nothing and changes nothing."""
+    before = snapshot(demo_env.engine, ("persons",))
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", "email=' OR 1=1 --", "--yes")
+    assert code == 0, out
+    assert "Totals: delete 0, anonymize 0, retain 0" in out
+    assert snapshot(demo_env.engine, ("persons",)) == before
+
+
+def test_statements_grow_with_tables_not_rows(demo_env) -> None:
+    """The number of SQL statements per erasure depends on the schema, not on how many rows the subject has."""
+    from eraser.config import load_config
+    from eraser.execute import erase, open_session
+    from eraser.subjects import parse_subject
+
+    config = load_config(demo_env.config)
+    with demo_env.engine.begin() as conn:  # give the subject 300 more usage events
+        pid = conn.execute(sa.text("SELECT id FROM persons WHERE email = :e"), {"e": DEMO_EMAIL}).scalar()
+        conn.execute(sa.text("INSERT INTO usage_events (person_id, occurred_at, event) VALUES (:p, :t, 'login')"),
+                     [{"p": pid, "t": f"2025-01-01 00:{i // 60:02d}:{i % 60:02d}"} for i in range(300)])
+    with open_session(config) as session:
+        outcome = erase(session, parse_subject([f"email={DEMO_EMAIL}"], config))
+    assert outcome.done[("cover", "usage_events")]["delete"] >= 300
+    assert outcome.statements < 80, outcome.statements
