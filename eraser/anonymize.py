@@ -115,7 +115,11 @@ class Anonymizer:
         if strategy.kind == "generalize":
             return _fit(generalize(original, strategy.arg or "year"), column)
         assert strategy.kind == "faker" and strategy.arg
-        return _fit(getattr(self.fake, strategy.arg)(), column)
+        for _ in range(20):  # a common name can come up again: the replacement must differ from the original
+            value = _fit(getattr(self.fake, strategy.arg)(), column)
+            if _normal(value) != _normal(original):
+                return value
+        raise RuntimeError(f"Faker provider {strategy.arg} keeps returning the original value")
 
     def _unique(self, strategy: Strategy, original: Any, column: sa.Column[Any] | None,
                 where: tuple[str, str], value: Any, taken: Callable[[list[Any]], set[Any]] | None) -> Any:

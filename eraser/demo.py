@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 import random
 import secrets
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

@@ -99,3 +99,11 @@ def test_release_dates() -> None:
     assert add_period(date(2024, 1, 31), "1m") == date(2024, 2, 29)
     with pytest.raises(ValueError):
         RetainRule.model_validate({"basis": "a basis text", "period": "seven years", "from": "request"})
+
+
+def test_faker_never_returns_the_original() -> None:
+    """A frequent first name is never 'replaced' by itself."""
+    anon = Anonymizer(["nl_BE"], b"k", seed=2)
+    common = anon.fake.first_name()
+    for _ in range(200):
+        assert Anonymizer(["nl_BE"], b"k").replace(S("faker:first_name"), common) != common

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -102,7 +100,7 @@ def test_second_erasure_finds_nothing_and_still_certifies(demo_env) -> None:
 
 def test_certificate_verifies_and_any_flipped_byte_fails(demo_env) -> None:
     """The certificate verifies offline; changing any single byte makes verification fail."""
-    code, out = run("erase", "--config", str(demo_env.config), "--subject", f"phone=0470/12.34.56", "--yes")
+    code, out = run("erase", "--config", str(demo_env.config), "--subject", "phone=0470/12.34.56", "--yes")
     assert code == 0, out
     path = Path(out.rsplit("Certificate: ", 1)[1].strip())
     code, out = run("certificate", "verify", str(path), "--public-key", str(demo_env.public_key))
@@ -197,3 +195,50 @@ def test_statements_grow_with_tables_not_rows(demo_env) -> None:
         outcome = erase(session, parse_subject([f"email={DEMO_EMAIL}"], config))
     assert outcome.done[("cover", "usage_events")]["delete"] >= 300
     assert outcome.statements < 80, outcome.statements
+
+
+def _derived_config(demo_env, tmp_path: Path, extra: str, replace: tuple[str, str] | None = None) -> Path:
+    text = demo_env.config.read_text()
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    path = tmp_path / "derived.yaml"
+    path.write_text(text + extra)
+    return path
+
+
+def test_configured_hold_names_the_subject_by_reference_only(demo_env, tmp_path: Path) -> None:
+    """A hold in the config names the subject by its keyed reference; it blocks erasure by any identifier."""
+    code, out = run("subject-ref", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}")
+    assert code == 0, out
+    ref = out.splitlines()[1].split()[-1]
+    config = _derived_config(demo_env, tmp_path, f"holds:\n  - subject: {ref}\n    reason: tax audit 2026\n"
+                                                 "    until: 2099-12-31\n")
+    before = snapshot(demo_env.engine, ("persons", "usage_events"))
+    code, out = run("erase", "--config", str(config), "--subject", f"email={DEMO_EMAIL}",
+                    "--subject", f"phone={DEMO_MOBILE}", "--yes")
+    assert code == 0, out
+    assert "LEGAL HOLD: tax audit 2026" in out
+    assert snapshot(demo_env.engine, ("persons", "usage_events")) == before
+    assert DEMO_EMAIL not in config.read_text()
+
+
+def test_minimized_columns_change_and_the_rest_of_retained_rows_does_not(demo_env, tmp_path: Path) -> None:
+    """`minimize:` anonymizes columns the legal purpose does not need; every other column stays identical."""
+    config = _derived_config(demo_env, tmp_path, "", (
+        "          from: parent\n      newsletter",
+        "          from: parent\n        minimize:\n          payer_iban: hash\n      newsletter"))
+    with demo_env.engine.connect() as conn:
+        before = {r.id: dict(r._mapping) for r in conn.execute(sa.text(
+            "SELECT p.* FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN persons s ON s.id = i.person_id "
+            "WHERE s.email = :e AND i.invoice_date > '2020-01-01'"), {"e": DEMO_EMAIL})}
+    assert before
+    code, out = run("erase", "--config", str(config), "--subject", f"email={DEMO_EMAIL}", "--yes")
+    assert code == 0, out
+    with demo_env.engine.connect() as conn:
+        after = {r.id: dict(r._mapping) for r in conn.execute(
+            sa.text("SELECT * FROM payments WHERE id IN (" + ",".join(map(str, before)) + ")"))}
+    for pid, row in before.items():
+        assert after[pid]["payer_iban"] != row["payer_iban"] and len(after[pid]["payer_iban"]) == 34
+        assert {k: v for k, v in after[pid].items() if k != "payer_iban"} == \
+            {k: v for k, v in row.items() if k != "payer_iban"}
