@@ -144,13 +144,18 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path) -> Issued:
-    """Sign and store a certificate as the next link of the directory's chain."""
+def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert_id: str | None = None) -> Issued:
+    """Sign and store a certificate as the next link of the directory's chain. With a `cert_id` that is already
+    in the chain, return that certificate: a retried ticket never gets two."""
     with _locked(directory):
         files = _chain_files(directory)
+        if cert_id is not None:
+            for existing in (p for p in files if p.name[7:].startswith(cert_id)):
+                return Issued(existing, cert_id, int(existing.name[:6]),
+                              hashlib.sha256(existing.read_bytes()).hexdigest())
         previous = files[-1] if files else None
         sequence = int(previous.name[:6]) + 1 if previous else 1
-        cert_id = str(uuid.uuid4())
+        cert_id = cert_id or str(uuid.uuid4())
         payload = dict(payload)
         payload["certificate"] = {**payload.get("certificate", {}), "id": cert_id, "format": FORMAT,
                                   "sequence": sequence,
@@ -376,9 +381,10 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     }
 
 
-def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = None) -> Issued:
+def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = None,
+            payload: dict[str, Any] | None = None, cert_id: str | None = None) -> Issued:
     """Sign the certificate of a verified (or held) erasure and add it to the chain."""
-    if outcome.verification.get("result") == "FAIL":
+    if outcome is not None and outcome.verification.get("result") == "FAIL":
         raise CertificateError("refusing to certify an erasure that did not verify.")
     key = load_private_key(config.signing.private_key)
-    return issue(erasure_payload(config, outcome, ticket), key, directory or config.certificates)
+    return issue(payload or erasure_payload(config, outcome, ticket), key, directory or config.certificates, cert_id)

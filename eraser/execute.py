@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -109,7 +110,7 @@ class Outcome:
 
 def erase(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
           hold_reason: str | None = None, expected_fingerprint: str | None = None,
-          seed: int | None = None) -> Outcome:
+          seed: int | None = None, before_commit: Callable[[Outcome], None] | None = None) -> Outcome:
     """Locate, plan, apply and verify in one transaction per database; commit only if every database verified."""
     config = session.config
     started = datetime.now(UTC)
@@ -126,8 +127,11 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
         if plan.hold is not None:
             verification = {"method": "none: a legal hold blocks every change", "result": "NOT RUN",
                             "residual_matches": 0}
-            return Outcome(plan, {}, verification, started, datetime.now(UTC),
+            held = Outcome(plan, {}, verification, started, datetime.now(UTC),
                            session.statements - statements_before, dialects=session.dialects)
+            if before_commit is not None:
+                before_commit(held)
+            return held
         anonymizer = Anonymizer(config.locale, config.secret_bytes(), seed)
         kept = {}
         for tp in plan.tables:
@@ -154,9 +158,12 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
             raise VerificationError(f"verification failed, everything was rolled back: {verification['failure']}")
         log.info("erasure verified", statements=session.statements - statements_before,
                  ms=round((time.perf_counter() - clock) * 1000, 1), **plan.totals())
-    notes = [c.after_erasure_note() for c in session.connectors.values()]
-    return Outcome(plan, done, verification, started, datetime.now(UTC),
-                   session.statements - statements_before, notes, session.dialects)
+        notes = [c.after_erasure_note() for c in session.connectors.values()]
+        outcome = Outcome(plan, done, verification, started, datetime.now(UTC),
+                          session.statements - statements_before, notes, session.dialects)
+        if before_commit is not None:  # e.g. journal the outcome, so a crash after commit can still certify
+            before_commit(outcome)
+    return outcome
 
 
 def _replacements(graph: Graph, tp: TablePlan, anonymizer: Anonymizer, conn: Any) -> list[tuple[Key, Row]]:
@@ -188,7 +195,7 @@ def _replacements(graph: Graph, tp: TablePlan, anonymizer: Anonymizer, conn: Any
 def _verify(session: Session, subject: Subject, conns: dict[str, Any], plan: Plan,
             kept: dict[tuple[str, str, Key], tuple[str, set[str]]]) -> dict[str, Any]:
     """Inside the transactions: the subject is found nowhere but in kept rows, deleted rows are gone,
-    anonymized columns changed, kept rows are unchanged, and foreign keys hold."""
+    anonymized columns changed, kept rows are unchanged, and foreign keys and declared links hold."""
     residual: dict[str, int] = {}
     failures: list[str] = []
     for name, graph in session.graphs.items():
@@ -221,6 +228,7 @@ def _verify(session: Session, subject: Subject, conns: dict[str, Any], plan: Pla
     integrity = []
     for name, connector in session.connectors.items():
         integrity += connector.integrity_problems(conns[name])
+        integrity += _dangling_links(session.graphs[name], plan, conns[name])
     if integrity:
         failures.append(f"{len(integrity)} foreign-key violation(s), first: {integrity[0]}")
     if residual:
@@ -228,13 +236,29 @@ def _verify(session: Session, subject: Subject, conns: dict[str, Any], plan: Pla
                         ", ".join(f"{n} row(s) of {t}" for t, n in sorted(residual.items())))
     result = {"method": "re-located the subject inside the transaction before commit; checked deleted rows are "
                         "gone, anonymized columns changed, retained and other kept rows unchanged (SHA-256 per row), "
-                        "and foreign keys hold",
+                        "and foreign keys and declared links hold",
               "result": "FAIL" if failures else "PASS",
               "residual_matches": sum(residual.values()),
               "kept_rows_checked": len(kept)}
     if failures:
         result["failure"] = "; ".join(failures) + "."
     return result
+
+
+def _dangling_links(graph: Graph, plan: Plan, conn: Any) -> list[str]:
+    """Declared links, which the database does not enforce: rows that still refer to a deleted row."""
+    problems = []
+    connector = graph.connector
+    for edge in graph.edges:
+        if not edge.declared:
+            continue
+        tp = plan.table(connector.name, edge.parent)
+        gone = [tuple(tp.rows[k][c] for c in edge.parent_cols) for k in tp.keys("delete")]
+        # Compared by the database itself, so its collation and type rules decide what still refers.
+        left = connector.rows_by_keys(conn, edge.child, edge.child_cols, gone, select=edge.child_cols)
+        if left:
+            problems.append(f"{len(left)} row(s) of {edge.child} still refer to deleted rows through {edge}")
+    return problems
 
 
 def _still_personal(tp: TablePlan, key: Key, row: Row) -> bool:

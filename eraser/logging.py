@@ -81,6 +81,8 @@ def configure(json: bool | None = None, level: str = "INFO", stream: TextIO | No
         handler.setFormatter(formatter(structlog.processors.JSONRenderer()))
         root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

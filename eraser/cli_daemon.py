@@ -1,0 +1,208 @@
+"""`eraser serve` and its operator twins on the host: tickets, holds, the retention sweep."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from eraser import logging as eraser_logging
+from eraser.errors import EraserError
+
+config_option = click.option("--config", "-c", "config_path", required=True, type=click.Path(path_type=Path),
+                             help="The controller's YAML config.")
+state_option = click.option("--state", "state_url", default=None, metavar="URL",
+                            help="State store URL (default: `state:` of the config, else eraser-state.db beside it).")
+
+
+def _store(config_path: Path, state_url: str | None) -> tuple[Any, Any]:
+    from eraser.config import load_config
+    from eraser.state import StateStore
+
+    config = load_config(config_path)
+    store = StateStore(state_url or config.state or "")
+    store.migrate()
+    return config, store
+
+
+def _show(ticket: dict[str, Any]) -> str:
+    from eraser.daemon import public_ticket
+
+    t = public_ticket(ticket)
+    due = t["due_at"][:10]
+    late = " OVERDUE" if t["overdue"] else ""
+    extra = f" certificate {t['certificate_id']}" if t.get("certificate_id") else ""
+    error = f" last error: {t['last_error']}" if t.get("last_error") and t["status"] == "failed" else ""
+    return f"{t['id']}  {t['kind']:<6} {t['status']:<20} received {t['received_at'][:10]}  due {due}{late}{extra}{error}"
+
+
+def register(main: click.Group) -> None:
+    @main.command()
+    @config_option
+    @state_option
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=8080, show_default=True, type=int)
+    def serve(config_path: Path, state_url: str | None, host: str, port: int) -> None:
+        """Run the daemon: HTTP intake, a worker, and the scheduler (retention sweep, deadlines, contracts)."""
+        from eraser.daemon import serve as run
+
+        eraser_logging.configure(level="INFO")
+        run(str(config_path), state_url, host, port)
+
+    @main.group()
+    def ticket() -> None:
+        """Tickets in the state store (the same ones the HTTP API serves)."""
+
+    @ticket.command("submit")
+    @config_option
+    @state_option
+    @click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE")
+    @click.option("--external-ref", default=None, help="The helpdesk reference; submitting it twice is harmless.")
+    @click.option("--received-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None)
+    @click.option("--requested-by", required=True, help="Who files the request (not the data subject).")
+    def ticket_submit(config_path: Path, state_url: str | None, subjects: tuple[str, ...], external_ref: str | None,
+                      received_at: datetime | None, requested_by: str) -> None:
+        """Queue an erasure ticket for the daemon."""
+        from eraser.daemon import submit_ticket
+
+        config, store = _store(config_path, state_url)
+        pairs: dict[str, list[str]] = {}
+        for pair in subjects:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise EraserError("a subject is given as TYPE=VALUE, e.g. --subject email=jan@example.be.")
+            pairs.setdefault(name.strip(), []).append(value)
+        with eraser_logging.redacting([v for vs in pairs.values() for v in vs]):
+            found, created = submit_ticket(store, config, kind="erase", subject=pairs, external_ref=external_ref,
+                                           received_at=received_at, requested_by=requested_by)
+        click.echo(("Queued: " if created else "Already known: ") + _show(found))
+
+    @ticket.command("list")
+    @config_option
+    @state_option
+    @click.option("--status", default=None)
+    @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), default=None)
+    @click.option("--json", "as_json", is_flag=True)
+    def ticket_list(config_path: Path, state_url: str | None, status: str | None, due_before: datetime | None,
+                    as_json: bool) -> None:
+        """List tickets, oldest first."""
+        from eraser.daemon import public_ticket
+
+        _, store = _store(config_path, state_url)
+        found = store.tickets(status, due_before)
+        if as_json:
+            click.echo(json.dumps([public_ticket(t) for t in found], indent=2))
+        else:
+            click.echo("\n".join(_show(t) for t in found) or "No tickets.")
+
+    @ticket.command("show")
+    @config_option
+    @state_option
+    @click.argument("ticket_id")
+    def ticket_show(config_path: Path, state_url: str | None, ticket_id: str) -> None:
+        """A ticket with its plan and journal."""
+        from eraser.daemon import public_ticket
+
+        _, store = _store(config_path, state_url)
+        found = store.ticket(ticket_id)
+        if found is None:
+            raise EraserError(f"there is no ticket {ticket_id}.")
+        body = public_ticket(found)
+        body["journal"] = [f"{j['at']:%Y-%m-%d %H:%M:%S} {j['node']} {j['step']}" + (f": {j['detail']}" if j["detail"]
+                                                                                   else "")
+                           for j in store.journal_of(ticket_id)]
+        click.echo(json.dumps(body, indent=2, default=str))
+
+    @ticket.command("approve")
+    @config_option
+    @state_option
+    @click.argument("ticket_id")
+    @click.option("--by", "approver", required=True, help="Who approves (must differ from who requested).")
+    def ticket_approve(config_path: Path, state_url: str | None, ticket_id: str, approver: str) -> None:
+        """Approve a planned ticket (four eyes)."""
+        _, store = _store(config_path, state_url)
+        click.echo("Approved: " + _show(store.approve(ticket_id, approver)))
+
+    @ticket.command("extend")
+    @config_option
+    @state_option
+    @click.argument("ticket_id")
+    @click.option("--reason", required=True)
+    @click.option("--months", default=2, show_default=True, type=click.IntRange(1, 2))
+    @click.option("--by", default="operator")
+    def ticket_extend(config_path: Path, state_url: str | None, ticket_id: str, reason: str, months: int,
+                      by: str) -> None:
+        """Extend a ticket's deadline once, by up to two months, with a reason (GDPR Art. 12(3))."""
+        _, store = _store(config_path, state_url)
+        click.echo("Extended: " + _show(store.extend(ticket_id, reason, months, by)))
+
+    @ticket.command("reject")
+    @config_option
+    @state_option
+    @click.argument("ticket_id")
+    @click.option("--reason", required=True)
+    @click.option("--by", default="operator")
+    def ticket_reject(config_path: Path, state_url: str | None, ticket_id: str, reason: str, by: str) -> None:
+        """Refuse a ticket, with the reason the data subject will be given."""
+        _, store = _store(config_path, state_url)
+        click.echo("Rejected: " + _show(store.reject(ticket_id, reason, by)))
+
+    @main.group()
+    def hold() -> None:
+        """Legal holds on subjects: while one is active, nothing of theirs is erased."""
+
+    @hold.command("add")
+    @config_option
+    @state_option
+    @click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE")
+    @click.option("--reason", required=True)
+    @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Review or end date.")
+    @click.option("--by", default="operator")
+    def hold_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], reason: str,
+                 until: datetime | None, by: str) -> None:
+        """Place a legal hold (stored as keyed hashes of the identifiers, never the identifiers)."""
+        from eraser.subjects import identifier_references, parse_subject
+
+        config, store = _store(config_path, state_url)
+        subject = parse_subject(list(subjects), config)
+        found = store.add_hold(identifier_references(subject, config.secret_bytes()), reason,
+                               until.date() if until else None, by)
+        click.echo(f"Hold {found['id']} added: {reason}" + (f" (until {until:%Y-%m-%d})" if until else ""))
+
+    @hold.command("list")
+    @config_option
+    @state_option
+    def hold_list(config_path: Path, state_url: str | None) -> None:
+        """Active holds."""
+        _, store = _store(config_path, state_url)
+        found = store.holds()
+        click.echo("\n".join(f"{h['id']}  since {h['created_at']:%Y-%m-%d} by {h['created_by']}"
+                             f"{' until ' + h['until'].isoformat() if h['until'] else ''}: {h['reason']}"
+                             for h in found) or "No active holds.")
+
+    @hold.command("lift")
+    @config_option
+    @state_option
+    @click.argument("hold_id")
+    @click.option("--by", default="operator")
+    def hold_lift(config_path: Path, state_url: str | None, hold_id: str, by: str) -> None:
+        """Lift a hold; tickets it held go back to the queue."""
+        _, store = _store(config_path, state_url)
+        store.lift_hold(hold_id, by)
+        click.echo(f"Hold {hold_id} lifted.")
+
+    @main.command()
+    @config_option
+    @state_option
+    @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="Run as if on this date (to check what a future sweep releases).")
+    def sweep(config_path: Path, state_url: str | None, today: datetime | None) -> None:
+        """Run the retention sweep now: destroy retained rows whose release date has passed, certify it."""
+        from eraser.daemon import release_retained_rows
+
+        config, store = _store(config_path, state_url)
+        issued = release_retained_rows(config, store, today.date() if today else None)
+        click.echo("\n".join(f"Follow-up certificate {c}" for c in issued) or "Nothing is due for release.")

@@ -1,0 +1,440 @@
+"""The state store: tickets, their journal, certificates, retained rows and legal holds.
+
+SQLite by default (a file, no set-up), PostgreSQL when several daemons share the work. The schema is
+managed by Alembic migrations applied at start. Nothing here holds a subject's identifiers in clear:
+subjects are keyed hashes; the identifiers a pending ticket needs are sealed (AES-GCM under a key
+derived from the controller's secret) and wiped when the ticket ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from dateutil.relativedelta import relativedelta
+
+from eraser.errors import EraserError
+
+metadata = sa.MetaData()
+
+STATUSES = ("received", "planned", "approved", "running", "done", "done_with_retention", "held", "failed",
+            "rejected")
+FINAL = ("done", "done_with_retention", "held", "rejected")
+READY = ("received", "approved", "failed")
+
+tickets = sa.Table(
+    "tickets", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False, index=True),
+    sa.Column("external_ref", sa.String(200), unique=True),
+    sa.Column("subject_ref", sa.String(80), nullable=False, index=True),
+    sa.Column("identifier_refs", sa.Text, nullable=False),
+    sa.Column("identifier_types", sa.String(200), nullable=False),
+    sa.Column("sealed_subject", sa.LargeBinary),
+    sa.Column("requested_by", sa.String(200), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("extended_reason", sa.Text),
+    sa.Column("approved_by", sa.String(200)),
+    sa.Column("approved_at", sa.DateTime(timezone=True)),
+    sa.Column("plan", sa.Text),
+    sa.Column("plan_fingerprint", sa.String(64)),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("claimed_by", sa.String(120)),
+    sa.Column("claimed_until", sa.DateTime(timezone=True)),
+    sa.Column("prepared", sa.Text),
+    sa.Column("certificate_id", sa.String(36)),
+    sa.Column("tenant", sa.String(120)),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+journal = sa.Table(
+    "journal", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("node", sa.String(120), nullable=False),
+    sa.Column("step", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text),
+)
+
+certificates = sa.Table(
+    "certificates", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), index=True),
+    sa.Column("type", sa.String(24), nullable=False),
+    sa.Column("parent_id", sa.String(36)),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+retained_rows = sa.Table(
+    "retained_rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False),
+    sa.Column("certificate_id", sa.String(36), nullable=False, index=True),
+    sa.Column("connector", sa.String(120), nullable=False),
+    sa.Column("table_name", sa.String(200), nullable=False),
+    sa.Column("primary_key", sa.Text, nullable=False),
+    sa.Column("release_on", sa.Date, nullable=False, index=True),
+    sa.Column("released_at", sa.DateTime(timezone=True)),
+    sa.Column("followup_certificate_id", sa.String(36)),
+)
+
+holds = sa.Table(
+    "holds", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("identifier_refs", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("until", sa.Date),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("lifted_by", sa.String(200)),
+    sa.Column("lifted_at", sa.DateTime(timezone=True)),
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they were stored as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Sealer:
+    """AES-GCM for the identifiers a pending ticket needs; the key is derived from the controller's secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"eraser ticket identifiers").derive(secret)
+        self._aead = AESGCM(key)
+
+    def seal(self, identifiers: dict[str, list[str]], ticket_id: str) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, json.dumps(identifiers).encode(), ticket_id.encode())
+
+    def unseal(self, blob: bytes, ticket_id: str) -> dict[str, list[str]]:
+        return dict(json.loads(self._aead.decrypt(blob[:12], blob[12:], ticket_id.encode())))
+
+
+class StateStore:
+    """Every read and write of the daemon's state, each in its own short transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if url.startswith("sqlite"):
+            options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine = sa.create_engine(url, **options)
+        if url.startswith("sqlite"):
+            @sa.event.listens_for(self.engine, "connect")
+            def _wal(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+
+    def migrate(self) -> None:
+        """Apply the Alembic migrations (under an advisory lock on PostgreSQL, so two daemons can start at once)."""
+        from alembic import command
+        from alembic.config import Config as AlembicConfig
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                if self.is_postgres:
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(814159)"))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            raise EraserError(f"cannot open the state store {sa.engine.make_url(self.url).render_as_string()}: "
+                              f"{reason}") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def tx(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- tickets ----------------------------------------------------------------------------------
+
+    def submit(self, *, kind: str, subject_ref: str, identifier_refs: list[str], identifier_types: list[str],
+               sealed: bytes | None, ticket_id: str, external_ref: str | None, received_at: datetime,
+               requested_by: str, tenant: str | None = None, node: str = "intake") -> tuple[dict[str, Any], bool]:
+        """Record a ticket; with an external_ref already known, return that ticket instead (idempotent)."""
+        with self.tx() as conn:
+            if external_ref:
+                existing = conn.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).first()
+                if existing:
+                    return self._ticket(existing), False
+            values = dict(id=ticket_id, kind=kind, status="received", external_ref=external_ref,
+                          subject_ref=subject_ref, identifier_refs=json.dumps(identifier_refs),
+                          identifier_types=",".join(identifier_types), sealed_subject=sealed,
+                          requested_by=requested_by, received_at=received_at,
+                          due_at=received_at + relativedelta(months=1), tenant=tenant, updated_at=now())
+            try:
+                conn.execute(tickets.insert().values(**values))
+            except sa.exc.IntegrityError:
+                conn.rollback()
+                with self.tx() as again:
+                    row = again.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).one()
+                    return self._ticket(row), False
+            self._journal(conn, ticket_id, node, "received", None)
+            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).one()), True
+
+    def _ticket(self, row: sa.Row[Any]) -> dict[str, Any]:
+        t = dict(row._mapping)
+        for key in ("received_at", "due_at", "approved_at", "next_attempt_at", "claimed_until", "started_at",
+                    "completed_at", "updated_at"):
+            t[key] = _utc(t[key])
+        t["identifier_refs"] = json.loads(t["identifier_refs"])
+        t["identifier_types"] = [x for x in t["identifier_types"].split(",") if x]
+        t["plan"] = json.loads(t["plan"]) if t["plan"] else None
+        t["prepared"] = json.loads(t["prepared"]) if t["prepared"] else None
+        return t
+
+    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).first()
+            return self._ticket(row) if row else None
+
+    def tickets(self, status: str | None = None, due_before: datetime | None = None,
+                limit: int = 500) -> list[dict[str, Any]]:
+        stmt = sa.select(tickets).order_by(tickets.c.received_at, tickets.c.id).limit(limit)
+        if status:
+            stmt = stmt.where(tickets.c.status == status)
+        if due_before:
+            stmt = stmt.where(tickets.c.due_at < due_before)
+        with self.engine.connect() as conn:
+            return [self._ticket(r) for r in conn.execute(stmt)]
+
+    def counts_by_status(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            found = dict(conn.execute(sa.select(tickets.c.status, sa.func.count()).group_by(tickets.c.status)).all())
+        return {s: int(found.get(s, 0)) for s in STATUSES}
+
+    def overdue(self, at: datetime | None = None, within: timedelta = timedelta(0)) -> list[dict[str, Any]]:
+        moment = (at or now()) + within
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(tickets).where(tickets.c.status.not_in(FINAL), tickets.c.due_at < moment)
+                                .order_by(tickets.c.due_at))
+            return [self._ticket(r) for r in rows]
+
+    def claim(self, node: str, lease: timedelta, kinds: tuple[str, ...] | None = None,
+              statuses: tuple[str, ...] = READY) -> dict[str, Any] | None:
+        """Take one ticket that is ready (or whose claim expired), so no other worker runs it."""
+        moment = now()
+        ready = sa.or_(
+            sa.and_(tickets.c.status.in_(statuses),
+                    sa.or_(tickets.c.next_attempt_at.is_(None), tickets.c.next_attempt_at <= moment)),
+            sa.and_(tickets.c.status == "running",
+                    sa.or_(tickets.c.claimed_until.is_(None), tickets.c.claimed_until < moment)))
+        stmt = sa.select(tickets.c.id).where(ready, sa.or_(tickets.c.claimed_until.is_(None),
+                                                           tickets.c.claimed_until < moment))
+        if kinds:
+            stmt = stmt.where(tickets.c.kind.in_(kinds))
+        stmt = stmt.order_by(tickets.c.due_at, tickets.c.received_at).limit(1)
+        if self.is_postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        with self.tx() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("SELECT 1")  # the transaction is already open; SQLite serializes writers
+            found = conn.execute(stmt).scalar()
+            if found is None:
+                return None
+            done = conn.execute(tickets.update().where(tickets.c.id == found, ready)
+                                .values(claimed_by=node, claimed_until=moment + lease, updated_at=moment))
+            if done.rowcount != 1:
+                return None
+            self._journal(conn, found, node, "claimed", None)
+            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == found)).one())
+
+    def release_dead_claims(self, host: str, alive: Any) -> int:
+        """Free the claims of earlier processes on this host that are gone (killed), so a restart resumes at once
+        instead of waiting for their lease to run out."""
+        freed = 0
+        with self.tx() as conn:
+            rows = conn.execute(sa.select(tickets.c.id, tickets.c.claimed_by)
+                                .where(tickets.c.claimed_by.like(f"{host}:%"))).all()
+            for ticket_id, node in rows:
+                pid = node.rsplit(":", 1)[1]
+                if pid.isdigit() and not alive(int(pid)):
+                    conn.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.claimed_by == node)
+                                 .values(claimed_by=None, claimed_until=None, updated_at=now()))
+                    self._journal(conn, ticket_id, f"{host}:{os.getpid()}", "claim freed", f"{node} is gone")
+                    freed += 1
+        return freed
+
+    def release_claim(self, ticket_id: str, node: str) -> None:
+        with self.tx() as conn:
+            conn.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.claimed_by == node)
+                         .values(claimed_by=None, claimed_until=None, updated_at=now()))
+            self._journal(conn, ticket_id, node, "released", None)
+
+    def update(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: Any) -> None:
+        """Change a ticket and journal the step in the same transaction."""
+        for key in ("plan", "prepared"):
+            if key in values and values[key] is not None and not isinstance(values[key], str):
+                values[key] = json.dumps(values[key])
+        with self.tx() as conn:
+            conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(updated_at=now(), **values))
+            self._journal(conn, ticket_id, node, step, detail)
+
+    def _journal(self, conn: sa.Connection, ticket_id: str, node: str, step: str, detail: str | None) -> None:
+        conn.execute(journal.insert().values(ticket_id=ticket_id, at=now(), node=node, step=step, detail=detail))
+
+    def journal_of(self, ticket_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(journal).where(journal.c.ticket_id == ticket_id).order_by(journal.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    def approve(self, ticket_id: str, by: str) -> dict[str, Any]:
+        ticket = self._require(ticket_id)
+        if ticket["status"] != "planned":
+            raise EraserError(f"ticket {ticket_id} is {ticket['status']}; only a planned ticket can be approved.")
+        if by == ticket["requested_by"]:
+            raise EraserError(f"ticket {ticket_id} was requested by {by}; another person must approve it (four eyes).")
+        self.update(ticket_id, by, "approved", None, status="approved", approved_by=by, approved_at=now(),
+                    next_attempt_at=None)
+        return self._require(ticket_id)
+
+    def extend(self, ticket_id: str, reason: str, months: int, by: str) -> dict[str, Any]:
+        ticket = self._require(ticket_id)
+        if ticket["extended_reason"]:
+            raise EraserError(f"ticket {ticket_id} was already extended once; GDPR Art. 12(3) allows one extension.")
+        if not 1 <= months <= 2:
+            raise EraserError("an extension is 1 or 2 months (GDPR Art. 12(3)).")
+        if ticket["status"] in FINAL:
+            raise EraserError(f"ticket {ticket_id} is {ticket['status']}; there is nothing to extend.")
+        if len(reason.strip()) < 5:
+            raise EraserError("an extension needs a reason the data subject can be told.")
+        self.update(ticket_id, by, "extended", f"{months} month(s)", extended_reason=reason.strip(),
+                    due_at=ticket["due_at"] + relativedelta(months=months))
+        return self._require(ticket_id)
+
+    def reject(self, ticket_id: str, reason: str, by: str) -> dict[str, Any]:
+        ticket = self._require(ticket_id)
+        if ticket["status"] in FINAL or ticket["status"] == "running":
+            raise EraserError(f"ticket {ticket_id} is {ticket['status']}; it can no longer be rejected.")
+        self.update(ticket_id, by, "rejected", reason, status="rejected", sealed_subject=None,
+                    completed_at=now(), last_error=reason)
+        return self._require(ticket_id)
+
+    def _require(self, ticket_id: str) -> dict[str, Any]:
+        ticket = self.ticket(ticket_id)
+        if ticket is None:
+            raise EraserError(f"there is no ticket {ticket_id}.")
+        return ticket
+
+    # -- certificates and retained rows -----------------------------------------------------------
+
+    def finish(self, ticket_id: str, node: str, status: str, certificate: dict[str, Any],
+               retained: list[dict[str, Any]]) -> None:
+        """Record the certificate and the retained rows, and close the ticket, in one transaction."""
+        with self.tx() as conn:
+            exists = conn.execute(sa.select(certificates.c.id).where(certificates.c.id == certificate["id"])).first()
+            if not exists:
+                conn.execute(certificates.insert().values(ticket_id=ticket_id, issued_at=now(), **certificate))
+                for row in retained:
+                    release = row["release_on"]
+                    conn.execute(retained_rows.insert().values(
+                        ticket_id=ticket_id, certificate_id=certificate["id"], connector=row["connector"],
+                        table_name=row["table_name"], primary_key=row["primary_key"],
+                        release_on=date.fromisoformat(release) if isinstance(release, str) else release))
+            # A held ticket keeps its sealed identifiers: lifting the hold puts it back in the queue.
+            sealed = {} if status == "held" else {"sealed_subject": None}
+            conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(
+                status=status, certificate_id=certificate["id"], prepared=None, **sealed,
+                claimed_by=None, claimed_until=None, completed_at=now(), last_error=None, updated_at=now()))
+            self._journal(conn, ticket_id, node, status, f"certificate {certificate['id']}")
+
+    def certificate(self, certificate_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(certificates).where(certificates.c.id == certificate_id)).first()
+            return dict(row._mapping) if row else None
+
+    def record_followup(self, certificate: dict[str, Any], released: list[int]) -> None:
+        with self.tx() as conn:
+            conn.execute(certificates.insert().values(issued_at=now(), **certificate))
+            conn.execute(retained_rows.update().where(retained_rows.c.id.in_(released))
+                         .values(released_at=now(), followup_certificate_id=certificate["id"]))
+
+    def due_retained(self, today: date) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(retained_rows).where(retained_rows.c.released_at.is_(None),
+                                                               retained_rows.c.release_on <= today)
+                                .order_by(retained_rows.c.certificate_id, retained_rows.c.id))
+            return [dict(r._mapping) | {"primary_key": tuple(json.loads(r.primary_key))} for r in rows]
+
+    # -- holds ------------------------------------------------------------------------------------
+
+    def add_hold(self, identifier_refs: list[str], reason: str, until: date | None, by: str) -> dict[str, Any]:
+        hold_id = str(uuid.uuid4())
+        with self.tx() as conn:
+            conn.execute(holds.insert().values(id=hold_id, identifier_refs=json.dumps(sorted(identifier_refs)),
+                                               reason=reason, until=until, created_by=by, created_at=now()))
+        return self.hold(hold_id) or {}
+
+    def hold(self, hold_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(holds).where(holds.c.id == hold_id)).first()
+        if row is None:
+            return None
+        return dict(row._mapping) | {"identifier_refs": json.loads(row.identifier_refs)}
+
+    def lift_hold(self, hold_id: str, by: str) -> dict[str, Any]:
+        hold = self.hold(hold_id)
+        if hold is None:
+            raise EraserError(f"there is no hold {hold_id}.")
+        if hold["lifted_at"]:
+            raise EraserError(f"hold {hold_id} was already lifted.")
+        with self.tx() as conn:
+            conn.execute(holds.update().where(holds.c.id == hold_id).values(lifted_by=by, lifted_at=now()))
+            # Tickets held under it go back to the queue.
+            refs = set(hold["identifier_refs"])
+            for row in conn.execute(sa.select(tickets).where(tickets.c.status == "held")):
+                if refs & set(json.loads(row.identifier_refs)) and row.sealed_subject is not None:
+                    conn.execute(tickets.update().where(tickets.c.id == row.id).values(
+                        status="received", next_attempt_at=None, updated_at=now()))
+                    self._journal(conn, row.id, by, "requeued", f"hold {hold_id} lifted")
+        return self.hold(hold_id) or {}
+
+    def holds(self, active_only: bool = True) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            stmt = sa.select(holds).order_by(holds.c.created_at)
+            if active_only:
+                stmt = stmt.where(holds.c.lifted_at.is_(None))
+            return [dict(r._mapping) | {"identifier_refs": json.loads(r.identifier_refs)} for r in conn.execute(stmt)]
+
+    def active_hold(self, identifier_refs: list[str], today: date) -> dict[str, Any] | None:
+        refs = set(identifier_refs)
+        for hold in self.holds(active_only=True):
+            if refs & set(hold["identifier_refs"]) and (hold["until"] is None or hold["until"] >= today):
+                return hold
+        return None
