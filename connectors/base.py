@@ -59,6 +59,12 @@ class DialectSpecifics:
     def on_engine(self, engine: Any) -> None:
         """Hook to configure each new connection."""
 
+    def normalized(self, column: Any) -> Any:
+        """The expression an email column is compared by: lower(trim(column))."""
+        import sqlalchemy as sa
+
+        return sa.func.lower(sa.func.trim(column))
+
     def normalized_index_statement(self, name: str, table: str, column: str) -> str:
         return f"CREATE INDEX {name} ON {table} ((lower(trim({column}))));"
 

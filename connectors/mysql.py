@@ -1,4 +1,4 @@
-"""MySQL/MariaDB specifics (PyMySQL): no expression indexes on MariaDB, binlog copies."""
+"""MySQL/MariaDB specifics (PyMySQL): no expression indexes, binlog copies."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ class MySQLSpecifics(DialectSpecifics):
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
     def normalized_index_statement(self, name: str, table: str, column: str) -> str:
-        # MariaDB cannot index an expression directly: index a stored generated column instead.
-        return (f"CREATE INDEX {name} ON {table} ({column}); -- emails compare by the column's "
-                "case-insensitive collation; for a _bin/_cs collation add a generated lower(trim()) column")
+        # MariaDB cannot index lower(trim(column)), nor use a generated column's index for it.
+        return (f"-- MariaDB cannot index lower(trim({column})): lookups on {table} scan it. Store the column "
+                f"normalized and declare the identifier kind 'exact', with CREATE INDEX {name} ON {table} ({column});")
 
 
 SPECIFICS = MySQLSpecifics()

@@ -77,7 +77,10 @@ class SQLConnector:
         parsed = make_url(url)
         if self.specifics.name == "sqlite":
             db = parsed.database
-            if not db or db == ":memory:" or not Path(db).exists():
+            if not db or db == ":memory:":
+                raise ConfigError(f"connector '{self.name}': the SQLite URL names no database file "
+                                  "(an in-memory database holds nothing to erase).")
+            if not Path(db).exists():
                 raise ConnectError(f"connector '{self.name}': SQLite database file {db} does not exist.")
         try:
             engine = sa.create_engine(url, **self.specifics.engine_options())
@@ -95,16 +98,27 @@ class SQLConnector:
                 warnings.simplefilter("ignore", sa.exc.SAWarning)  # expression indexes SQLAlchemy cannot map
                 metadata.reflect(self.engine, schema=self.schema)
         except sa.exc.OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
-            password = make_url(self.url).password
-            if password:
-                reason = reason.replace(str(password), "***")
-            raise ConnectError(f"cannot reach database of connector '{self.name}' at {location(self.url)}: "
-                               f"{reason}") from None
+            raise self._unreachable(exc) from None
         except sa.exc.SQLAlchemyError as exc:
             raise ConnectError(f"cannot read the schema of connector '{self.name}' at {location(self.url)}: "
                                f"{type(exc).__name__}.") from None
         return metadata
+
+    def _unreachable(self, exc: sa.exc.OperationalError) -> ConnectError:
+        """One sentence with host:port and the driver's first line, the password masked out of it."""
+        orig = exc.orig
+        if orig is not None and len(orig.args) == 2 and isinstance(orig.args[0], int):
+            reason = f"{orig.args[1]} (error {orig.args[0]})"  # PyMySQL's (code, message)
+        else:
+            reason = str(orig).strip() if orig is not None else ""
+        reason = reason.splitlines()[0].strip().rstrip(".") if reason.strip() else "connection failed"
+        try:
+            password = make_url(self.url).password
+        except Exception:
+            password = None
+        if password:
+            reason = reason.replace(str(password), "***")
+        return ConnectError(f"cannot reach database of connector '{self.name}' at {location(self.url)}: {reason}.")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -203,9 +217,7 @@ class SQLConnector:
         try:
             conn = self.engine.connect()
         except sa.exc.OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
-            raise ConnectError(f"cannot reach database of connector '{self.name}' at {location(self.url)}: "
-                               f"{reason}") from None
+            raise self._unreachable(exc) from None
         try:
             with conn.begin():
                 yield conn
@@ -245,7 +257,7 @@ class SQLConnector:
             if not values:
                 continue
             column = tab.c[col]
-            expr = sa.func.lower(sa.func.trim(column)) if col in normalized else column
+            expr = self.specifics.normalized(column) if col in normalized else column
             clauses.append(expr.in_(list(values)))
         if not clauses:
             return []
@@ -280,11 +292,11 @@ class SQLConnector:
             params.update({f"k_{c}": v for c, v in zip(pk, key, strict=True)})
             groups.setdefault(tuple(sorted(values)), []).append(params)
         done = 0
-        for cols, params in groups.items():
+        for cols, rows in groups.items():
             stmt = (tab.update()
                     .where(*(tab.c[c] == sa.bindparam(f"k_{c}") for c in pk))
                     .values({c: sa.bindparam(f"v_{c}") for c in cols}))
-            done += self._run(conn, stmt, params).rowcount
+            done += self._run(conn, stmt, rows).rowcount
         return done
 
     def delete_rows(self, conn: Connection, table: str, keys: Sequence[Key]) -> int:
@@ -305,16 +317,13 @@ class SQLConnector:
 
 def specifics_for(name: str, backend: str) -> DialectSpecifics:
     """The dialect module for a URL's backend."""
-    if backend == "sqlite":
-        from connectors.sqlite import SPECIFICS
-    elif backend == "postgresql":
-        from connectors.postgresql import SPECIFICS
-    elif backend in ("mysql", "mariadb"):
-        from connectors.mysql import SPECIFICS
-    else:
+    from connectors import mysql, postgresql, sqlite
+
+    modules = {"sqlite": sqlite, "postgresql": postgresql, "mysql": mysql, "mariadb": mysql}
+    if backend not in modules:
         raise ConfigError(f"connector '{name}': database '{backend}' is not supported "
                           "(SQLite, PostgreSQL, MySQL/MariaDB are).")
-    return SPECIFICS
+    return modules[backend].SPECIFICS
 
 
 def open_connector(name: str, url: str, schema: str | None = None) -> SQLConnector:

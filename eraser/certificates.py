@@ -108,7 +108,7 @@ def _nfc(value: Any) -> Any:
     return value
 
 
-def canonical(payload: dict[str, Any]) -> bytes:
+def canonical(payload: Any) -> bytes:
     return rfc8785.dumps(_nfc(payload))
 
 

@@ -69,13 +69,14 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         problems.append(Problem(severity, message, (*base, *loc), fix, config.path))
 
     tables = connector.table_names()
+    missing = {t for t in conf.tables if t not in tables}
     for table in conf.tables:
-        if table not in tables:
+        if table in missing:
             problem("error", f"table '{table}' does not exist in connector '{name}'{_closest(table, tables)}.", table)
-    if problems:
-        return None, problems
 
     def has_column(table: str, column: str, *loc: Any) -> bool:
+        if table in missing:  # already reported; its columns cannot be checked
+            return False
         cols = connector.columns(table)
         if column in cols:
             return True
@@ -83,7 +84,7 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         return False
 
     for table in conf.tables:
-        if not connector.table(table).primary_key.columns:
+        if table not in missing and not connector.table(table).primary_key.columns:
             problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly.", table)
 
     edges = list(connector.edges())
@@ -143,10 +144,10 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
                 if why:
                     problem("error", f"column '{table}.{col}' {why}.", table, section, col)
         if rule.action == "anonymize" or (rule.action == "delete" and rule.columns):
-            missing = sorted({c for cols in rule.identify.values() for c in cols} - set(rule.columns))
-            if missing:
+            unreplaced = sorted({c for cols in rule.identify.values() for c in cols} - set(rule.columns))
+            if unreplaced:
                 problem("error", f"table '{table}' keeps rows anonymized, but its identifier column(s) "
-                        f"{', '.join(missing)} have no strategy under columns:, so the subject would still be "
+                        f"{', '.join(unreplaced)} have no strategy under columns:, so the subject would still be "
                         "found.", table, "columns")
         if rule.retain is not None and rule.retain.from_ not in ("request", "parent"):
             has_column(table, rule.retain.from_, table, "retain", "from")
@@ -183,11 +184,11 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
                             f"{' on lower(trim(' + col + '))' if norm else ''}; every erasure scans the table.",
                             table, "identify", id_type, fix=connector.index_statement(table, (col,), normalized=norm))
     for e in follow + [e for es in owned.values() for e in es]:
-        cols = e.child_cols if e in follow else e.parent_cols
+        lookup = e.child_cols if e in follow else e.parent_cols
         table = e.child if e in follow else e.parent
-        if not connector.has_index(table, cols):
-            problem("warning", f"{e} is followed but {table}({', '.join(cols)}) has no index.",
-                    table, fix=connector.index_statement(table, cols))
+        if not connector.has_index(table, lookup):
+            problem("warning", f"{e} is followed but {table}({', '.join(lookup)}) has no index.",
+                    table, fix=connector.index_statement(table, lookup))
     for e in edges:
         if e.parent in configured and e.child not in configured:
             problem("warning", f"table '{e.child}' is not configured but refers to configured table '{e.parent}' "

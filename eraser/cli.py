@@ -159,7 +159,10 @@ def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tupl
     else:
         payload, checked = read_jws(file)[1], "not checked (no public key at hand)"
     target = out or file.with_name(file.name.removesuffix(".json").removesuffix(".cert") + ".html")
-    target.write_text(render_html(payload, checked), encoding="utf-8")
+    try:
+        target.write_text(render_html(payload, checked), encoding="utf-8")
+    except OSError as exc:
+        raise EraserError(f"cannot write {target}: {exc.strerror}.") from None
     click.echo(f"Wrote {target}")
 
 
@@ -175,7 +178,12 @@ def keys_generate(out: Path, name: str) -> None:
     """Write an Ed25519 key pair: NAME.pem (private, mode 0600) and NAME.pub.pem."""
     from eraser.certificates import generate_keys
 
-    private, public, kid = generate_keys(out, name)
+    if out.exists() and not out.is_dir():
+        raise EraserError(f"--out {out} is a file; give the directory for the key pair.")
+    try:
+        private, public, kid = generate_keys(out, name)
+    except OSError as exc:
+        raise EraserError(f"cannot write the key pair under {out}: {exc.strerror}.") from None
     click.echo(f"Private key: {private} (mode 0600, keep it secret)\nPublic key:  {public}\nKey id:      {kid}")
 
 
@@ -213,9 +221,9 @@ def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
     config = load_config(config_path)
     subject = parse_subject(list(subjects), config)
     click.echo(f"subject:    {subject_reference(subject, config.secret_bytes())}")
-    for t, ref in zip([t for t in subject.types for _ in subject.identifiers[t]],
-                      identifier_references(subject, config.secret_bytes()), strict=True):
-        click.echo(f"{t + ':':11} {ref}")
+    kinds = [t for t in subject.types for _ in subject.identifiers[t]]
+    for kind, ref in zip(kinds, identifier_references(subject, config.secret_bytes()), strict=True):
+        click.echo(f"{kind + ':':11} {ref}")
 
 
 # -- demo -------------------------------------------------------------------------------------
@@ -256,3 +264,12 @@ def demo(directory: Path, persons: int) -> None:
     click.echo(f"Certificate: {issued.path}\n  verified: valid, key {result.kid}, chain position {result.sequence}\n"
                f"  readable copy: {html_path}\n  logs: {directory / 'logs' / 'eraser.log'}\n\n"
                f"Try: eraser plan --config {config_path} --subject email={DEMO_EMAIL}")
+
+
+def _register_commands() -> None:
+    from eraser import cli_daemon
+
+    cli_daemon.register(main)
+
+
+_register_commands()

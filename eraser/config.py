@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -28,19 +30,30 @@ class Strategy(_Model):
     kind: Literal["faker", "null", "redact", "hash", "generalize", "keep"]
     arg: str | None = None
 
+    @model_validator(mode="before")
     @classmethod
-    def parse(cls, value: Any) -> Strategy:
-        if isinstance(value, Strategy):
+    def _from_yaml(cls, value: Any) -> Any:
+        """'faker:first_name', 'null' (or YAML null) and {faker: first_name} become kind and arg."""
+        if isinstance(value, Strategy) or (isinstance(value, dict) and "kind" in value):
             return value
         if value is None:  # YAML's bare `null`
-            return cls(kind="null")
-        if isinstance(value, dict) and len(value) == 1:
+            kind, arg = "null", None
+        elif isinstance(value, dict) and len(value) == 1:
             ((kind, arg),) = value.items()
-            return cls(kind=kind, arg=None if arg is None else str(arg))
-        if isinstance(value, str):
-            kind, _, arg = value.partition(":")
-            return cls(kind=kind.strip(), arg=arg.strip() or None)  # type: ignore[arg-type]
-        raise ValueError(f"a strategy is a string such as 'faker:first_name' or 'null', not {value!r}")
+            arg = None if arg is None else str(arg)
+        elif isinstance(value, str):
+            kind, _, text = value.partition(":")
+            kind, arg = kind.strip(), text.strip() or None
+        else:
+            raise ValueError(f"a strategy is a string such as 'faker:first_name' or 'null', not {value!r}")
+        if kind not in STRATEGY_KINDS:
+            raise ValueError(f"unknown strategy '{kind}'{_suggest(str(kind), list(STRATEGY_KINDS))}")
+        return {"kind": kind, "arg": arg}
+
+    @classmethod
+    def parse(cls, value: Any) -> Strategy:
+        """A Strategy from its YAML form; ValueError (a pydantic ValidationError) if it is not one."""
+        return value if isinstance(value, Strategy) else cls.model_validate(value)
 
     @model_validator(mode="after")
     def _needs_arg(self) -> Strategy:
@@ -120,13 +133,6 @@ class TableRule(_Model):
             return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
         return value
 
-    @field_validator("columns", "minimize", mode="before")
-    @classmethod
-    def _strategies(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: Strategy.parse(v) for k, v in value.items()}
-        return value
-
     @model_validator(mode="after")
     def _consistent(self) -> TableRule:
         if self.action == "retain" and self.retain is None:
@@ -175,6 +181,40 @@ class Hold(_Model):
     until: date | None = None
 
 
+class ApiToken(_Model):
+    """A bearer token of the intake API, stored as its SHA-256 (hex): the token itself is never in the config."""
+
+    name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ApiConfig(_Model):
+    tokens: list[ApiToken] = []
+    max_body_bytes: int = 1_000_000
+
+
+class Contract(_Model):
+    """The end of a customer's (tenant's) contract: its data is destroyed, or returned and then destroyed."""
+
+    tenant: str
+    ends_on: date
+    action: Literal["destroy", "return_and_destroy"] = "destroy"
+    grace: str = "0d"
+
+    @field_validator("grace")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        parse_period(value)
+        return value
+
+
+class DaemonConfig(_Model):
+    poll_seconds: float = 1.0
+    lease_seconds: int = 300
+    sweep_at: str = "02:30"
+    warnings_at: str = "07:00"
+
+
 class Config(_Model):
     organisation: str
     role: Literal["controller", "processor"] = "controller"
@@ -189,6 +229,11 @@ class Config(_Model):
     identifiers: dict[str, IdentifierType]
     connectors: dict[str, ConnectorConfig]
     holds: list[Hold] = []
+    state: str | None = None
+    approval: Literal["auto", "required"] = "auto"
+    api: ApiConfig = ApiConfig()
+    contracts: list[Contract] = []
+    daemon: DaemonConfig = DaemonConfig()
     path: Path | None = None
 
     @field_validator("locale", mode="before")
@@ -230,6 +275,10 @@ def load_config(path: str | Path) -> Config:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start and mark and start.line != mark.line:
+            # YAML notices an unclosed quote or bracket lines later: say where it opened.
+            problem += f", {context} that starts on line {start.line + 1}"
         raise ConfigError(f"{path}{where}: invalid YAML ({problem}).") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a YAML mapping with organisation, signing, identifiers and connectors.")
@@ -237,14 +286,62 @@ def load_config(path: str | Path) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
-        field = ".".join(str(x) for x in loc) or "(top level)"
-        line = line_of(node, loc)
-        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{path}{f' line {line}' if line else ''}: {field}: {msg}{more}.") from None
+        raise ConfigError(_validation_message(exc, path, node)) from None
     return _resolve_paths(config, path)
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    """' (did you mean 'x'?)' for a near miss, else the allowed names."""
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(options)})"
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The config model that holds the keys at `loc` (e.g. TableRule for connectors.x.tables.y)."""
+    current: Any = Config
+    for key in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = [f for n, f in current.model_fields.items() if key in (n, f.alias)]
+            if not fields:
+                return None
+            current = fields[0].annotation
+        elif get_origin(current) in (dict, list):
+            current = get_args(current)[-1]
+        else:
+            return None
+        if get_origin(current) in (Union, UnionType):  # `X | None`
+            current = next((a for a in get_args(current) if a is not type(None)), None)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _keys_of(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items() if not (model is Config and n == "path")]
+
+
+def _validation_message(exc: ValidationError, path: Path, node: yaml.Node | None) -> str:
+    """The first problem in file order as one sentence with file, line and field; a typo'd key names the key
+    it resembles. Pydantic's input values are never quoted: after ${ENV} substitution they may be secrets."""
+    problems: list[tuple[int, bool, tuple[Any, ...], str]] = []
+    misspelt: set[tuple[Any, ...]] = set()
+    for err in exc.errors():
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        if err["type"] == "extra_forbidden":
+            options = _keys_of(_model_at(loc[:-1]))
+            misspelt |= {(*loc[:-1], k) for k in difflib.get_close_matches(str(loc[-1]), options, n=1)}
+            msg = f"unknown key{_suggest(str(loc[-1]), options)}"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+        problems.append((line_of(node, loc) or 0, err["type"] != "extra_forbidden", loc, msg))
+    # A misspelt required key also shows up as that key missing: one problem, counted once.
+    problems = [p for p in problems if not (p[3] == "required key is missing" and p[2] in misspelt)]
+    line, _, loc, msg = min(problems, key=lambda p: p[:2])
+    field = ".".join(str(x) for x in loc) or "(top level)"
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return f"{path}{f' line {line}' if line else ''}: {field}: {msg}{more}."
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -264,7 +361,7 @@ def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _substitute_env(value: Any, loc: tuple[Any, ...], path: Path, node: yaml.Node) -> Any:
+def _substitute_env(value: Any, loc: tuple[Any, ...], path: Path, node: yaml.Node | None) -> Any:
     if isinstance(value, dict):
         return {k: _substitute_env(v, (*loc, k), path, node) for k, v in value.items()}
     if isinstance(value, list):
@@ -295,6 +392,9 @@ def _resolve_paths(config: Config, path: Path) -> Config:
         connectors[name] = conn.model_copy(update={"url": url})
     signing = config.signing.model_copy(update={
         "private_key": rel(config.signing.private_key), "public_key": rel(config.signing.public_key)})
+    state = config.state or f"sqlite:///{base / 'eraser-state.db'}"
+    if state.startswith("sqlite:///") and not state.startswith("sqlite:////"):
+        state = "sqlite:///" + str(base / state.removeprefix("sqlite:///"))
     return config.model_copy(update={
-        "connectors": connectors, "signing": signing, "certificates": rel(config.certificates),
+        "connectors": connectors, "signing": signing, "certificates": rel(config.certificates), "state": state,
         "secret_file": rel(config.secret_file), "path": path})

@@ -223,7 +223,7 @@ class Worker:
         status = "held" if outcome.plan.hold else ("done_with_retention" if retained else "done")
         digest = hashlib.sha256(canonical(payload)).hexdigest()
         return {"payload": payload, "certificate_id": str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{ticket['id']}:{digest}")),
-                "retained": [r | {"release_on": r["release_on"].isoformat()} for r in retained],
+                "retained": [r | {"release_on": str(r["release_on"])} for r in retained],
                 "status": status, "changed_rows": totals["delete"] + totals["anonymize"]}
 
     def _failed(self, ticket: dict[str, Any], exc: BaseException) -> None:
@@ -400,6 +400,9 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     config = load_config(config_path)
     if state_url:
         config = config.model_copy(update={"state": state_url})
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # until uvicorn installs its own handlers
+        signal.signal(sig, lambda *_: stopping.set())
     store = StateStore(config.state or "")
     store.migrate()
     freed = store.release_dead_claims(socket.gethostname(), _alive)
@@ -425,7 +428,9 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
                                            log_config=None, access_log=False, timeout_graceful_shutdown=10))
     log.info("daemon starting", node=NODE, host=host, port=port, approval=config.approval)
     try:
-        server.run()
+        server.should_exit = stopping.is_set()
+        if not server.should_exit:
+            server.run()
     finally:
         worker.stop.set()
         leadership.stop.set()
@@ -436,5 +441,5 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         scheduler.shutdown(wait=False)
         store.dispose()
         log.info("daemon stopped", node=NODE, processed=worker.processed)
-    if not server.started:
+    if not server.started and not stopping.is_set():
         raise EraserError(f"the daemon could not listen on {host}:{port} (in use, or not an address of this host).")

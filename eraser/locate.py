@@ -7,6 +7,7 @@ are followed, one level, and such parent rows are never followed down again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,11 +99,11 @@ def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update
     found = {t: Found(t) for t in graph.rules}
     frontier: dict[str, list[Key]] = {t: [] for t in graph.rules}
     for table, rule in sorted(graph.rules.items()):
-        matches: dict[str, list[str]] = {}
+        matches: dict[str, Sequence[str]] = {}
         labels: dict[str, str] = {}
         for id_type, cols in rule.identify.items():
             for col in cols:
-                matches.setdefault(col, []).extend(subject.forms.get(id_type, ()))
+                matches[col] = [*matches.get(col, []), *subject.forms.get(id_type, ())]
                 labels[col] = id_type
         matches = {c: v for c, v in matches.items() if v}
         if not matches:

@@ -6,6 +6,7 @@ Over-erasure is as serious as under-erasure: a row is only deleted when nothing 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,6 +106,15 @@ def _key(row: Row, cols: tuple[str, ...]) -> Key:
     return tuple(row[c] for c in cols)
 
 
+def _fold(key: Key) -> Key:
+    """A key compared as loosely as a SQL collation may (case, accents, trailing spaces), so that a reference
+    the database matched to a row is never missed in Python because the two spellings differ."""
+    def text(value: str) -> str:
+        bare = "".join(ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch))
+        return bare.casefold().rstrip(" ")
+    return tuple(text(v) if isinstance(v, str) else v for v in key)
+
+
 def plan_connector(graph: Graph, found: dict[str, Found], conn: Any, request_date: date, today: date,
                    hold: ActiveHold | None) -> list[TablePlan]:
     """Decide every located row of one connector."""
@@ -170,10 +180,10 @@ def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dic
             continue
         for edge in graph.inbound(table):
             keys = [_key(f.rows[pk], edge.parent_cols) for pk in f.upward]
-            outside = Counter(ref for child_key, ref in _referencing(graph, edge, keys, conn)
+            outside = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn)
                               if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
             for pk in f.upward:
-                n = outside.get(_key(f.rows[pk], edge.parent_cols), 0)
+                n = outside.get(_fold(_key(f.rows[pk], edge.parent_cols)), 0)
                 if n and decisions[table][pk].action != "review":
                     decisions[table][pk] = Decision(
                         "review", f"shared: also used by {n} row(s) of {edge.child} outside this subject's data "
@@ -195,7 +205,8 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
             keys = [_key(f.rows[pk], edge.parent_cols) for pk in doomed]
             for child_key, ref in _referencing(graph, edge, keys, conn):
                 if child_key is None or edge.child not in found or child_key not in found[edge.child].rows:
-                    referenced.setdefault((table, edge), {})[ref] = f"rows of {edge.child} outside this subject's data"
+                    referenced.setdefault((table, edge), {})[_fold(ref)] = \
+                        f"rows of {edge.child} outside this subject's data"
     changed = True
     while changed:
         changed = False
@@ -206,7 +217,7 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                     continue
                 for pk, d in decisions[child].items():
                     if d.action != "delete":
-                        inside.setdefault((edge.parent, edge), {})[_key(f.rows[pk], edge.child_cols)] = \
+                        inside.setdefault((edge.parent, edge), {})[_fold(_key(f.rows[pk], edge.child_cols))] = \
                             f"{d.action if d.action != 'review' else 'kept'} row(s) of {child}"
         for table, f in found.items():
             rule = graph.rules[table]
@@ -215,7 +226,7 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                     continue
                 why = None
                 for edge in graph.inbound(table):
-                    ref = _key(f.rows[pk], edge.parent_cols)
+                    ref = _fold(_key(f.rows[pk], edge.parent_cols))
                     why = referenced.get((table, edge), {}).get(ref) or inside.get((table, edge), {}).get(ref)
                     if why:
                         break

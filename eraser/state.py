@@ -236,7 +236,7 @@ class StateStore:
 
     def counts_by_status(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            found = dict(conn.execute(sa.select(tickets.c.status, sa.func.count()).group_by(tickets.c.status)).all())
+            found: dict[str, int] = dict(conn.execute(sa.select(tickets.c.status, sa.func.count()).group_by(tickets.c.status)).all())
         return {s: int(found.get(s, 0)) for s in STATUSES}
 
     def overdue(self, at: datetime | None = None, within: timedelta = timedelta(0)) -> list[dict[str, Any]]:

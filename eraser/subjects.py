@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -67,10 +68,10 @@ def stored_forms(kind: IdentifierType, normalized: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-def parse_subject(pairs: list[str] | dict[str, str | list[str]], config: Config) -> Subject:
+def parse_subject(pairs: list[str] | Mapping[str, str | list[str]], config: Config) -> Subject:
     """From `email=jan@example.be` pairs (CLI) or a mapping (API) to a Subject, checked against the config."""
     items: list[tuple[str, str]] = []
-    if isinstance(pairs, dict):
+    if isinstance(pairs, Mapping):
         for name, values in pairs.items():
             for value in [values] if isinstance(values, str) else values:
                 items.append((name, value))
