@@ -381,6 +381,20 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     }
 
 
+def ready_to_certify(config: Any, directory: Path | None = None) -> None:
+    """Check, before anything is erased, that a certificate can be signed and written: an erasure must never be
+    left without its proof because of a missing key or an unwritable directory."""
+    load_private_key(config.signing.private_key)
+    target = directory or config.certificates
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        probe = target / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CertificateError(f"cannot write certificates to {target}: {exc.strerror}; nothing was erased.") from None
+
+
 def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = None,
             payload: dict[str, Any] | None = None, cert_id: str | None = None) -> Issued:
     """Sign the certificate of a verified (or held) erasure and add it to the chain."""

@@ -35,9 +35,10 @@ class Problem:
         fix = f"\n    fix: {self.fix}" if self.fix else ""
         return f"{self.severity}: {where}{self.message}{fix}"
 
-    def raise_(self) -> None:
+    def raise_(self, more: int = 0) -> None:
         where = f"{self.path}{f' line {self.line}' if self.line else ''}: " if self.path else ""
-        raise ConfigError(f"{where}{self.message}")
+        rest = f" ({more} more problem(s): `eraser config check {self.path}` lists them all)" if more else ""
+        raise ConfigError(f"{where}{self.message}{rest}")
 
 
 @cache

@@ -96,7 +96,7 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
 def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
           yes: bool, out: Path | None, ticket_ref: str | None, operator: str | None) -> None:
     """Erase a data subject: plan, confirm, apply in one verified transaction per database, certify."""
-    from eraser.certificates import certify
+    from eraser.certificates import certify, ready_to_certify
     from eraser.config import load_config
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
@@ -107,6 +107,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     config = load_config(config_path)
     subject = parse_subject(list(subjects), config)
     ticket = new_ticket(ticket_ref, request_date, operator)
+    ready_to_certify(config, out)
     with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
             structlog.contextvars.bound_contextvars(ticket=ticket.reference):
         the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold_reason)

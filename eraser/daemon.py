@@ -22,7 +22,7 @@ import structlog
 import tenacity
 
 from eraser import logging as eraser_logging
-from eraser.certificates import canonical, certify, erasure_payload
+from eraser.certificates import canonical, certify, erasure_payload, ready_to_certify
 from eraser.config import Config
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
 from eraser.execute import Outcome, Session, erase, make_plan, open_session
@@ -167,6 +167,7 @@ class Worker:
                 return
         elif approval == "required" and ticket["prepared"] is None:
             expected = ticket["plan_fingerprint"]
+        ready_to_certify(self.config)
         self.store.update(tid, self.node, "running", None, status="running", started_at=now())
         fault("running")
         started = time.perf_counter()

@@ -66,7 +66,7 @@ def build_graph(config: Config, name: str, connector: SQLConnector) -> Graph:
     graph, problems = graph_problems(config, name, connector)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        errors[0].raise_()
+        errors[0].raise_(more=len(errors) - 1)
     assert graph is not None
     return graph
 

@@ -354,3 +354,27 @@ def test_keys_generate_into_a_file(tmp_path: Path) -> None:
     target.write_text("x")
     message = error_of(run("keys", "generate", "--out", str(target)), 1)
     assert message == f"Error: --out {target} is a file; give the directory for the key pair."
+
+
+def test_unwritable_certificate_directory_stops_before_erasing(demo_env, tmp_path) -> None:
+    """If the certificate cannot be written, nothing is erased: an erasure never lacks its proof."""
+    import os
+
+    import sqlalchemy as sa
+    from click.testing import CliRunner
+
+    from eraser.cli import main
+    from eraser.demo import DEMO_EMAIL
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the directory should be")
+    with demo_env.engine.connect() as conn:
+        before = conn.execute(sa.text("SELECT count(*) FROM persons WHERE email = :e"), {"e": DEMO_EMAIL}).scalar()
+    result = CliRunner().invoke(main, ["erase", "--config", str(demo_env.config), "--subject", f"email={DEMO_EMAIL}",
+                                       "--yes", "--out", str(blocked / "certs")])
+    assert result.exit_code != 0 and "nothing was erased" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with demo_env.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM persons WHERE email = :e"),
+                            {"e": DEMO_EMAIL}).scalar() == before == 1
+    assert os.path.exists(blocked)
