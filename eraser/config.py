@@ -8,10 +8,10 @@ import re
 from datetime import date
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from eraser.errors import ConfigError
 
@@ -74,20 +74,22 @@ def parse_period(text: str) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
+def _valid_period(value: str) -> str:
+    parse_period(value)
+    return value
+
+
+Period = Annotated[str, AfterValidator(_valid_period)]
+
+
 class RetainRule(_Model):
     """Why rows are kept, for how long, and counted from when."""
 
     basis: str = Field(min_length=10)
-    period: str
+    period: Period
     from_: str = Field(alias="from")
     count_from: Literal["date", "next_year"] = "date"
     then: Literal["delete", "anonymize"] = "delete"
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        parse_period(value)
-        return value
 
 
 class Link(_Model):
@@ -163,14 +165,8 @@ class SigningConfig(_Model):
 
 
 class BackupsConfig(_Model):
-    retention: str = "30d"
+    retention: Period = "30d"
     description: str = "database backups"
-
-    @field_validator("retention")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        parse_period(value)
-        return value
 
 
 class Hold(_Model):
@@ -199,13 +195,7 @@ class Contract(_Model):
     tenant: str
     ends_on: date
     action: Literal["destroy", "return_and_destroy"] = "destroy"
-    grace: str = "0d"
-
-    @field_validator("grace")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        parse_period(value)
-        return value
+    grace: Period = "0d"
 
 
 class DaemonConfig(_Model):
