@@ -307,7 +307,9 @@ class StateStore:
             self._journal(conn, ticket_id, node, step, detail)
 
     def _journal(self, conn: sa.Connection, ticket_id: str, node: str, step: str, detail: str | None) -> None:
-        conn.execute(journal.insert().values(ticket_id=ticket_id, at=now(), node=node, step=step, detail=detail))
+        # Full precision: the journal also tells where a ticket's time went.
+        conn.execute(journal.insert().values(ticket_id=ticket_id, at=datetime.now(UTC), node=node, step=step,
+                                             detail=detail))
 
     def journal_of(self, ticket_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
