@@ -166,6 +166,9 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(document)
         os.replace(tmp, path)
+        from eraser.translog import append_locked
+
+        append_locked(path)  # into the transparency log, under the lock the chain already holds
     return Issued(path, cert_id, sequence, hashlib.sha256(document).hexdigest())
 
 
@@ -290,8 +293,8 @@ received on {e(ticket.get('received_at', ''))} and due on {e(ticket.get('due_at'
 <h2>Shared or referenced rows left for review</h2><ul>{review}</ul>
 <h2>Verification</h2>
 <p>{e(verification.get('method', ''))}. Result: <strong>{e(verification.get('result', ''))}</strong>,
-residual matches: {verification.get('residual_matches', 0)}.</p>
-<h2>What remains</h2><p>{e(remaining.get('statement', ''))}</p>
+residual matches: {verification.get('residual_matches', 0)}.</p>{_scan_html(verification.get('residual_scan'))}
+{_files_html(payload.get('files'))}<h2>What remains</h2><p>{e(remaining.get('statement', ''))}</p>
 <p>Backups holding copies expire on {e(str(remaining.get('backups_expire_on', 'unknown')))}.</p>
 <h2>Recipients to notify (GDPR Art. 19)</h2><p>{recipients}</p>
 <p class=note>Issued by {e(issuer.get('software', {}).get('name', ''))} {e(issuer.get('software', {}).get('version', ''))}.
@@ -299,6 +302,32 @@ The signed JSON file is the authoritative form of this certificate; this page is
 {checked}
 </body></html>
 """
+
+
+def _scan_html(scan: dict[str, Any] | None) -> str:
+    """The residual scan in words: what was searched, and what was found (by table and column, never by value)."""
+    if not scan:
+        return ""
+    e = html.escape
+    hits = "; ".join(f"{e(h['table'])}.{e(h['column'])}: {h['rows']} row(s)" for c in scan.get("by_connector", [])
+                     for h in c.get("hits", []))
+    part = scan.get("tables_scanned_in_part") or []
+    return (f"\n<p>Residual scan of free text ({e(', '.join(sorted({c['mode'] for c in scan.get('by_connector', [])})))}"
+            f"): {scan.get('columns_scanned', 0)} text column(s) in {scan.get('tables_scanned', 0)} table(s) searched "
+            f"for the subject's identifiers{f', {len(part)} table(s) in their newest rows only' if part else ''}; "
+            f"{scan.get('hits', 0)} hit(s){f' ({hits})' if hits else ''}, {scan.get('redacted_rows', 0)} row(s) "
+            f"redacted; {scan.get('hits_in_kept_rows', 0)} hit(s) in rows kept by law or for review.</p>")
+
+
+def _files_html(files: dict[str, Any] | None) -> str:
+    """Files the erased rows referred to: how many were destroyed and how, listed by the SHA-256 of their path."""
+    if not files:
+        return ""
+    e = html.escape
+    items = "".join(f"<li><code>{e(f['path_sha256'])}</code> ({e(f['table'])}): {e(f['status'])}</li>"
+                    for f in files.get("entries", [])) or "<li>None.</li>"
+    return (f"<h2>Files</h2><p>{files.get('files_destroyed', 0)} file(s) {e(files.get('method', ''))}. "
+            f"{e(files.get('statement', ''))}</p><ul>{items}</ul>\n")
 
 
 def now_utc() -> str:
@@ -334,6 +363,9 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
             assert tp.rule.retain is not None
             retained.append({"connector": tp.connector, "table": tp.table, "rows": len(keep),
                              "basis": tp.rule.retain.basis, "period": tp.rule.retain.period,
+                             **({"period_before": {"date": tp.rule.retain.before.before_date.isoformat(),
+                                                   "period": tp.rule.retain.before.period}}
+                                if tp.rule.retain.before and tp.rule.retain.from_ not in ("request", "parent") else {}),
                              "counted_from": tp.rule.retain.from_,
                              "release_first": releases[0].isoformat(), "release_last": releases[-1].isoformat(),
                              "minimized_columns": sorted({c for d in keep for c in d.strategies})})

@@ -14,6 +14,7 @@ import structlog
 
 from eraser import __version__
 from eraser import logging as eraser_logging
+from eraser.cli_proof import pdf_options, render_pdf_command, verify_command, verify_options
 from eraser.errors import EraserError
 
 log = structlog.get_logger("eraser.cli")
@@ -96,11 +97,12 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
 def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
           yes: bool, out: Path | None, ticket_ref: str | None, operator: str | None) -> None:
     """Erase a data subject: plan, confirm, apply in one verified transaction per database, certify."""
-    from eraser.certificates import certify, ready_to_certify
+    from eraser.certificates import ready_to_certify
     from eraser.config import load_config
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
     from eraser.report import format_outcome, format_plan
+    from eraser.rights import ErasureCare
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -116,11 +118,12 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
             if not sys.stdin.isatty():
                 raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")
             click.confirm("Apply this plan?", abort=True)
-        outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold_reason,
-                              expected_fingerprint=the_plan.fingerprint())
-        issued = certify(config, outcome, ticket, out)
+        with ErasureCare(config, session, subject, ticket) as care:  # files, replay journal, suppression list
+            outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold_reason,
+                                  expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
+            issued = care.certify(outcome, out)
         log.info("certificate issued", certificate=issued.certificate_id, sequence=issued.sequence)
-        click.echo(format_outcome(outcome))
+        click.echo(format_outcome(outcome) + (f"\n{care.summary()}" if care.summary() else ""))
         click.echo(f"Certificate: {issued.path}")
 
 
@@ -135,22 +138,28 @@ def certificate() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path),
               help="Public key(s) (PEM) to check against; default: ../keys/*.pub.pem beside the certificate.")
-def certificate_verify(file: Path, public_keys: tuple[Path, ...]) -> None:
-    """Check signature, key and chain offline. Exit 0 if valid, 1 with the reason if not."""
-    from eraser.certificates import default_public_keys, verify
-
-    result = verify(file, list(public_keys) or default_public_keys(file))
-    click.echo(f"valid: signed by key {result.kid}; chain position {result.sequence} ({result.chain}); "
-               f"outcome {result.payload.get('outcome')}.")
+@verify_options
+def certificate_verify(file: Path, public_keys: tuple[Path, ...], checkpoint: Path | None, manifest: Path | None,
+                       root_key: Path | None, pdf_cert: Path | None) -> None:
+    """Check signature, key and chain offline (and, if asked, the key manifest and the log). Exit 0 if valid,
+    1 with the reason if not. FILE may also be a certificate's signed PDF."""
+    for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert):
+        click.echo(line)
 
 
 @certificate.command("render")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html"]), default="html", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file (default: FILE with .html).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: FILE with .html, or .LANG.pdf).")
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path))
-def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tuple[Path, ...]) -> None:
+@pdf_options
+def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tuple[Path, ...], lang: str,
+                       pdf_key: Path | None, pdf_cert: Path | None) -> None:
     """Write a human-readable copy of a certificate (its signature is checked first when a key is at hand)."""
+    if fmt == "pdf":
+        click.echo(f"Wrote {render_pdf_command(file, out, public_keys, lang, pdf_key, pdf_cert)}")
+        return
     from eraser.certificates import default_public_keys, read_jws, render_html, verify
 
     keys = list(public_keys) or default_public_keys(file)
@@ -176,8 +185,10 @@ def keys() -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Directory for the key pair.")
 @click.option("--name", default="eraser-signing", show_default=True)
 def keys_generate(out: Path, name: str) -> None:
-    """Write an Ed25519 key pair: NAME.pem (private, mode 0600) and NAME.pub.pem."""
+    """Write an Ed25519 key pair: NAME.pem (private, mode 0600) and NAME.pub.pem; and, if absent, the ECDSA P-256
+    key and self-signed X.509 certificate that sign PDF renderings."""
     from eraser.certificates import generate_keys
+    from eraser.pdf import generate_pdf_signing_key
 
     if out.exists() and not out.is_dir():
         raise EraserError(f"--out {out} is a file; give the directory for the key pair.")
@@ -186,6 +197,9 @@ def keys_generate(out: Path, name: str) -> None:
     except OSError as exc:
         raise EraserError(f"cannot write the key pair under {out}: {exc.strerror}.") from None
     click.echo(f"Private key: {private} (mode 0600, keep it secret)\nPublic key:  {public}\nKey id:      {kid}")
+    if not (out / "eraser-pdf-signing.pem").exists():
+        pdf_key, pdf_cert, fingerprint = generate_pdf_signing_key(out)
+        click.echo(f"PDF key:     {pdf_key} (mode 0600)\nPDF cert:    {pdf_cert} (SHA-256 {fingerprint})")
 
 
 # -- config -----------------------------------------------------------------------------------
@@ -235,12 +249,13 @@ def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
 @click.option("--persons", default=1000, show_default=True, help="How many end-customers to generate.")
 def demo(directory: Path, persons: int) -> None:
     """Build the COVER GROUP demo database, erase one person, and verify the signed certificate."""
-    from eraser.certificates import certify, default_public_keys, render_html, verify
+    from eraser.certificates import default_public_keys, render_html, verify
     from eraser.config import load_config
     from eraser.demo import DEMO_EMAIL, prepare
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
     from eraser.report import format_outcome, format_plan
+    from eraser.rights import ErasureCare
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -256,9 +271,11 @@ def demo(directory: Path, persons: int) -> None:
     with eraser_logging.redacting(subject.terms()), open_session(config) as session:
         the_plan = make_plan(session, subject, ticket.received_at.date())
         click.echo(format_plan(the_plan, session.dialects))
-        outcome = run_erasure(session, subject, ticket.received_at.date(), expected_fingerprint=the_plan.fingerprint())
-        issued = certify(config, outcome, ticket)
-    click.echo(format_outcome(outcome))
+        with ErasureCare(config, session, subject, ticket) as care:
+            outcome = run_erasure(session, subject, ticket.received_at.date(),
+                                  expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
+            issued = care.certify(outcome)
+    click.echo(format_outcome(outcome) + (f"\n{care.summary()}" if care.summary() else ""))
     result = verify(issued.path, default_public_keys(issued.path))
     html_path = issued.path.with_name(issued.path.name.removesuffix(".cert.json") + ".html")
     html_path.write_text(render_html(result.payload, f"valid, key {result.kid}"), encoding="utf-8")
@@ -268,9 +285,11 @@ def demo(directory: Path, persons: int) -> None:
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon
+    from eraser import cli_daemon, cli_discover, cli_proof, cli_rights
 
     cli_daemon.register(main)
+    cli_proof.register(main)
+    cli_discover.register(main)
 
 
 _register_commands()

@@ -148,6 +148,10 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
                 subject=rng.choice(["Vraag over offerte", "Question sur le rendu 3D", "Levering"]),
                 body=f"Beste, kunnen jullie mij terugbellen op {person['mobile']} of mailen naar {email}? "
                      f"Groeten, {first} {last}")
+        if n == 2:  # a housemate's message that names the demo subject: it stays, without the subject's contacts
+            add("support_messages", person_id=pid, sent_at=created + timedelta(days=3), channel="email",
+                subject="Offerte voor mijn huisgenoot",
+                body=f"Stuur de offerte ook naar {DEMO_EMAIL.upper()} of bel {DEMO_MOBILE}. Zelfde adres, groeten.")
         for _ in range(3 if demo else rng.randint(0, 10)):
             ip = fake.ipv4_public() if rng.random() < 0.8 else fake.ipv6()
             add("usage_events", person_id=pid, occurred_at=created + timedelta(minutes=rng.randint(1, 10**6)),
@@ -164,16 +168,41 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
     return {t: len(r) for t, r in rows.items()}
 
 
+PHOTO_FILES = ("        category: photographs\n"
+               "        files: {root: files, column: path}   # the photographs themselves, under files/ beside this "
+               "config\n")
+
+
+def write_photo_files(engine: sa.Engine, root: Path, seed: int = 7) -> int:
+    """A small JPEG-looking file for every row of photos, at its path under `root` (made afresh)."""
+    import shutil
+
+    if root.exists():
+        shutil.rmtree(root)
+    rng = random.Random(seed)
+    with engine.connect() as conn:
+        paths = [r[0] for r in conn.execute(sa.text("SELECT path FROM photos ORDER BY id"))]
+    for path in paths:
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        comment = b"eraser demo photograph " + rng.randbytes(rng.randint(200, 1500))
+        target.write_bytes(b"\xff\xd8\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + b"\xff\xd9")
+    return len(paths)
+
+
 def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     """Everything the demo needs under `directory`: a fresh database, keys and secret (kept if present),
     and the config. Returns the config path."""
     from eraser.certificates import generate_keys
+    from eraser.pdf import generate_pdf_signing_key
 
     directory.mkdir(parents=True, exist_ok=True)
     for sub in ("keys", "certificates", "logs"):
         (directory / sub).mkdir(exist_ok=True)
     if not (directory / "keys" / "eraser-signing.pem").exists():
         generate_keys(directory / "keys")
+    if not (directory / "keys" / "eraser-pdf-signing.pem").exists():
+        generate_pdf_signing_key(directory / "keys")
     secret = directory / "keys" / "secret"
     if not secret.exists():
         fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -185,6 +214,7 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     engine = sa.create_engine(f"sqlite:///{db}")
     try:
         populate(engine, persons=persons, seed=seed)
+        write_photo_files(engine, directory / "files", seed)
     finally:
         engine.dispose()
     config = resources.files("eraser").joinpath("templates/cover_group.yaml").read_text(encoding="utf-8")
@@ -192,7 +222,8 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
               .replace("secret: ${ERASER_SECRET}", "secret_file: keys/secret")
               .replace("${ERASER_SIGNING_KEY}", "keys/eraser-signing.pem")
               .replace("${ERASER_PUBLIC_KEY}", "keys/eraser-signing.pub.pem")
-              .replace("${ERASER_CERTIFICATES}", "certificates"))
+              .replace("${ERASER_CERTIFICATES}", "certificates")
+              .replace("        category: photographs\n", PHOTO_FILES, 1))
     path = directory / "cover_group.yaml"
     path.write_text(config, encoding="utf-8")
     return path

@@ -1,0 +1,403 @@
+"""Transparency log of the certificates: an append-only Merkle tree (RFC 9162) with signed checkpoints.
+
+Each certificate's SHA-256 is a leaf of the log, in the order logged. The log lives beside the certificates,
+in `transparency-log.jsonl` (one JSON line per entry). A checkpoint signs the tree size, the root hash and a
+timestamp with the Ed25519 signing key. Whoever keeps a checkpoint can later check, offline:
+
+* inclusion: a certificate is in the log that checkpoint describes (RFC 9162 section 2.1.3);
+* consistency: a later checkpoint describes the same log with entries only added (RFC 9162 section 2.1.4),
+  and every certificate the old checkpoint covers is still in the store, unchanged.
+
+Hashing is RFC 9162's: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right); the data of a
+leaf is the 32-byte SHA-256 of the certificate file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from eraser.certificates import _chain_files, _locked, read_jws
+from eraser.errors import CertificateError
+from eraser.keyring import KeySet, as_keyset, iso, parse_time, sign_jws, verify_signed, write_jws
+
+LOG_FILE = "transparency-log.jsonl"
+CHECKPOINTS = "checkpoints"
+CHECKPOINT_TYP = "eraser-log-checkpoint+jws"
+CHECKPOINT_FORMAT = "eraser-log-checkpoint/1"
+
+
+class LogError(CertificateError):
+    """The transparency log, a checkpoint or a proof does not check out."""
+
+
+# -- RFC 9162 Merkle tree --------------------------------------------------------------------------
+
+def leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _split(n: int) -> int:
+    """The largest power of two smaller than n (n > 1)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def root_hash(leaves: Sequence[bytes]) -> bytes:
+    """MTH(D[n]) of a list of leaf hashes (section 2.1.1); SHA-256 of the empty string for an empty tree."""
+    n = len(leaves)
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return leaves[0]
+    k = _split(n)
+    return node_hash(root_hash(leaves[:k]), root_hash(leaves[k:]))
+
+
+def inclusion_path(index: int, leaves: Sequence[bytes]) -> list[bytes]:
+    """PATH(m, D[n]) (section 2.1.3.1): the audit path of leaf `index` in the tree of these leaf hashes."""
+    n = len(leaves)
+    if not 0 <= index < n:
+        raise ValueError(f"leaf {index} is not in a tree of size {n}")
+    if n == 1:
+        return []
+    k = _split(n)
+    if index < k:
+        return inclusion_path(index, leaves[:k]) + [root_hash(leaves[k:])]
+    return inclusion_path(index - k, leaves[k:]) + [root_hash(leaves[:k])]
+
+
+def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:
+    """PROOF(m, D[n]) (section 2.1.4.1) for 0 < m <= n; empty when m == n."""
+    if not 0 < old_size <= len(leaves):
+        raise ValueError(f"no consistency proof from size {old_size} to {len(leaves)}")
+
+    def subproof(m: int, tree: Sequence[bytes], complete: bool) -> list[bytes]:
+        n = len(tree)
+        if m == n:
+            return [] if complete else [root_hash(tree)]
+        k = _split(n)
+        if m <= k:
+            return subproof(m, tree[:k], complete) + [root_hash(tree[k:])]
+        return subproof(m - k, tree[k:], False) + [root_hash(tree[:k])]
+
+    return subproof(old_size, leaves, True)
+
+
+def verify_inclusion_path(leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes) -> bool:
+    """Section 2.1.3.2: does the audit path lead from the leaf hash at `index` to `root`, tree of `size`?"""
+    if index >= size or index < 0:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency_proof(old_size: int, new_size: int, old_root: bytes, new_root: bytes,
+                             proof: Sequence[bytes]) -> bool:
+    """Section 2.1.4.2: does the proof show the tree of old_size (old_root) is a prefix of the tree of
+    new_size (new_root)?
+
+    Trees of equal size are consistent when their roots are equal (and the proof is empty); the empty tree is
+    a prefix of every tree.
+    """
+    if old_size < 0 or new_size < old_size:
+        return False
+    if old_size == 0:
+        return not proof
+    if old_size == new_size:
+        return not proof and old_root == new_root
+    path = list(proof)
+    if not path:
+        return False
+    if old_size & (old_size - 1) == 0:
+        path.insert(0, old_root)
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return fr == old_root and sr == new_root and sn == 0
+
+
+# -- the log file ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    index: int
+    sha256: str
+    certificate: str
+    logged_at: str
+
+    @property
+    def leaf(self) -> bytes:
+        return leaf_hash(bytes.fromhex(self.sha256))
+
+
+def log_path(directory: Path) -> Path:
+    return directory / LOG_FILE
+
+
+def read_log(path: Path) -> list[Entry]:
+    """The entries of a log file (or of the log in a certificates directory), checked for form and order."""
+    if path.is_dir():
+        path = log_path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise LogError(f"cannot read the transparency log {path}: {exc.strerror}.") from None
+    entries = []
+    for number, line in enumerate(lines, 1):
+        try:
+            item = json.loads(line)
+            entry = Entry(int(item["index"]), str(item["sha256"]), str(item["certificate"]),
+                          str(item["logged_at"]))
+            bytes.fromhex(entry.sha256)
+        except (ValueError, KeyError, TypeError):
+            raise LogError(f"{path}, line {number}: malformed log entry.") from None
+        if entry.index != number - 1 or len(entry.sha256) != 64:
+            raise LogError(f"{path}, line {number}: entry {entry.index} out of order or malformed; "
+                           "the log was edited.")
+        entries.append(entry)
+    return entries
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise LogError(f"cannot read certificate {path}: {exc.strerror}.") from None
+
+
+def _append_unlocked(directory: Path, cert_path: Path, entries: list[Entry]) -> Entry:
+    digest = _digest(cert_path)
+    for entry in entries:
+        if entry.sha256 == digest:
+            return entry
+    entry = Entry(len(entries), digest, cert_path.name, iso(datetime.now(UTC)))
+    line = json.dumps({"index": entry.index, "sha256": entry.sha256, "certificate": entry.certificate,
+                       "logged_at": entry.logged_at}, separators=(",", ":")) + "\n"
+    fd = os.open(log_path(directory), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    entries.append(entry)
+    return entry
+
+
+def append(cert_path: Path) -> Entry:
+    """Add a certificate's SHA-256 to the log of its directory (once: a logged certificate keeps its
+    entry)."""
+    directory = cert_path.resolve().parent
+    with _locked(directory):
+        return _append_unlocked(directory, cert_path.resolve(), read_log(log_path(directory)))
+
+
+def append_locked(cert_path: Path) -> Entry:
+    """`append` for a caller that already holds the store's lock (the chain, as it issues a certificate)."""
+    directory = cert_path.resolve().parent
+    return _append_unlocked(directory, cert_path.resolve(), read_log(log_path(directory)))
+
+
+def sync(directory: Path) -> list[Entry]:
+    """Log every certificate of the directory not logged yet, in chain order; return the whole log."""
+    with _locked(directory):
+        entries = read_log(log_path(directory))
+        logged = {e.certificate for e in entries}
+        for cert in _chain_files(directory):
+            if cert.name not in logged:
+                _append_unlocked(directory, cert, entries)
+        return entries
+
+
+def audit(directory: Path, entries: Sequence[Entry]) -> None:
+    """Every logged certificate is still in the store, byte for byte; LogError listing those that are not."""
+    problems = []
+    for entry in entries:
+        path = directory / entry.certificate
+        if not path.exists():
+            problems.append(f"certificate {entry.certificate} (log entry {entry.index}) is missing from the "
+                            "store")
+        elif _digest(path) != entry.sha256:
+            problems.append(f"certificate {entry.certificate} (log entry {entry.index}) was changed after it "
+                            "was logged")
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise LogError("; ".join(problems[:3]) + more + ".")
+
+
+# -- checkpoints -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Checkpoint:
+    path: Path
+    origin: str
+    tree_size: int
+    root_hash: bytes
+    timestamp: datetime
+    kid: str
+
+
+def _origin(directory: Path, entries: Sequence[Entry]) -> str:
+    if entries:
+        try:
+            issuer = read_jws(directory / entries[0].certificate)[1].get("issuer") or {}
+            if issuer.get("organisation"):
+                return f"{issuer['organisation']} erasure certificates"
+        except CertificateError:
+            pass
+    return "erasure certificates"
+
+
+def checkpoint(directory: Path, key: Ed25519PrivateKey, origin: str | None = None,
+               now: datetime | None = None) -> Path:
+    """Log any new certificates, check the store still holds every logged one, sign and write a checkpoint.
+
+    Refuses (LogError) when a logged certificate is missing or changed: a checkpoint is never signed over a
+    store that no longer matches its log.
+    """
+    entries = sync(directory)
+    audit(directory, entries)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    payload = {"type": "log-checkpoint", "format": CHECKPOINT_FORMAT,
+               "origin": origin or _origin(directory, entries),
+               "tree_size": len(entries), "root_hash": root_hash([e.leaf for e in entries]).hex(),
+               "timestamp": iso(moment), "log": LOG_FILE}
+    path = directory / CHECKPOINTS / f"{len(entries):06d}-{moment:%Y%m%dT%H%M%SZ}.checkpoint.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{len(entries):06d}-{moment:%Y%m%dT%H%M%SZ}-{n}.checkpoint.json")
+    write_jws(path, sign_jws(payload, key, CHECKPOINT_TYP), exclusive=True)
+    return path
+
+
+def read_checkpoint(path: Path, public_keys: KeySet | Sequence[Path]) -> Checkpoint:
+    """A checkpoint whose signature checks out with one of the keys (within its period, for a manifest)."""
+    payload, kid = verify_signed(path, CHECKPOINT_TYP, as_keyset(public_keys), at_field="timestamp")
+    size, root = payload.get("tree_size"), payload.get("root_hash")
+    if payload.get("format") != CHECKPOINT_FORMAT or not isinstance(size, int) or size < 0 \
+            or not isinstance(root, str) or len(root) != 64:
+        raise LogError(f"{path}: malformed checkpoint.")
+    try:
+        root_bytes = bytes.fromhex(root)
+    except ValueError:
+        raise LogError(f"{path}: malformed checkpoint (root hash is not hex).") from None
+    return Checkpoint(path, str(payload.get("origin", "")), size, root_bytes,
+                      parse_time(payload.get("timestamp"), f"{path}: timestamp"), kid)
+
+
+def default_store(checkpoint_path: Path) -> Path:
+    """The certificates directory a checkpoint belongs to: the parent of its checkpoints/ folder."""
+    parent = checkpoint_path.resolve().parent
+    return parent.parent if parent.name == CHECKPOINTS else parent
+
+
+# -- proofs ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Inclusion:
+    index: int
+    checkpoint: Checkpoint
+    path_length: int
+
+
+def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet | Sequence[Path],
+                     log: Path | None = None) -> Inclusion:
+    """The certificate is in the log the checkpoint describes (RFC 9162 inclusion proof against its root).
+
+    The audit path is computed from the log (default: the one beside the certificate) and checked against
+    the signed root, so a rewritten log fails as surely as an edited certificate.
+    """
+    cp = read_checkpoint(checkpoint_file, public_keys)
+    entries = read_log(log or cert_path.resolve().parent)
+    if len(entries) < cp.tree_size:
+        raise LogError(f"the log has {len(entries)} entries, fewer than the {cp.tree_size} of checkpoint "
+                       f"{checkpoint_file.name}: entries were removed.")
+    entries = entries[:cp.tree_size]
+    digest = _digest(cert_path)
+    index = next((e.index for e in entries if e.sha256 == digest), None)
+    if index is None:
+        named = next((e for e in entries if e.certificate == cert_path.name), None)
+        if named is not None:
+            raise LogError(f"{cert_path}: changed since it was logged (log entry {named.index} holds another "
+                           "SHA-256).")
+        raise LogError(f"{cert_path}: not in the log as of checkpoint {checkpoint_file.name} "
+                       f"(tree size {cp.tree_size}).")
+    leaves = [e.leaf for e in entries]
+    path = inclusion_path(index, leaves)
+    if not verify_inclusion_path(leaf_hash(bytes.fromhex(digest)), index, cp.tree_size, path, cp.root_hash):
+        raise LogError(f"inclusion proof of {cert_path.name} fails against checkpoint "
+                       f"{checkpoint_file.name}: "
+                       "the log does not match the signed root; it was rewritten.")
+    return Inclusion(index, cp, len(path))
+
+
+@dataclass(frozen=True)
+class Consistency:
+    old: Checkpoint
+    new: Checkpoint
+    proof_length: int
+
+
+def verify_consistency(old_cp: Path, new_cp: Path, public_keys: KeySet | Sequence[Path],
+                       store: Path | None = None) -> Consistency:
+    """The new checkpoint's log extends the old one's (RFC 9162 consistency proof), and the store still holds
+    every certificate the new checkpoint covers, unchanged. LogError with the reason otherwise."""
+    keys = as_keyset(public_keys)
+    old, new = read_checkpoint(old_cp, keys), read_checkpoint(new_cp, keys)
+    if old.origin != new.origin:
+        raise LogError(f"the checkpoints are of different logs ({old.origin!r} and {new.origin!r}).")
+    if new.tree_size < old.tree_size:
+        raise LogError(f"the log shrank from {old.tree_size} to {new.tree_size} entries between "
+                       f"{old_cp.name} and {new_cp.name}.")
+    directory = store or default_store(new_cp)
+    entries = read_log(directory)
+    if len(entries) < new.tree_size:
+        raise LogError(f"the log in {directory} has {len(entries)} entries, fewer than the {new.tree_size} "
+                       f"of checkpoint {new_cp.name}: entries were removed.")
+    entries = entries[:new.tree_size]
+    audit(directory, entries)
+    leaves = [e.leaf for e in entries]
+    if root_hash(leaves) != new.root_hash:
+        raise LogError(f"the log in {directory} does not match checkpoint {new_cp.name}: it was rewritten.")
+    proof = consistency_proof(old.tree_size, leaves) if old.tree_size else []
+    if not verify_consistency_proof(old.tree_size, new.tree_size, old.root_hash, new.root_hash, proof):
+        raise LogError(f"consistency proof from {old_cp.name} ({old.tree_size} entries) to {new_cp.name} "
+                       f"({new.tree_size}) fails: the log was rewritten, not only appended to.")
+    return Consistency(old, new, len(proof))
+
