@@ -285,11 +285,10 @@ def demo(directory: Path, persons: int) -> None:
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon, cli_discover, cli_proof, cli_rights
+    from eraser import cli_daemon, cli_proof
 
     cli_daemon.register(main)
     cli_proof.register(main)
-    cli_discover.register(main)
 
 
 _register_commands()
