@@ -178,6 +178,21 @@ class StateStore:
         self.engine.dispose()
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One node at a time (PostgreSQL advisory lock); e.g. while a library creates its tables."""
+        if not self.is_postgres:
+            yield
+            return
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(814161)"))
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(814161)"))
+                conn.commit()
+
+    @contextmanager
     def tx(self) -> Iterator[sa.Connection]:
         with self.engine.begin() as conn:
             yield conn
