@@ -19,7 +19,6 @@ import os
 import pstats
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
