@@ -38,7 +38,7 @@ class _Body(BaseModel):
 
 
 class TicketIn(_Body):
-    kind: Literal["erase"] = "erase"
+    kind: Literal["erase", "access", "restrict"] = "erase"
     subject: dict[str, Identifier] = Field(min_length=1)
     external_ref: str | None = Field(default=None, max_length=200)
     received_at: datetime | None = None

@@ -116,6 +116,13 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
     for table, rule in conf.tables.items():
         for col in rule.not_followed:
             has_column(table, col, table, "not_followed")
+        if rule.restrict_flag:
+            has_column(table, rule.restrict_flag, table, "restrict_flag")
+        if rule.files is not None:
+            from eraser.files import FIELD
+
+            for col in [rule.files.column] if rule.files.column else FIELD.findall(rule.files.directory or ""):
+                has_column(table, col, table, "files")
         for i, col in enumerate(rule.owns):
             if not has_column(table, col, table, "owns", i):
                 continue
@@ -159,6 +166,8 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
                 problem("error", f"table '{table}' counts retention from 'parent', but it refers to no retained "
                         "configured table.", table, "retain", "from")
 
+    problems += free_text_problems(config, name, connector)
+
     reachable = {t for t, r in conf.tables.items() if r.identify}
     changed = True
     while changed:
@@ -198,6 +207,46 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
 
     graph = Graph(connector, dict(conf.tables), edges, follow, owned, normalized)
     return graph, problems
+
+
+def free_text_problems(config: Config, name: str, connector: SQLConnector) -> list[Problem]:
+    """`free_text:` columns exist and hold text (on PostgreSQL, a warning where no trigram index serves them);
+    tables named under `residual_scan.tables` exist."""
+    from eraser.residual import is_text, trigram_indexes
+
+    conf = config.connectors[name]
+    tables = connector.table_names()
+    found: list[Problem] = []
+
+    def problem(severity: Literal["error", "warning"], message: str, *loc: Any, fix: str | None = None) -> None:
+        found.append(Problem(severity, message, ("connectors", name, *loc), fix, config.path))
+
+    for table, rule in conf.tables.items():
+        if table not in tables:
+            continue
+        columns = connector.columns(table)
+        for i, col in enumerate(rule.free_text):
+            if col not in columns:
+                problem("error", f"column '{col}' does not exist in table '{table}'{_closest(col, columns)}.",
+                        "tables", table, "free_text", i)
+            elif not is_text(connector.column(table, col)):
+                problem("error", f"column '{table}.{col}' under free_text: does not hold text.",
+                        "tables", table, "free_text", i)
+        if rule.free_text and connector.dialect == "postgresql":
+            with connector.engine.connect() as conn:
+                indexed = trigram_indexes(connector, conn).get(table, set())
+            prep = connector.engine.dialect.identifier_preparer
+            for col in (c for c in rule.free_text if c in columns and c not in indexed):
+                problem("warning", f"free_text column '{table}.{col}' has no trigram index; every erasure scans "
+                        "the table.", "tables", table, "free_text",
+                        fix=f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX {prep.quote(f'ix_{table}_{col}_trgm')} "
+                        f"ON {prep.format_table(connector.table(table))} USING gin ({prep.quote(col)} gin_trgm_ops);")
+    if conf.residual_scan.tables != "all":
+        for i, table in enumerate(conf.residual_scan.tables):
+            if table not in tables:
+                problem("error", f"residual_scan names table '{table}', which does not exist in connector "
+                        f"'{name}'{_closest(table, tables)}.", "residual_scan", "tables", i)
+    return found
 
 
 def check_config(path: Path) -> tuple[list[Problem], str]:

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -90,14 +91,54 @@ def _valid_period(value: str) -> str:
 Period = Annotated[str, AfterValidator(_valid_period)]
 
 
+class EarlierPeriod(_Model):
+    """Documents dated before `date` keep `period` (a law lengthened the period for newer documents only)."""
+
+    before_date: date = Field(alias="date")
+    period: Period
+
+
 class RetainRule(_Model):
-    """Why rows are kept, for how long, and counted from when."""
+    """Why rows are kept, for how long, and counted from when; `preset:` fills the rest from the jurisdiction."""
 
     basis: str = Field(min_length=10)
     period: Period
     from_: str = Field(alias="from")
     count_from: Literal["date", "next_year"] = "date"
     then: Literal["delete", "anonymize"] = "delete"
+    before: EarlierPeriod | None = None
+    preset: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, value: Any, info: ValidationInfo) -> Any:
+        """`{preset: invoices, from: invoice_date}`: the preset's fields, overridden by those given here."""
+        if isinstance(value, dict) and value.get("preset") is not None:
+            from eraser.jurisdictions import preset
+
+            context = info.context or {}
+            return {**preset(str(value["preset"]), context.get("jurisdiction"), context.get("retention_presets")),
+                    **value}
+        return value
+
+
+class RetainPreset(_Model):
+    """A config's own retain preset, or its override of a jurisdiction's preset (`retention_presets:`)."""
+
+    basis: str | None = Field(default=None, min_length=10)
+    period: Period | None = None
+    from_: str | None = Field(default=None, alias="from")
+    count_from: Literal["date", "next_year"] | None = None
+    then: Literal["delete", "anonymize"] | None = None
+    before: EarlierPeriod | None = None
+
+
+class ResidualScan(_Model):
+    """The scan of text columns for the subject's identifiers that ends every erasure's verification."""
+
+    mode: Literal["fail", "redact", "report"] = "report"
+    tables: Literal["all"] | list[str] = "all"
+    max_rows_per_table: int | None = Field(default=None, ge=1)
 
 
 class Link(_Model):
@@ -122,6 +163,35 @@ class Link(_Model):
         return self.references.split(".")[1]
 
 
+class FilesRule(_Model):
+    """Files on disk that a table's rows refer to: a column holding a path relative to `root`, or a directory per
+    row (`directory: "customers/{customer_number}"`, filled from the row's columns)."""
+
+    root: Path
+    column: str | None = None
+    directory: str | None = None
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> FilesRule:
+        if (self.column is None) == (self.directory is None):
+            raise ValueError("files: give either 'column' (a column holding a path under root) or 'directory' "
+                             "(a path template such as 'customers/{customer_number}')")
+        return self
+
+
+class Webhook(_Model):
+    """Called after a ticket is done, with the ticket reference and certificate id only (no personal data)."""
+
+    url: str = Field(pattern=r"^https?://")
+    token: str | None = None
+
+
+class Recipient(_Model):
+    """A recipient (sub-processor) named under a table's `recipients:`, told of erasures and restrictions."""
+
+    webhook: Webhook | None = None
+
+
 class TableRule(_Model):
     """What happens to a subject's rows in one table."""
 
@@ -135,6 +205,10 @@ class TableRule(_Model):
     not_followed: list[str] = []
     recipients: list[str] = []
     category: str | None = None
+    purpose: str | None = None
+    restrict_flag: str | None = None
+    files: FilesRule | None = None
+    free_text: list[str] = []
 
     @field_validator("identify", mode="before")
     @classmethod
@@ -160,6 +234,7 @@ class ConnectorConfig(_Model):
     url: str
     schema_: str | None = Field(default=None, alias="schema")
     tables: dict[str, TableRule]
+    residual_scan: ResidualScan = ResidualScan()
 
 
 class IdentifierType(_Model):
@@ -183,6 +258,30 @@ class Hold(_Model):
     subject: str
     reason: str
     until: date | None = None
+    preset: Literal["legal_claims"] | None = None
+    since: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legal_claims(cls, value: Any, info: ValidationInfo) -> Any:
+        """`preset: legal_claims`: the jurisdiction's basis as reason, and a review date (`until`), given or
+        counted from `since` (when the claim arose); a legal-claims hold is never open-ended."""
+        if not isinstance(value, dict) or value.get("preset") != "legal_claims":
+            return value
+        from dateutil.relativedelta import relativedelta
+
+        from eraser.jurisdictions import legal_claims
+
+        claims = legal_claims((info.context or {}).get("jurisdiction"))
+        value = {"reason": claims["basis"], **value}
+        if value.get("until") is None:
+            if value.get("since") is None:
+                raise ValueError("a hold with 'preset: legal_claims' needs 'until:' (its review date) or 'since:' "
+                                 "(when the claim arose); legal-claims holds are never open-ended")
+            since = value["since"] if isinstance(value["since"], date) else date.fromisoformat(str(value["since"]))
+            amount, _ = parse_period(claims["period"])
+            value["until"] = since + relativedelta(years=amount)
+        return value
 
 
 class ApiToken(_Model):
@@ -227,10 +326,14 @@ class Config(_Model):
     identifiers: dict[str, IdentifierType]
     connectors: dict[str, ConnectorConfig]
     holds: list[Hold] = []
+    jurisdiction: Literal["BE", "NL", "FR", "DE", "LU"] | None = None
+    retention_presets: dict[str, RetainPreset] = {}
     state: str | None = None
     approval: Literal["auto", "required"] = "auto"
     api: ApiConfig = ApiConfig()
     contracts: list[Contract] = []
+    recipients: dict[str, Recipient] = {}
+    exports: Path = Path("exports")
     daemon: DaemonConfig = DaemonConfig()
     path: Path | None = None
 
@@ -282,7 +385,9 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: the config must be a YAML mapping with organisation, signing, identifiers and connectors.")
     data = _substitute_env(data, (), path, node)
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(data, context={  # for `preset:` in retain blocks and holds
+            "jurisdiction": data.get("jurisdiction"),
+            "retention_presets": data["retention_presets"] if isinstance(data.get("retention_presets"), dict) else None})
     except ValidationError as exc:
         raise ConfigError(_validation_message(exc, path, node)) from None
     return _resolve_paths(config, path)

@@ -22,6 +22,7 @@ import structlog
 import tenacity
 
 from eraser import logging as eraser_logging
+from eraser import rights
 from eraser.certificates import canonical, certify, erasure_payload, ready_to_certify
 from eraser.config import Config
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
@@ -110,6 +111,7 @@ class Worker:
         log.info("worker started", node=self.node)
         while not self.stop.is_set():
             if not self.run_once():
+                rights.deliver_webhooks(self.config, self.store)  # recipients' notifications, when idle
                 self.stop.wait(self.poll)
         self.close()
         log.info("worker stopped", node=self.node, processed=self.processed)
@@ -118,7 +120,7 @@ class Worker:
         """Claim and process one ticket; False when none was ready."""
         # With approval: auto a planned ticket goes on by itself; with required, it waits for a person.
         statuses = READY if self.config.approval == "required" else (*READY, "planned")
-        ticket = self.store.claim(self.node, self.lease, kinds=("erase",), statuses=statuses)
+        ticket = self.store.claim(self.node, self.lease, kinds=("erase", *rights.TICKET_KINDS), statuses=statuses)
         if ticket is None:
             return False
         self.current = ticket["id"]
@@ -140,7 +142,10 @@ class Worker:
             subject = parse_subject(Sealer(secret).unseal(ticket["sealed_subject"], tid), self.config)
             with eraser_logging.redacting(subject.terms()):
                 try:
-                    self._process(ticket, subject)
+                    if ticket["kind"] in rights.TICKET_KINDS:  # access and restrict: eraser.rights
+                        rights.process_ticket(self, ticket, subject)
+                    else:
+                        self._process(ticket, subject)
                 except (ConnectError, VerificationError, EraserError) as exc:
                     self._failed(ticket, exc)
                 except Exception as exc:  # a bug must not kill the worker: record it, retry later
@@ -175,6 +180,7 @@ class Worker:
 
         def record(outcome: Outcome) -> None:
             prepared.update(self._prepare(ticket, outcome))
+            prepared["rights"] = rights.prepare_erasure(self.config, session, outcome, subject, tid)
             self.store.update(tid, self.node, "prepared", None, prepared=prepared)
             fault("prepared")
 
@@ -195,8 +201,10 @@ class Worker:
             # An earlier attempt committed and was killed before certifying: its record is the truth.
             prepared = earlier
             log.info("recovered an erasure committed by an earlier attempt")
-        issued = certify(self.config, None, None, payload=prepared["payload"], cert_id=prepared["certificate_id"])
+        payload = rights.daemon_payload(self.config, session, prepared, tid)  # files destroyed after the commit
+        issued = certify(self.config, None, None, payload=payload, cert_id=prepared["certificate_id"])
         fault("certified")
+        rights.erasure_certified(self.config, self.store, prepared, issued, ticket)  # journal, suppression, webhooks
         body = issued.path.read_text(encoding="utf-8")
         self.store.finish(tid, self.node, prepared["status"],
                           {"id": issued.certificate_id, "type": "erasure", "parent_id": None,
@@ -414,7 +422,8 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     worker = Worker(config, store, poll=config.daemon.poll_seconds, lease=timedelta(seconds=config.daemon.lease_seconds))
     worker.on_done = histogram.observe
     scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
-    scheduler.start(paused=True)
+    with store.exclusive():  # the job store creates its table on start: not twice at once
+        scheduler.start(paused=True)
 
     def gain() -> None:
         schedule_jobs(scheduler, config, str(config_path), state_url)

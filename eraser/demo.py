@@ -211,6 +211,8 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     db = directory / "cover.db"
     if db.exists():
         db.unlink()
+    for state in directory.glob("eraser-state.db*"):  # its journal names rows of the database just removed
+        state.unlink()
     engine = sa.create_engine(f"sqlite:///{db}")
     try:
         populate(engine, persons=persons, seed=seed)

@@ -20,6 +20,7 @@ from eraser.config import Config
 from eraser.errors import PlanChangedError, VerificationError
 from eraser.locate import Graph, build_graph, locate
 from eraser.plan import Plan, TablePlan, plan_connector
+from eraser.residual import redact_free_text, residual_scan
 from eraser.retention import active_hold
 from eraser.subjects import Subject, subject_reference
 
@@ -153,6 +154,7 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
                 keys = tables[table].keys("delete")
                 if keys:
                     done.setdefault((name, table), {})["delete"] = graph.connector.delete_rows(conn, table, keys)
+        redact_free_text(session.connectors, config, subject, conns, plan, done)
         verification = _verify(session, subject, conns, plan, kept)
         if verification["result"] != "PASS":
             raise VerificationError(f"verification failed, everything was rolled back: {verification['failure']}")
@@ -234,12 +236,16 @@ def _verify(session: Session, subject: Subject, conns: dict[str, Any], plan: Pla
     if residual:
         failures.insert(0, "the subject is still found in " +
                         ", ".join(f"{n} row(s) of {t}" for t, n in sorted(residual.items())))
+    scan, scan_failures = residual_scan(session.connectors, session.config, subject, conns, plan)
+    failures += scan_failures
     result = {"method": "re-located the subject inside the transaction before commit; checked deleted rows are "
                         "gone, anonymized columns changed, retained and other kept rows unchanged (SHA-256 per row), "
-                        "and foreign keys and declared links hold",
+                        "and foreign keys and declared links hold; then searched text columns for the subject's "
+                        "identifiers (residual_scan)",
               "result": "FAIL" if failures else "PASS",
               "residual_matches": sum(residual.values()),
-              "kept_rows_checked": len(kept)}
+              "kept_rows_checked": len(kept),
+              "residual_scan": scan}
     if failures:
         result["failure"] = "; ".join(failures) + "."
     return result

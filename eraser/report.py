@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from eraser.execute import Outcome
 from eraser.plan import ACTIONS, Plan
 
@@ -43,5 +45,15 @@ def format_outcome(outcome: Outcome) -> str:
                      for (_, table), d in sorted(outcome.done.items())) or "no change"
     elapsed = (outcome.completed_at - outcome.started_at).total_seconds()
     return (f"\nResult: {done}\nVerification: {v['result']} (residual matches {v['residual_matches']}, "
-            f"{v.get('kept_rows_checked', 0)} kept row(s) checked unchanged)\n"
+            f"{v.get('kept_rows_checked', 0)} kept row(s) checked unchanged)\n" + _scan_line(v.get("residual_scan")) +
             f"{outcome.statements} SQL statement(s) in {elapsed:.2f} s")
+
+
+def _scan_line(scan: dict[str, Any] | None) -> str:
+    """What the residual scan searched and found, by counts only."""
+    if not scan:
+        return ""
+    part = f", {len(scan['tables_scanned_in_part'])} in their newest rows only" if scan["tables_scanned_in_part"] else ""
+    hits = "; ".join(f"{h['table']}.{h['column']} {h['rows']}" for c in scan["by_connector"] for h in c["hits"])
+    return (f"Residual scan: {scan['columns_scanned']} text column(s) in {scan['tables_scanned']} table(s){part}; "
+            f"{scan['hits']} hit(s){' (' + hits + ')' if hits else ''}, {scan['redacted_rows']} row(s) redacted\n")

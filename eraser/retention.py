@@ -45,9 +45,12 @@ def release_date(rule: RetainRule, row: dict[str, Any], request_date: date,
     else:
         start = as_date(row.get(rule.from_)) or request_date
     assert start is not None
+    period = rule.period
+    if rule.before is not None and rule.from_ not in ("request", "parent") and start < rule.before.before_date:
+        period = rule.before.period  # a document older than the law that lengthened the period keeps the old one
     if rule.count_from == "next_year":
         start = date(start.year + 1, 1, 1)
-    return add_period(start, rule.period)
+    return add_period(start, period)
 
 
 @dataclass(frozen=True)

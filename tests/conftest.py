@@ -7,6 +7,7 @@ Without ERASER_REQUIRE_SERVERS=1 a missing server skips those tests with the rea
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,7 +116,8 @@ def demo_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("ERASER_SIGNING_KEY", str(directory / "keys" / "eraser-signing.pem"))
     monkeypatch.setenv("ERASER_PUBLIC_KEY", str(directory / "keys" / "eraser-signing.pub.pem"))
     monkeypatch.setenv("ERASER_CERTIFICATES", str(directory / "certificates"))
-    config = Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml"
+    config = directory / "cover_group.yaml"  # a copy: the state store beside it stays in the test's directory
+    shutil.copy(Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml", config)
     try:
         yield DemoEnv(db_url, config, directory, engine)
     finally:

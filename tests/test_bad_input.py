@@ -304,7 +304,7 @@ def test_no_public_key_at_hand(chain, tmp_path: Path) -> None:
     lone = tmp_path / "elsewhere" / "certs" / first.name
     lone.parent.mkdir(parents=True)
     lone.write_bytes(first.read_bytes())
-    assert verify_fails(lone) == f"Error: {lone}: no public key to verify with; pass --public-key FILE."
+    assert verify_fails(lone) == f"Error: no public key to verify with beside {lone.parent}; pass --public-key FILE or --manifest."
 
 
 def test_another_key_is_an_unknown_key(chain, tmp_path: Path) -> None:

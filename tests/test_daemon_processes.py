@@ -85,7 +85,7 @@ def subjects_with_invoices(engine: sa.Engine, n: int) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(sa.text(
             "SELECT p.email FROM persons p WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.person_id = p.id "
-            "AND i.invoice_date > '2018-01-01') AND p.email IS NOT NULL ORDER BY p.id LIMIT :n"), {"n": n}).scalars())
+            "AND i.invoice_date >= '2023-06-01') AND p.email IS NOT NULL ORDER BY p.id LIMIT :n"), {"n": n}).scalars())
 
 
 def test_killed_at_every_step_completes_exactly_once(tmp_path: Path) -> None:

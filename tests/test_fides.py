@@ -9,6 +9,7 @@ subject's rows changed.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -156,7 +157,9 @@ def _shop(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, primary_ke
         monkeypatch.setenv("ERASER_SIGNING_KEY", str(keys / "eraser-signing.pem"))
         monkeypatch.setenv("ERASER_PUBLIC_KEY", str(keys / "eraser-signing.pub.pem"))
         monkeypatch.setenv("ERASER_CERTIFICATES", str(tmp_path / "certificates"))
-        yield Shop(kind, engine, CONFIGS[kind], keys / "eraser-signing.pub.pem")
+        config = tmp_path / CONFIGS[kind].name  # a copy: the state store beside it stays in the test's directory
+        shutil.copy(CONFIGS[kind], config)
+        yield Shop(kind, engine, config, keys / "eraser-signing.pub.pem")
     finally:
         engine.dispose()
         databases.close()

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import eraser.rights_state  # noqa: F401  (registers the tables of migration 0002 in the metadata)
 from eraser.state import metadata
 
 connection = context.config.attributes["connection"]

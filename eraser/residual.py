@@ -1,0 +1,513 @@
+"""Identifiers hidden in free text: the residual scan that ends every erasure's verification, and the redaction of
+configured `free_text:` columns during erasure.
+
+The scan searches the text-like columns (VARCHAR, TEXT, CLOB, JSON/JSONB) of every table of a connector,
+configured or not, for the subject's identifiers in every stored spelling (emails in any case, phone numbers in
+each form of `Subject.forms`). The database filters with (I)LIKE, which a trigram index serves on PostgreSQL;
+each candidate is then confirmed in Python with word boundaries (jan@example.be is not inside
+xjan@example.be). Hits are reported by table, column and number of rows, never by value. Rows the plan keeps
+(retained, held, left for review) are not hits: they are counted apart and never changed.
+
+Modes (`residual_scan.mode` per connector): `fail` rolls the erasure back, `redact` replaces each identifier
+inside the text with a marker and keeps the rest, `report` only reports. `max_rows_per_table` bounds the scan
+of a column without a trigram index to the newest rows (by primary key); the result says which tables were
+scanned in part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import phonenumbers
+import sqlalchemy as sa
+import structlog
+
+from connectors.base import Key, Row
+from connectors.sql import SQLConnector
+from eraser.anonymize import REDACTED
+from eraser.config import Config, ResidualScan
+from eraser.errors import ConfigError, SubjectError
+from eraser.subjects import Subject, normalize, stored_forms
+
+if TYPE_CHECKING:
+    from eraser.plan import Plan
+
+log = structlog.get_logger("eraser.residual")
+
+MIN_TERM = 5  # shorter identifiers would match everywhere in free text
+KEPT = ("retain", "hold", "review")
+# Faker providers whose original values (names, contact details) are also redacted from the free text of the
+# subject's own anonymized rows (never from other rows: another person may share a first name).
+NAME_PROVIDERS = {"first_name", "last_name", "name", "first_name_male", "first_name_female", "last_name_male",
+                  "last_name_female", "user_name"}
+OWN_VALUE_PROVIDERS = NAME_PROVIDERS | {"email", "free_email", "company_email", "phone_number", "street_address"}
+
+
+# -- terms ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Terms:
+    """What to look for: the strings given to LIKE (with whether case is ignored: ILIKE), each contained in one or
+    more of the identifiers' spellings, and the pattern that confirms a real occurrence."""
+
+    search: tuple[tuple[str, bool], ...]
+    pattern: re.Pattern[str] | None
+    skipped: int = 0  # identifiers too short to look for in free text
+
+    def __bool__(self) -> bool:
+        return bool(self.search)
+
+    def found(self, text: str | None) -> bool:
+        return bool(text) and self.pattern is not None and self.pattern.search(text or "") is not None
+
+
+def _boundaries(kind: str, text: str) -> str:
+    core = re.escape(text)
+    if kind == "email":  # not part of a longer address, but a sentence may end with a full stop
+        return rf"(?<![A-Za-z0-9._%+\-]){core}(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
+    if kind == "phone":
+        return rf"(?<![\d+]){core}(?!\d)"
+    return rf"(?<!\w){core}(?!\w)"
+
+
+def _forms(subject: Subject, config: Config) -> tuple[dict[str, str], int]:
+    """Every stored spelling of the subject's identifiers with its kind, and how many were too short."""
+    found: dict[str, str] = {}
+    skipped = 0
+    for id_type, forms in subject.forms.items():
+        kind = config.identifiers[id_type].kind if id_type in config.identifiers else "exact"
+        for form in forms:
+            text = form.strip().lower() if kind == "email" else form.strip()
+            if len(text) < MIN_TERM:
+                skipped += 1
+                continue
+            found.setdefault(text, kind)
+    return found, skipped
+
+
+def subject_terms(subject: Subject, config: Config) -> Terms:
+    """The subject's identifiers; the (I)LIKE strings leave out those that contain another (a LIKE on the
+    shorter one finds them too)."""
+    return _terms(*_forms(subject, config))
+
+
+def _search_strings(text: str, kind: str) -> set[tuple[str, bool]]:
+    """What the database looks for to find `text`: an email ignoring case; a phone number by the digits and by the
+    spaced form of its national significant number, which every spelling of it contains ("470123456" is in
+    "+32470123456", "0470123456" and "0032470123456"; "470 12 34 56" in "0470 12 34 56" and "+32 470 12 34 56")."""
+    if kind == "email":
+        return {(text.lower(), True)}
+    if kind == "phone" and text.startswith("+"):
+        try:
+            number = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            return {(text, False)}
+        spaced = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).split(" ", 1)[-1]
+        return {(phonenumbers.national_significant_number(number), False), (spaced, False)}
+    return {(text, False)}
+
+
+def _contains(outer: tuple[str, bool], inner: tuple[str, bool]) -> bool:
+    """Whether LIKE on `inner` finds every text that holds `outer`."""
+    return inner[0].lower() in outer[0].lower() if inner[1] else inner[0] in outer[0]
+
+
+def _terms(found: dict[str, str], skipped: int = 0) -> Terms:
+    if not found:
+        return Terms((), None, skipped)
+    candidates = sorted({s for text, kind in found.items() for s in _search_strings(text, kind)
+                         if len(s[0]) >= MIN_TERM}, key=lambda s: (len(s[0]), s))
+    search = tuple(s for i, s in enumerate(candidates) if not any(_contains(s, t) for t in candidates[:i]))
+    alternatives = [_boundaries(kind, text) for text, kind in sorted(found.items(), key=lambda kv: -len(kv[0]))]
+    return Terms(search, re.compile("|".join(alternatives), re.IGNORECASE), skipped)
+
+
+def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Subject:
+    """The subject with the identifiers their own rows hold too: erased by email, their phone number in
+    persons.mobile is theirs as well, and is looked for in free text like the email."""
+    forms = {t: set(f) for t, f in subject.forms.items()}
+    for tp in plan.tables:
+        for id_type, cols in tp.rule.identify.items():
+            kind = config.identifiers.get(id_type)
+            if kind is None:
+                continue
+            for row in tp.rows.values():
+                for col in cols:
+                    value = row.get(col)
+                    if not isinstance(value, str) or not value.strip():
+                        continue
+                    try:
+                        normalized = normalize(kind, value, id_type)
+                    except SubjectError:
+                        continue
+                    forms.setdefault(id_type, set()).update(stored_forms(kind, normalized))
+    return Subject(subject.identifiers, {t: tuple(sorted(f)) for t, f in forms.items()})
+
+
+def own_terms(subject: Subject, config: Config, values: Iterable[tuple[str, str]]) -> Terms:
+    """The subject's identifiers plus (provider, original value) pairs of their own rows: names also word by
+    word, contact details whole."""
+    found, skipped = _forms(subject, config)
+    for provider, value in values:
+        value = value.strip()
+        kind = "email" if "email" in provider else "phone" if provider == "phone_number" else "exact"
+        if len(value) >= 3:
+            found.setdefault(value.lower() if kind == "email" else value, kind)
+        if provider in NAME_PROVIDERS:
+            for word in value.split():
+                if len(word) >= 3:
+                    found.setdefault(word, "exact")
+    return _terms(found, skipped)
+
+
+# -- columns ----------------------------------------------------------------------------------
+
+def is_text(column: sa.Column[Any]) -> bool:
+    """VARCHAR, CHAR, TEXT, CLOB, JSON and JSONB; not enumerations."""
+    kind = column.type
+    return isinstance(kind, sa.String | sa.JSON) and not isinstance(kind, sa.Enum) and \
+        type(kind).__name__.upper() != "SET"
+
+
+def text_columns(connector: SQLConnector, table: str, shortest: int = MIN_TERM) -> list[str]:
+    """The text-like columns of a table long enough to hold an identifier."""
+    out = []
+    for column in connector.table(table).c:
+        if not is_text(column):
+            continue
+        length = getattr(column.type, "length", None)
+        if length is not None and length < shortest:
+            continue
+        out.append(column.name)
+    return out
+
+
+def trigram_indexes(connector: SQLConnector, conn: Any) -> dict[str, set[str]]:
+    """Per table, the columns with a pg_trgm GIN or GiST index, which serves (I)LIKE '%...%' (PostgreSQL)."""
+    if connector.dialect != "postgresql":
+        return {}
+    rows = connector._run(conn, sa.text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s AND "
+                                        "indexdef LIKE '%trgm_ops%'"), {"s": connector.schema or "public"})
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        table, definition = tuple(row)
+        if table not in connector.table_names():
+            continue
+        for name in connector.columns(table):
+            if re.search(rf"\(\s*\"?{re.escape(name)}\"?\s+(gin|gist)_trgm_ops", definition):
+                found.setdefault(table, set()).add(name)
+    return found
+
+
+def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit: int) -> set[str]:
+    """The tables holding more than `limit` rows, counted in one statement that reads at most limit + 1 rows
+    of each."""
+    if not tables:
+        return set()
+    counts = [sa.select(sa.literal(t).label("t"), sa.func.count().label("n")).select_from(
+        sa.select(sa.literal_column("1").label("one")).select_from(connector.table(t)).limit(limit + 1).subquery())
+        for t in tables]
+    return {table for table, n in map(tuple, connector._run(conn, sa.union_all(*counts))) if n > limit}
+
+
+def _escape(term: str) -> str:
+    return "%" + term.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+def _as_text(column: Any) -> Any:
+    return sa.cast(column, sa.Text) if isinstance(column.type, sa.JSON) else column
+
+
+# -- finding ----------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    """Rows of one table whose text holds an identifier: by primary key, with the columns that hold it."""
+
+    table: str
+    rows: dict[Key, dict[str, str]] = field(default_factory=dict)  # key -> column -> text (never reported)
+
+    def columns(self) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for cols in self.rows.values():
+            for col in cols:
+                counted[col] = counted.get(col, 0) + 1
+        return counted
+
+
+def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
+                limit: int | None, indexed: bool = False) -> list[Row]:
+    """Rows with any search term in any of the columns (pk and those columns as text), the newest `limit`.
+    Case is ignored with ILIKE where a trigram index serves it, else with lower() LIKE, which a scan evaluates
+    faster on PostgreSQL (other databases compile ILIKE to the same)."""
+    tab = connector.table(table)
+    pk = [c.name for c in tab.primary_key.columns]
+    source: Any = tab
+    if limit is not None:
+        newest = sa.select(*(tab.c[c] for c in dict.fromkeys([*pk, *columns])))
+        source = newest.order_by(*(tab.c[c].desc() for c in pk)).limit(limit).subquery()
+
+    def match(column: Any, term: str, fold: bool) -> Any:
+        text = _as_text(column)
+        if not fold:
+            return text.like(_escape(term), escape="/")
+        return text.ilike(_escape(term), escape="/") if indexed else \
+            sa.func.lower(text).like(_escape(term.lower()), escape="/")
+
+    clauses = [match(source.c[c], t, fold) for c in columns for t, fold in _fitting(tab.c[c], terms)]
+    stmt = sa.select(*(source.c[c] for c in pk),
+                     *(_as_text(source.c[c]).label(f"t_{i}") for i, c in enumerate(columns))).where(sa.or_(*clauses))
+    out = []
+    for r in connector._run(conn, stmt):
+        m = r._mapping
+        row: Row = {c: m[c] for c in pk}
+        row.update({c: m[f"t_{i}"] for i, c in enumerate(columns)})
+        out.append(row)
+    return out
+
+
+def _fitting(column: sa.Column[Any], terms: Terms) -> list[tuple[str, bool]]:
+    """The search strings a column is long enough to hold."""
+    length = getattr(column.type, "length", None)
+    return [t for t in terms.search if length is None or len(t[0]) <= length]
+
+
+def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
+         limit: int | None = None, indexed: set[str] | None = None) -> tuple[Hit, bool]:
+    """The confirmed hits in a table's columns, and whether only part of the table was read. Columns with a
+    trigram index are searched in full (an index lookup); the others in the newest `limit` rows if given (the
+    caller passes a limit only for a table larger than it)."""
+    hit = Hit(table)
+    if not columns or not terms:
+        return hit, False
+    tab = connector.table(table)
+    pk = [c.name for c in tab.primary_key.columns]
+    columns = [c for c in columns if _fitting(tab.c[c], terms)]  # VARCHAR(12) cannot hold a 22-character email
+    if not columns:
+        return hit, False
+    indexed = indexed or set()
+    groups: list[tuple[list[str], int | None]] = [([c], None) for c in columns if c in indexed]
+    rest = [c for c in columns if c not in indexed]
+    partial = False
+    if rest:
+        partial = limit is not None
+        groups.append((rest, limit))
+    for cols, group_limit in groups:
+        for row in _candidates(connector, conn, table, cols, terms, group_limit, indexed=cols[0] in indexed):
+            matched = {c: row[c] for c in cols if terms.found(row[c])}
+            if matched:
+                key = tuple(row[c] for c in pk) if pk else (len(hit.rows),)
+                hit.rows.setdefault(key, {}).update(matched)
+    return hit, partial
+
+
+# -- redacting --------------------------------------------------------------------------------
+
+def redact_text(text: str, terms: Terms, length: int | None = None) -> str:
+    """The text with every occurrence replaced by the marker (by asterisks if the marker would not fit)."""
+    assert terms.pattern is not None
+    new = terms.pattern.sub(REDACTED, text)
+    if length is not None and len(new) > length:
+        new = terms.pattern.sub(lambda m: "*" * len(m.group(0)), text)
+    return new
+
+
+def _redact_json(value: Any, terms: Terms) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, terms)
+    if isinstance(value, list):
+        return [_redact_json(v, terms) for v in value]
+    if isinstance(value, dict):
+        return {redact_text(k, terms) if isinstance(k, str) else k: _redact_json(v, terms) for k, v in value.items()}
+    return value
+
+
+def redacted_value(column: sa.Column[Any], text: str, terms: Terms) -> Any:
+    """The value to store: JSON columns keep their structure, with identifiers replaced inside strings."""
+    if isinstance(column.type, sa.JSON):
+        try:
+            return _redact_json(json.loads(text), terms)
+        except ValueError:
+            pass
+    return redact_text(text, terms, getattr(column.type, "length", None))
+
+
+def _key_columns(connector: SQLConnector, table: str) -> set[str]:
+    tab = connector.table(table)
+    keys = {c.name for c in tab.primary_key.columns}
+    for fk in tab.foreign_key_constraints:
+        keys |= set(fk.column_keys)
+    for e in connector.edges():
+        if e.parent == table:
+            keys |= set(e.parent_cols)
+    return keys
+
+
+def still_found(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> int:
+    """Hit rows that, read again, still hold an identifier in a column that had one."""
+    pk = connector.primary_key(hit.table)
+    left = 0
+    for row in connector.rows_by_keys(conn, hit.table, pk, list(hit.rows)):
+        cols = hit.rows.get(tuple(row[c] for c in pk), {})
+        texts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for c in cols
+                 if (v := row.get(c)) is not None]
+        left += any(terms.found(t) for t in texts)
+    return left
+
+
+def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> tuple[int, list[str]]:
+    """Replace the identifiers inside the hit rows' texts; (rows changed, problems). Key columns are never
+    rewritten: a hit there is a problem to report."""
+    tab = connector.table(hit.table)
+    if not tab.primary_key.columns:
+        return 0, [f"table {hit.table} has no primary key, so its {len(hit.rows)} row(s) with the subject's "
+                   "identifiers cannot be redacted"]
+    keys = _key_columns(connector, hit.table)
+    problems = []
+    changes: list[tuple[Key, Row]] = []
+    for key, cols in hit.rows.items():
+        blocked = sorted(c for c in cols if c in keys)
+        if blocked:
+            problems.append(f"{hit.table}.{blocked[0]} is a key column; the identifier in it cannot be redacted")
+        values = {c: redacted_value(tab.c[c], text, terms) for c, text in cols.items() if c not in keys}
+        if values:
+            changes.append((key, values))
+    if changes:
+        connector.update_rows(conn, hit.table, changes)
+    return len(changes), problems
+
+
+# -- the residual scan ------------------------------------------------------------------------
+
+def _kept_keys(plan: Plan, connector: str) -> dict[str, set[Key]]:
+    kept: dict[str, set[Key]] = {}
+    for tp in plan.tables:
+        if tp.connector == connector:
+            kept[tp.table] = {k for k, d in tp.decisions.items() if d.action in KEPT}
+    return kept
+
+
+def scan_tables(connector: SQLConnector, settings: ResidualScan) -> list[str]:
+    tables = connector.table_names()
+    if settings.tables == "all":
+        return tables
+    unknown = [t for t in settings.tables if t not in tables]
+    if unknown:
+        raise ConfigError(f"residual_scan of connector '{connector.name}' names table '{unknown[0]}', which does "
+                          "not exist.")
+    return list(settings.tables)
+
+
+def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
+                  plan: Plan) -> tuple[dict[str, Any], list[str]]:
+    """Scan every connector as configured; (what the certificate says, failures that roll back)."""
+    terms = subject_terms(subject, config)
+    result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
+                              "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,
+                              "hits_in_kept_rows": 0, "search_terms": len(terms.search),
+                              "identifiers_too_short": terms.skipped, "by_connector": []}
+    failures: list[str] = []
+    for name, connector in connectors.items():
+        settings = config.connectors[name].residual_scan
+        tables = scan_tables(connector, settings)
+        kept = _kept_keys(plan, name)
+        entry: dict[str, Any] = {"connector": name, "mode": settings.mode, "tables": len(tables),
+                                 "columns": 0, "max_rows_per_table": settings.max_rows_per_table,
+                                 "trigram_indexed_columns": 0, "hits": []}
+        result["tables_not_scanned"] += len(connector.table_names()) - len(tables)
+        columns_of = {t: cols for t in tables if (cols := text_columns(connector, t))}
+        indexes = trigram_indexes(connector, conns[name])
+        limit = settings.max_rows_per_table
+        large = larger_than(connector, conns[name], [t for t in columns_of if set(columns_of[t]) - indexes.get(t, set())],
+                            limit) if limit is not None and terms else set()
+        for table, columns in columns_of.items():
+            indexed = indexes.get(table, set())
+            entry["columns"] += len(columns)
+            entry["trigram_indexed_columns"] += len(indexed & set(columns))
+            hit, partial = find(connector, conns[name], table, columns, terms, limit if table in large else None,
+                                indexed)
+            if partial:
+                result["tables_scanned_in_part"].append(f"{name}.{table}")
+            in_kept = [k for k in hit.rows if k in kept.get(table, set())]
+            result["hits_in_kept_rows"] += len(in_kept)
+            for k in in_kept:
+                del hit.rows[k]
+            if not hit.rows:
+                continue
+            for column, rows in sorted(hit.columns().items()):
+                entry["hits"].append({"table": table, "column": column, "rows": rows})
+                result["hits"] += rows
+            result["rows_with_hits"] += len(hit.rows)
+            if settings.mode == "redact":
+                changed, problems = redact(connector, conns[name], hit, terms)
+                result["redacted_rows"] += changed
+                failures += problems
+                left = still_found(connector, conns[name], hit, terms)
+                if left and not problems:
+                    failures.append(f"{left} row(s) of {table} still hold an identifier after redaction")
+            elif settings.mode == "fail":
+                where = ", ".join(f"{table}.{c} ({n} row(s))" for c, n in sorted(hit.columns().items()))
+                failures.append(f"the residual scan found the subject's identifiers in {where}")
+        result["tables_scanned"] += len(tables)
+        result["columns_scanned"] += entry["columns"]
+        result["by_connector"].append(entry)
+    log.info("residual scan", tables=result["tables_scanned"], columns=result["columns_scanned"],
+             hits=result["hits"], redacted=result["redacted_rows"])
+    return result, failures
+
+
+# -- free_text: columns redacted during erasure -----------------------------------------------
+
+def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
+                     plan: Plan, done: dict[tuple[str, str], dict[str, int]]) -> None:
+    """In tables with `free_text:` columns, replace the subject's identifiers inside those columns' text: in every
+    row the erasure leaves unchanged otherwise (another customer's message that names the subject), and in the
+    subject's own anonymized rows also their original names and contact details. Kept rows are not touched."""
+    subject = with_stored_identifiers(subject, config, plan)
+    terms = subject_terms(subject, config)
+    if not terms:
+        return
+    for name, connector in connectors.items():
+        rules = config.connectors[name].tables
+        if not any(rule.free_text for rule in rules.values()):
+            continue
+        indexes = trigram_indexes(connector, conns[name])
+        own_values = [(s.arg or "", str(tp.rows[k][c])) for tp in plan.tables if tp.connector == name
+                      for k, d in tp.decisions.items() if d.action in ("delete", "anonymize")
+                      for c, s in tp.rule.columns.items()
+                      if s.kind == "faker" and s.arg in OWN_VALUE_PROVIDERS and tp.rows[k].get(c)]
+        own = own_terms(subject, config, own_values)
+        for table, rule in sorted(rules.items()):
+            if not rule.free_text:
+                continue
+            tab = connector.table(table)
+            tp = plan.table(name, table)
+            pk = connector.primary_key(table)
+            changes: dict[Key, Row] = {}
+            for key, d in tp.decisions.items():
+                if d.action != "anonymize":
+                    continue
+                row = tp.rows[key]
+                for col in rule.free_text:
+                    text = row.get(col)
+                    if col in d.strategies or text is None:
+                        continue
+                    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
+                    if own.found(text):
+                        changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, own)
+            # every row: a lookup where a trigram index serves the column, else a scan of the table
+            hit, _ = find(connector, conns[name], table, rule.free_text, terms,
+                          indexed=indexes.get(table, set()))
+            for key, cols in hit.rows.items():
+                if key in tp.decisions:  # the subject's own rows: done above, or kept, or already deleted
+                    continue
+                for col, text in cols.items():
+                    changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, terms)
+            if changes:
+                connector.update_rows(conns[name], table, list(changes.items()))
+                done.setdefault((name, table), {})["redact_free_text"] = len(changes)
+                log.info("free text redacted", table=table, rows=len(changes), primary_key=",".join(pk))
