@@ -194,6 +194,22 @@ def register(main: click.Group) -> None:
         store.lift_hold(hold_id, by)
         click.echo(f"Hold {hold_id} lifted.")
 
+    @main.command("register")
+    @config_option
+    @state_option
+    @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received on or after.")
+    @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received on or before.")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+    def register_command(config_path: Path, state_url: str | None, start: datetime | None, end: datetime | None,
+                         fmt: str) -> None:
+        """The register of requests: every ticket with its dates, outcome, certificates and log entries; a ticket
+        without a certificate, or a certificate without a ticket, is flagged."""
+        from eraser.register import register, render
+
+        config, store = _store(config_path, state_url)
+        rows = register(store, config.certificates, start.date() if start else None, end.date() if end else None)
+        click.echo(render(rows, fmt), nl=False)
+
     @main.command()
     @config_option
     @state_option

@@ -225,15 +225,12 @@ class Worker:
         payload["ticket"]["due_at"] = ticket["due_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
         if ticket["extended_reason"]:
             payload["ticket"]["extension_reason"] = ticket["extended_reason"]
-        retained = [{"connector": tp.connector, "table_name": tp.table,
-                     "primary_key": canonical(list(k)).decode(), "release_on": tp.decisions[k].release}
-                    for tp in outcome.plan.tables for k in tp.keys("retain")]
+        retained = retained_records(outcome)
         totals = outcome.plan.totals()
-        status = "held" if outcome.plan.hold else ("done_with_retention" if retained else "done")
         digest = hashlib.sha256(canonical(payload)).hexdigest()
         return {"payload": payload, "certificate_id": str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{ticket['id']}:{digest}")),
-                "retained": [r | {"release_on": str(r["release_on"])} for r in retained],
-                "status": status, "changed_rows": totals["delete"] + totals["anonymize"]}
+                "retained": retained, "status": final_status(outcome, retained),
+                "changed_rows": totals["delete"] + totals["anonymize"]}
 
     def _failed(self, ticket: dict[str, Any], exc: BaseException) -> None:
         attempts = ticket["attempts"] + 1
@@ -245,6 +242,35 @@ class Worker:
                           next_attempt_at=now() + delay, last_error=message, claimed_by=None, claimed_until=None)
         log.warning("ticket failed, will retry", attempt=attempts, retry_in_s=int(delay.total_seconds()),
                     error=message)
+
+
+def retained_records(outcome: Outcome) -> list[dict[str, Any]]:
+    """Per retained row: connector, table, primary key and release date (what the retention sweep needs)."""
+    return [{"connector": tp.connector, "table_name": tp.table, "primary_key": canonical(list(k)).decode(),
+             "release_on": str(tp.decisions[k].release)}
+            for tp in outcome.plan.tables for k in tp.keys("retain")]
+
+
+def final_status(outcome: Outcome, retained: list[dict[str, Any]]) -> str:
+    return "held" if outcome.plan.hold else ("done_with_retention" if retained else "done")
+
+
+def record_cli_erasure(config: Config, store: StateStore, subject: Any, ticket: Ticket, outcome: Outcome,
+                       issued: Any) -> None:
+    """An erasure run with `eraser erase` enters the state store as a finished ticket: the register lists it
+    and the retention sweep releases its retained rows."""
+    secret = config.secret_bytes()
+    known = ticket.reference if not store.tickets_by_ref(ticket.reference) else None
+    ticket_id = str(uuid.uuid4())
+    store.submit(kind="erase", subject_ref=subject_reference(subject, secret),
+                 identifier_refs=identifier_references(subject, secret), identifier_types=subject.types,
+                 sealed=None, ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
+                 requested_by=ticket.operator, node="cli")
+    retained = retained_records(outcome)
+    store.finish(ticket_id, "cli", final_status(outcome, retained),
+                 {"id": issued.certificate_id, "type": "erasure", "parent_id": None, "sequence": issued.sequence,
+                  "path": str(issued.path), "sha256": issued.digest, "body": issued.path.read_text(encoding="utf-8")},
+                 retained)
 
 
 def release_retained_rows(config: Config, store: StateStore, today: date | None = None) -> list[str]:

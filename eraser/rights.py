@@ -106,6 +106,8 @@ class ErasureCare:
         self.care = prepare_erasure(self.config, self.session, outcome, self.subject, self.ticket.reference)
 
     def certify(self, outcome: Outcome, directory: Path | None = None) -> Issued:
+        from eraser.daemon import record_cli_erasure
+
         self.files = destroy_files(self.config, self.session, self.care, self.ticket.reference)
         payload = erasure_payload(self.config, outcome, self.ticket)
         if self.files is not None:
@@ -113,6 +115,7 @@ class ErasureCare:
         issued = certify(self.config, outcome, self.ticket, directory, payload=payload)
         try:
             record_erasure(self.config, self.store, self.care, issued, self.ticket.reference)
+            record_cli_erasure(self.config, self.store, self.subject, self.ticket, outcome, issued)
         except Exception as exc:  # the databases committed and the certificate exists: say so, not "rolled back"
             raise EraserError(f"the erasure was committed and certified ({issued.path}), but the state store could "
                               f"not record it for replay and the suppression list ({type(exc).__name__}); fix the "

@@ -234,6 +234,10 @@ class StateStore:
         t["prepared"] = json.loads(t["prepared"]) if t["prepared"] else None
         return t
 
+    def tickets_by_ref(self, external_ref: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [self._ticket(r) for r in conn.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref))]
+
     def ticket(self, ticket_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).first()
