@@ -11,10 +11,18 @@ bench/RESULTS.md, next to a hand-written DELETE by primary key as a baseline.
     .venv/bin/python bench/erase_one.py --reuse             # keep the database if its row counts match
     .venv/bin/python bench/erase_one.py --persons 20000     # a small run while developing
     .venv/bin/python bench/erase_one.py --reuse --profile   # cProfile of the erasures, no RESULTS.md
+    .venv/bin/python bench/erase_one.py --reuse --trigram free-text --session shared
+    .venv/bin/python bench/erase_one.py --reuse --sample 20 # time 20 of the subjects when erasures are slow
+
+--session: a new session per subject (as `eraser erase` does), one session for all, or both in turn (the
+default). --trigram free-text adds pg_trgm GIN indexes on the config's `free_text:` columns, as the config
+advises for PostgreSQL; the default drops them again, leaving the demo schema as create_schema() makes it.
+Each run replaces its own `### ...` block in the `## erase_one` section of bench/RESULTS.md.
 
 The database is deterministic: every generated value is a hash of a row key (hashint8extended), so two
 loads of the same size hold the same rows. The chosen subjects are reset at the start of every run (their
 rows deleted and inserted again), which is what makes --reuse possible after an earlier run erased them.
+--reuse rebuilds (drops) the database when it was built with another --persons, --subjects or --tenants.
 """
 
 from __future__ import annotations
@@ -45,6 +53,21 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 CONFIG = ROOT / "configs" / "cover_group.yaml"
+SCAN = {"mode": "all"}  # --scan: the config's residual scan as written, or only the declared free-text tables
+
+
+def config_path() -> Path:
+    """The config of the run: configs/cover_group.yaml, or a copy whose residual scan covers only the tables
+    with `free_text:` columns (the declared scan set), served by their trigram indexes."""
+    if SCAN["mode"] == "all":
+        return CONFIG
+    text = CONFIG.read_text(encoding="utf-8")
+    scan_all = "      tables: all\n      max_rows_per_table: 50000\n"
+    if scan_all not in text:
+        raise SystemExit("configs/cover_group.yaml changed: update --scan declared in bench/erase_one.py")
+    derived = OUT / "cover_group.declared-scan.yaml"
+    derived.write_text(text.replace(scan_all, "      tables: [support_messages, projects]\n"), encoding="utf-8")
+    return derived
 GENERATOR_VERSION = 1  # bump when the generated data changes: --reuse then rebuilds
 SECRET = "eraser-bench-secret-not-for-production-0001"
 
@@ -91,7 +114,7 @@ class Pools:
 
     SIZE = 200
 
-    def __init__(self, seed: int = 7) -> None:
+    def __init__(self, seed: int = 7, tenants: int = 5) -> None:
         from eraser.anonymize import make_faker
 
         fake = make_faker(["nl_BE", "fr_BE"], seed)
@@ -111,7 +134,7 @@ class Pools:
             "streets": pool(fake.street_name), "postcodes": pool(fake.postcode), "cities": pool(fake.city),
             "ibans": pool(fake.iban), "agents": pool(lambda: fake.user_agent()[:200], 100),
         }
-        self.companies = [fake.company() for _ in range(5)]
+        self.companies = [fake.company() for _ in range(tenants)]
 
     def pick(self, name: str, key: str, salt: int) -> str:
         """SQL: a pool value chosen by hash; the pool is the statement parameter %(name)s."""
@@ -144,7 +167,7 @@ def products() -> tuple[str, str, str]:
             f"(ARRAY[{', '.join(str(p[2]) for p in PRODUCTS)}]::int[])")
 
 
-def generator(pools: Pools, today: date) -> dict[str, str]:
+def generator(pools: Pools, today: date, tenants: int = 5) -> dict[str, str]:
     """One INSERT ... SELECT per table, for the persons with ids %(lo)s..%(hi)s; counts per person follow
     populate(): 0-3 projects with 0-4 photos and 0-2 quotes each, 0-3 invoices (past dates only) with 1-4
     lines and 1-2 payments, 40% newsletter, 0-3 support messages, 0-10 usage events."""
@@ -176,7 +199,7 @@ WITH base AS (
 ), ins AS (
     INSERT INTO persons (id, tenant_id, customer_number, first_name, last_name, email, phone, mobile,
                          date_of_birth, language, address_id, created_at, closed_at)
-    SELECT id, 1 + {h('id', 9, 5)}, 'C' || {padded('id', 7)}, first_name, last_name,
+    SELECT id, 1 + {h('id', 9, tenants)}, 'C' || {padded('id', 7)}, first_name, last_name,
            lower(replace(first_name || '.' || last_name || '.' || id || '@' || {choice(DOMAINS, 'id', 10)},
                          ' ', '')),
            CASE WHEN {h('id', 11, 2)} = 0 THEN landline END,
@@ -414,7 +437,7 @@ def reset_subjects(conn: psycopg.Connection, subjects: Subjects, pools: Pools, t
             email = Subjects.email(pid)
             mobile = f"+32 470 {pid // 10000 % 100:02d} {pid // 100 % 100:02d} {pid % 100:02d}"
             created = datetime(2013, 6, 1) + timedelta(days=pid % 300)
-            tenant = 1 + pid % 5
+            tenant = 1 + pid % len(pools.companies)
 
             def address(rng: random.Random = rng) -> int:
                 aid = next(pool_ids["addresses"])
@@ -515,7 +538,7 @@ def table_counts(conn: psycopg.Connection) -> dict[str, int]:
 def stamp(args: argparse.Namespace, today: date) -> dict[str, Any]:
     """What a reusable database must have been built with."""
     return {"generator": GENERATOR_VERSION, "persons": args.persons, "subjects": args.subjects,
-            "year": today.year}
+            "year": today.year, **({"tenants": args.tenants} if args.tenants != 5 else {})}
 
 
 def try_reuse(args: argparse.Namespace, pools: Pools, today: date) -> dict[str, Any] | None:
@@ -570,7 +593,7 @@ def build(args: argparse.Namespace, pools: Pools, today: date) -> dict[str, Any]
         conn.execute("INSERT INTO tenants (id, code, name, vat_number, contract_ends_on) VALUES "
                      + ", ".join(f"({n}, 'T{n:03d}', {lit(name)}, 'BE0{200000000 + 7919 * n}', "
                                  f"'{today + timedelta(days=100 * n)}')" for n, name in enumerate(pools.companies, 1)))
-        statements = generator(pools, today)
+        statements = generator(pools, today, args.tenants)
         chunk = max(10_000, -(-args.persons // 8))
         ranges = [(lo, min(lo + chunk - 1, args.persons)) for lo in range(1, args.persons + 1, chunk)]
         params: dict[str, Any] = {**pools.values, "persons": args.persons, "today": today}
@@ -770,7 +793,7 @@ def erase_subjects(pids: list[int], shared: bool, sql: SqlClock,
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
-    config = load_config(CONFIG)
+    config = load_config(config_path())
     runs = []
     collector = GcClock()
     gc.callbacks.append(collector)
@@ -957,7 +980,7 @@ def ensure_trigram(args: argparse.Namespace, wanted: bool) -> list[str]:
 
     columns = []
     if wanted:
-        config = load_config(CONFIG)
+        config = load_config(config_path())
         for conf in config.connectors.values():
             for table, rule in conf.tables.items():
                 columns += [(table, c) for c in getattr(rule, "free_text", None) or []]
@@ -976,6 +999,22 @@ def ensure_trigram(args: argparse.Namespace, wanted: bool) -> list[str]:
                 conn.execute(f'CREATE INDEX "{name}" ON {table} USING gin ({column} gin_trgm_ops)')
                 say(f"  created {name} in {time.perf_counter() - clock:.0f} s")
     return sorted(names)
+
+
+def code_state() -> str:
+    """The commit measured, and whether eraser/, connectors/ or configs/ differed from it (the work tree moves)."""
+    import subprocess
+
+    def git(*cmd: str) -> str:
+        return subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--", "eraser", "connectors", "configs").splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "code: unknown (not a git work tree)"
+    return f"code: commit {head}" + (f" with {len(changed)} uncommitted change(s) in eraser/, connectors/, configs/"
+                                      if changed else "")
 
 
 def checkpoints(args: argparse.Namespace) -> int:
@@ -1031,6 +1070,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database if it already holds the expected row counts")
     parser.add_argument("--db", default="eraser_bench")
+    parser.add_argument("--tenants", type=int, default=5, help="tenants the persons are spread over")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5432)
     parser.add_argument("--user", default="postgres")
@@ -1041,11 +1081,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
     parser.add_argument("--sample", type=int, default=None,
                         help="erase only the first N of the subjects (and the ~500-row one), when erasures are slow")
+    parser.add_argument("--scan", choices=["all", "declared"], default="all",
+                        help="residual scan as in the config (every table), or only the tables with free text")
     parser.add_argument("--trigram", choices=["none", "free-text"], default="none",
                         help="free-text: add pg_trgm GIN indexes on the config's free_text: columns (as its "
                              "residual_scan comment advises); none: the demo schema as it is (drops them)")
     parser.add_argument("--build-only", action="store_true", help="build (or check with --reuse) and stop")
     args = parser.parse_args(argv)
+    SCAN["mode"] = args.scan
     if args.persons < 10 * (args.subjects + 1):
         parser.error("--persons must be at least 10 times --subjects")
     if args.sample is not None and not 1 <= args.sample <= args.subjects:
@@ -1054,10 +1097,11 @@ def main(argv: list[str] | None = None) -> int:
     today = date.today()
     subjects = Subjects(args.persons, args.subjects)
     OUT.mkdir(parents=True, exist_ok=True)
-    pools = Pools()
+    pools = Pools(tenants=args.tenants)
 
     say(f"{args.db}: {args.persons:,} persons, {args.subjects} subjects of {shape(False, today).rows()} rows "
         f"and one of {shape(True, today).rows()}")
+    say(code_state())
     record = try_reuse(args, pools, today) if args.reuse else None
     built_now = record is None
     if record is None:
@@ -1137,16 +1181,17 @@ def main(argv: list[str] | None = None) -> int:
         "in its own transaction, through SQLAlchemy on the same driver, in the same process. Config: "
         "`configs/cover_group.yaml` as it is in the work tree at the time of the run."])
     blocks = {}
+    code = code_state()
     for mode, m in results.items():
         title = (f"{'New session per subject' if mode == 'per-subject' else 'One session for all subjects'}, "
-                 f"trigram indexes: {args.trigram}")
+                 f"trigram indexes: {args.trigram}, residual scan: {args.scan}")
         slow = "\n".join(f"| {c} | {total_ms / c:.1f} | {most:.1f} | `{text[:140]}...` |"
                           for c, total_ms, most, text in m.slowest)
         blocks[title] = "\n".join([
             f"Command: `{command}`  ",
             f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {len(m.runs)} subjects timed, plus the one with "
             f"~500 rows; 1-minute load average {m.load[0]:.1f} before, {m.load[1]:.1f} after; "
-            f"{m.forced_checkpoints} checkpoint(s) forced by other users of the server meanwhile. "
+            f"{m.forced_checkpoints} checkpoint(s) forced by other users of the server meanwhile; {code}. "
             + ("Trigram indexes: " + ", ".join(f"`{t}`" for t in trigram) + "." if trigram else
                "No trigram indexes (the demo schema)."),
             "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +58,7 @@ class SQLConnector:
         self.url = url
         self.schema = schema
         self.statements = 0
-        self._templates: list[str] = []
+        self._templates: deque[str] = deque(maxlen=200)  # the latest statements, for a dry run or a log
         backend = self._backend(url)
         self.specifics = specifics_for(self.name, backend)
         self.dialect = self.specifics.name
@@ -235,10 +236,13 @@ class SQLConnector:
 
     def _run(self, conn: Connection, stmt: Any, params: Any = None) -> sa.CursorResult[Any]:
         self.statements += 1
-        template = str(stmt.compile(dialect=self.engine.dialect)).replace("\n", " ")
+        result = conn.execute(stmt, params) if params is not None else conn.execute(stmt)
+        # The statement as compiled for this execution: its placeholders, never its bound values.
+        compiled = getattr(result.context, "compiled", None)
+        template = (compiled.string if compiled is not None else str(stmt)).replace("\n", " ")
         self._templates.append(template)
         log.debug("sql", connector=self.name, statement=template[:300])
-        return conn.execute(stmt, params) if params is not None else conn.execute(stmt)
+        return result
 
     def iter_statements(self) -> Iterator[str]:
         yield from self._templates

@@ -6,6 +6,7 @@ which is a keyed hash by design. Within one ticket the same original gets the sa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -36,7 +37,12 @@ def make_faker(locales: list[str], seed: int | None = None) -> Faker:
 
 
 def provider_exists(locales: list[str], name: str) -> bool:
-    fake = make_faker(locales)
+    return _provider_exists(tuple(locales), name)
+
+
+@functools.cache
+def _provider_exists(locales: tuple[str, ...], name: str) -> bool:
+    fake = make_faker(list(locales))
     return callable(getattr(fake, name, None)) and not name.startswith("_")
 
 
