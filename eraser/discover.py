@@ -454,7 +454,7 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     big = [t for t, n in rows.items() if n and n > 1_000_000]
     if big:
         notes.append(f"{len(big)} table(s) hold more than 1,000,000 rows: the residual scan reads the newest "
-                     "200,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
+                     "50,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
     return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
                      findings, proposals, notes)
 
@@ -908,7 +908,7 @@ def render(d: Discovery) -> str:
         out.append(f"    # {note}")
     out += ["    residual_scan:", "      mode: fail", "      tables: all"]
     if any((p.rows or 0) > 1_000_000 for p in d.tables.values()):
-        out.append("      max_rows_per_table: 200000")
+        out.append("      max_rows_per_table: 50000")
     out.append("    tables:" if configured else "    tables: {}")
     for t, p in configured.items():
         out.append(f"      {q(t)}:")

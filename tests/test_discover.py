@@ -146,6 +146,7 @@ def test_unknown_jurisdiction_in_config_names_the_line(demo_env, tmp_path: Path)
 # -- presets ------------------------------------------------------------------------------------
 
 def preset_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> Path:
+    """A minimal BE config whose invoices table retains by the `invoices` preset, plus `extra` YAML."""
     monkeypatch.setenv("ERASER_SECRET", "s")
     path = tmp_path / "presets.yaml"
     path.write_text(f"""organisation: Test

@@ -34,6 +34,7 @@ def with_notes(demo_env, tmp_path: Path, scan: str) -> Path:
 
 
 def notes(demo_env) -> dict[int, tuple[str, str | None]]:
+    """The crm_notes rows: id -> (note, meta)."""
     with demo_env.engine.connect() as conn:
         return {r.id: (r.note, r.meta) for r in conn.execute(sa.text("SELECT id, note, meta FROM crm_notes"))}
 
@@ -46,6 +47,7 @@ def run_ok(*args: str) -> str:
 
 
 def certificate_of(output: str) -> dict:
+    """The payload of the certificate whose path the CLI printed last."""
     return read_jws(Path(output.rsplit("Certificate: ", 1)[1].strip()))[1]
 
 
@@ -91,7 +93,7 @@ def test_row_limit_is_stated_in_the_certificate(demo_env, tmp_path: Path) -> Non
     """max_rows_per_table reads only the newest rows of a column without a trigram index, and the certificate
     says which tables were scanned in part: an old note is not found, and nobody is told it was."""
     config = with_notes(demo_env, tmp_path, "      mode: fail\n")
-    config.write_text(config.read_text().replace("max_rows_per_table: 200000", "max_rows_per_table: 1"))
+    config.write_text(config.read_text().replace("max_rows_per_table: 50000", "max_rows_per_table: 1"))
     out = run_ok("erase", "--config", str(config), "--subject", "email=jan@example.be", "--yes")
     scan = certificate_of(out)["verification"]["residual_scan"]
     assert scan["hits"] == 0
@@ -119,7 +121,7 @@ def test_trigram_index_serves_the_scan(demo_env, tmp_path: Path) -> None:
     if demo_env.engine.dialect.name != "postgresql":
         pytest.skip("trigram indexes are a PostgreSQL feature")
     config = with_notes(demo_env, tmp_path, "      mode: report\n")
-    config.write_text(config.read_text().replace("max_rows_per_table: 200000", "max_rows_per_table: 1"))
+    config.write_text(config.read_text().replace("max_rows_per_table: 50000", "max_rows_per_table: 1"))
     with demo_env.engine.begin() as conn:
         conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         conn.execute(sa.text("CREATE INDEX ix_crm_notes_note_trgm ON crm_notes USING gin (note gin_trgm_ops)"))
