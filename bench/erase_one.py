@@ -984,6 +984,8 @@ def ensure_trigram(args: argparse.Namespace, wanted: bool) -> list[str]:
         for conf in config.connectors.values():
             for table, rule in conf.tables.items():
                 columns += [(table, c) for c in getattr(rule, "free_text", None) or []]
+        if SCAN["mode"] == "declared":  # the declared scan set reads every text column of its tables
+            columns += [("support_messages", "subject"), ("projects", "title")]
     with psycopg.connect(dsn(args, args.db), autocommit=True) as conn:
         present = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
                                               "AND indexname LIKE 'ix\\_%\\_trgm'")}
