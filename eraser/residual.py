@@ -213,7 +213,8 @@ def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit
                                                 "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relname IN :t")
                                   .bindparams(sa.bindparam("t", expanding=True)),
                                   {"s": connector.schema or "public", "t": list(tables)})
-        known = {str(row[0]): float(row[1]) for row in estimate}
+        rows: list[Any] = list(estimate)
+        known = {str(row[0]): float(row[1]) for row in rows}
         if all(known.get(t, -1) >= 0 for t in tables):
             return {t for t in tables if known[t] > limit}
     counts = [sa.select(sa.literal(t).label("t"), sa.func.count().label("n")).select_from(
