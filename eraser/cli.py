@@ -285,12 +285,13 @@ def demo(directory: Path, persons: int) -> None:
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon, cli_discover, cli_proof, cli_rights
+    from eraser import cli_daemon, cli_discover, cli_proof, cli_purge, cli_rights
 
     cli_daemon.register(main)
     cli_proof.register(main)
     cli_rights.register(main)
     cli_discover.register(main)
+    cli_purge.register(main)
 
 
 _register_commands()

@@ -209,6 +209,7 @@ class TableRule(_Model):
     restrict_flag: str | None = None
     files: FilesRule | None = None
     free_text: list[str] = []
+    tenant: str | None = None  # the column naming the tenant (customer) a row belongs to, for `eraser purge`
 
     @field_validator("identify", mode="before")
     @classmethod
@@ -305,6 +306,15 @@ class Contract(_Model):
     grace: Period = "0d"
 
 
+class TenantsConfig(_Model):
+    """Where a multi-tenant database keeps its tenants (`table`, and the `key` column a purge names them by)."""
+
+    table: str
+    key: str
+    batch_size: int = Field(default=10_000, ge=1)
+    mode: Literal["delete", "anonymize"] = "delete"
+
+
 class DaemonConfig(_Model):
     poll_seconds: float = 1.0
     lease_seconds: int = 300
@@ -332,6 +342,7 @@ class Config(_Model):
     approval: Literal["auto", "required"] = "auto"
     api: ApiConfig = ApiConfig()
     contracts: list[Contract] = []
+    tenants: TenantsConfig | None = None
     recipients: dict[str, Recipient] = {}
     exports: Path = Path("exports")
     daemon: DaemonConfig = DaemonConfig()

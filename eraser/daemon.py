@@ -120,7 +120,8 @@ class Worker:
         """Claim and process one ticket; False when none was ready."""
         # With approval: auto a planned ticket goes on by itself; with required, it waits for a person.
         statuses = READY if self.config.approval == "required" else (*READY, "planned")
-        ticket = self.store.claim(self.node, self.lease, kinds=("erase", *rights.TICKET_KINDS), statuses=statuses)
+        ticket = self.store.claim(self.node, self.lease, kinds=("erase", "purge", *rights.TICKET_KINDS),
+                                 statuses=statuses)
         if ticket is None:
             return False
         self.current = ticket["id"]
@@ -135,6 +136,9 @@ class Worker:
         secret = self.config.secret_bytes()
         with structlog.contextvars.bound_contextvars(ticket=tid, node=self.node):
             fault("claimed")
+            if ticket["kind"] == "purge":  # end of contract: a tenant, not a subject (eraser.purge)
+                self._purge(ticket)
+                return
             if ticket["sealed_subject"] is None:
                 self.store.update(tid, self.node, "failed", "identifiers missing", status="rejected",
                                   last_error="the ticket's identifiers are no longer available")
@@ -151,6 +155,17 @@ class Worker:
                 except Exception as exc:  # a bug must not kill the worker: record it, retry later
                     log.exception("ticket failed unexpectedly")
                     self._failed(ticket, exc)
+
+    def _purge(self, ticket: dict[str, Any]) -> None:
+        from eraser import purge
+
+        try:
+            purge.process_ticket(self, ticket)
+        except (ConnectError, VerificationError, EraserError) as exc:
+            self._failed(ticket, exc)
+        except Exception as exc:  # a bug must not kill the worker: record it, retry later
+            log.exception("ticket failed unexpectedly")
+            self._failed(ticket, exc)
 
     def _process(self, ticket: dict[str, Any], subject: Any) -> None:
         tid = ticket["id"]
