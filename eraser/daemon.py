@@ -137,7 +137,9 @@ class Worker:
         with structlog.contextvars.bound_contextvars(ticket=tid, node=self.node):
             fault("claimed")
             if ticket["kind"] == "purge":  # end of contract: a tenant, not a subject (eraser.purge)
-                self._purge(ticket)
+                from eraser import purge
+
+                self._guarded(ticket, purge.process_ticket, self, ticket)
                 return
             if ticket["sealed_subject"] is None:
                 self.store.update(tid, self.node, "failed", "identifiers missing", status="rejected",
@@ -145,25 +147,18 @@ class Worker:
                 return
             subject = parse_subject(Sealer(secret).unseal(ticket["sealed_subject"], tid), self.config)
             with eraser_logging.redacting(subject.terms()):
-                try:
-                    if ticket["kind"] in rights.TICKET_KINDS:  # access and restrict: eraser.rights
-                        rights.process_ticket(self, ticket, subject)
-                    else:
-                        self._process(ticket, subject)
-                except (ConnectError, VerificationError, EraserError) as exc:
-                    self._failed(ticket, exc)
-                except Exception as exc:  # a bug must not kill the worker: record it, retry later
-                    log.exception("ticket failed unexpectedly")
-                    self._failed(ticket, exc)
+                if ticket["kind"] in rights.TICKET_KINDS:  # access and restrict: eraser.rights
+                    self._guarded(ticket, rights.process_ticket, self, ticket, subject)
+                else:
+                    self._guarded(ticket, self._process, ticket, subject)
 
-    def _purge(self, ticket: dict[str, Any]) -> None:
-        from eraser import purge
-
+    def _guarded(self, ticket: dict[str, Any], step: Any, *args: Any) -> None:
+        """Run one ticket's work; any failure is recorded on the ticket and retried later, never fatal."""
         try:
-            purge.process_ticket(self, ticket)
+            step(*args)
         except (ConnectError, VerificationError, EraserError) as exc:
             self._failed(ticket, exc)
-        except Exception as exc:  # a bug must not kill the worker: record it, retry later
+        except Exception as exc:  # a bug must not kill the worker
             log.exception("ticket failed unexpectedly")
             self._failed(ticket, exc)
 
