@@ -136,7 +136,7 @@ def test_unreachable_table_is_an_error(demo_env, tmp_path: Path) -> None:
     result = check(config)
     assert result.exit_code == 2, result.output
     assert problems(result, "error") == [
-        f"error: {config} line {line_no(text, 'tenants:')}: table 'tenants' cannot be reached from any "
+        f"error: {config} line {line_no(text, '      tenants:')}: table 'tenants' cannot be reached from any "
         "identifier, foreign key or link; add identify: or links:, or remove it."]
 
 
