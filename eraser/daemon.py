@@ -12,6 +12,7 @@ import hashlib
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -440,6 +441,10 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     from prometheus_client import CollectorRegistry
 
     from eraser.api import create_app, duration_histogram
+
+    # The worker thread is CPU-bound between statements; a shorter switch interval lets the intake thread
+    # take the interpreter lock sooner, which is what an HTTP client waiting on POST /tickets feels.
+    sys.setswitchinterval(0.0005)
     from eraser.config import load_config
 
     config = load_config(config_path)

@@ -144,6 +144,8 @@ class StateStore:
     def __init__(self, url: str) -> None:
         self.url = url
         options: dict[str, Any] = {"pool_pre_ping": True}
+        if not url.startswith("sqlite"):  # the API's thread pool and the worker share it
+            options.update(pool_size=20, max_overflow=20)
         if url.startswith("sqlite"):
             options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         self.engine = sa.create_engine(url, **options)
