@@ -43,16 +43,15 @@ from eraser.errors import EraserError, VerificationError
 from eraser.execute import Session
 from eraser.locate import Graph
 from eraser.retention import add_period, release_date
+from eraser.state import TZ, metadata
 
 log = structlog.get_logger("eraser.purge")
 ACTIONS = ("delete", "anonymize", "retain", "review")
 POOL_SIZE = 2000
 NAMESPACE = uuid.UUID("0b7e2f4c-3d0a-4b8e-9a71-5c2f1e6d8a90")
 
-_meta = sa.MetaData()
-TZ = sa.DateTime(timezone=True)
 purges = sa.Table(
-    "purges", _meta,
+    "purges", metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("tenant", sa.String(120), nullable=False),
     sa.Column("mode", sa.String(12), nullable=False),
@@ -67,7 +66,7 @@ purges = sa.Table(
     sa.Column("completed_at", TZ),
 )
 purge_batches = sa.Table(
-    "purge_batches", _meta,
+    "purge_batches", metadata,
     sa.Column("purge_id", sa.String(36), primary_key=True),
     sa.Column("connector", sa.String(120), primary_key=True),
     sa.Column("table_name", sa.String(200), primary_key=True),
@@ -80,7 +79,7 @@ purge_batches = sa.Table(
     sa.Column("seconds", sa.Float),
 )
 purge_keys = sa.Table(
-    "purge_keys", _meta,
+    "purge_keys", metadata,
     sa.Column("purge_id", sa.String(36), primary_key=True),
     sa.Column("connector", sa.String(120), primary_key=True),
     sa.Column("table_name", sa.String(200), primary_key=True),

@@ -23,10 +23,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from connectors.base import Key
 from eraser.certificates import canonical
 from eraser.config import TableRule
-from eraser.state import StateStore, _utc, metadata, now
+from eraser.state import TZ, StateStore, _utc, metadata, now
 from eraser.subjects import keyed_hash
-
-TZ = sa.DateTime(timezone=True)
 
 erasures = sa.Table(
     "erasures", metadata,

@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from eraser.errors import EraserError
 
 metadata = sa.MetaData()
+TZ = sa.DateTime(timezone=True)
 
 STATUSES = ("received", "planned", "approved", "running", "done", "done_with_retention", "held", "failed",
             "rejected")
@@ -43,31 +44,31 @@ tickets = sa.Table(
     sa.Column("identifier_types", sa.String(200), nullable=False),
     sa.Column("sealed_subject", sa.LargeBinary),
     sa.Column("requested_by", sa.String(200), nullable=False),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("received_at", TZ, nullable=False),
+    sa.Column("due_at", TZ, nullable=False, index=True),
     sa.Column("extended_reason", sa.Text),
     sa.Column("approved_by", sa.String(200)),
-    sa.Column("approved_at", sa.DateTime(timezone=True)),
+    sa.Column("approved_at", TZ),
     sa.Column("plan", sa.Text),
     sa.Column("plan_fingerprint", sa.String(64)),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("next_attempt_at", TZ),
     sa.Column("last_error", sa.Text),
     sa.Column("claimed_by", sa.String(120)),
-    sa.Column("claimed_until", sa.DateTime(timezone=True)),
+    sa.Column("claimed_until", TZ),
     sa.Column("prepared", sa.Text),
     sa.Column("certificate_id", sa.String(36)),
     sa.Column("tenant", sa.String(120)),
-    sa.Column("started_at", sa.DateTime(timezone=True)),
-    sa.Column("completed_at", sa.DateTime(timezone=True)),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started_at", TZ),
+    sa.Column("completed_at", TZ),
+    sa.Column("updated_at", TZ, nullable=False),
 )
 
 journal = sa.Table(
     "journal", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False, index=True),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("at", TZ, nullable=False),
     sa.Column("node", sa.String(120), nullable=False),
     sa.Column("step", sa.String(40), nullable=False),
     sa.Column("detail", sa.Text),
@@ -83,7 +84,7 @@ certificates = sa.Table(
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
-    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("issued_at", TZ, nullable=False),
 )
 
 retained_rows = sa.Table(
@@ -95,7 +96,7 @@ retained_rows = sa.Table(
     sa.Column("table_name", sa.String(200), nullable=False),
     sa.Column("primary_key", sa.Text, nullable=False),
     sa.Column("release_on", sa.Date, nullable=False, index=True),
-    sa.Column("released_at", sa.DateTime(timezone=True)),
+    sa.Column("released_at", TZ),
     sa.Column("followup_certificate_id", sa.String(36)),
 )
 
@@ -106,9 +107,9 @@ holds = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("until", sa.Date),
     sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
     sa.Column("lifted_by", sa.String(200)),
-    sa.Column("lifted_at", sa.DateTime(timezone=True)),
+    sa.Column("lifted_at", TZ),
 )
 
 
