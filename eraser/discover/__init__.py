@@ -1,0 +1,152 @@
+"""`eraser discover`: propose a config from a live schema.
+
+Reflect tables, keys and foreign keys; sample up to N rows per table; find personal columns by name (English,
+Dutch, French) and by content (emails, phone numbers with `phonenumbers`, IBANs, Belgian national register and VAT
+numbers with `python-stdnum`, IP addresses, user agents, dates of birth, free text that holds any of these or the
+names found in identity tables); then propose, per table, what an erasure does with a subject's rows and why:
+
+- identity tables (a person's own row, found by email or phone): delete, with `columns:` to anonymize the row
+  instead when a retained invoice still refers to it;
+- organisation tables with a contact's email (a customer company's billing contact): anonymize;
+- tables below them by foreign key: delete (free text in them under `free_text:`);
+- parents the subject owns (their address): `owns:` and delete;
+- invoicing tables: retain under the jurisdiction's preset (invoice lines and payments from their invoice);
+- tables without personal data or without a link to a person (lookups, catalogues, a company's own records):
+  left out, each named in a comment with the reason.
+
+The output is YAML with the evidence as comments; it never holds a sampled value. Secrets are ${ENV} references.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from connectors.base import Edge
+from connectors.sql import SQLConnector
+from eraser.discover.content import _kind, _looks_free_text, _text_of, content_shares, sample_rows
+from eraser.discover.findings import (
+    ColumnFinding,
+    Discovery,
+    TableProposal,
+    _judge_by_name_and_content,
+    _judge_in_context,
+    _known_names,
+)
+from eraser.discover.names import ADDRESS, HOLDER_TABLES, _org, normalize_name
+from eraser.discover.propose import _propose
+from eraser.discover.render import render
+from eraser.errors import ConfigError
+from eraser.jurisdictions import JURISDICTIONS
+
+__all__ = ["ColumnFinding", "Discovery", "TableProposal", "discover", "render"]
+
+
+
+
+# -- discovery --------------------------------------------------------------------------------
+
+def _connector_name(url: str) -> str:
+    try:
+        db = make_url(url).database or "main"
+    except Exception:
+        db = "main"
+    name = normalize_name(db.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "main"
+    return name if name[0].isalpha() else f"db_{name}"
+
+
+def discover(url: str, schema: str | None = None, sample: int = 1000, locale: str = "nl_BE",
+             jurisdiction: str = "BE", name: str | None = None) -> Discovery:
+    """Reflect, sample and classify one database; nothing is written to it."""
+    if jurisdiction not in JURISDICTIONS:
+        raise ConfigError(f"unknown jurisdiction '{jurisdiction}' (known: {', '.join(JURISDICTIONS)}).")
+    if sample < 0:
+        raise ConfigError("--sample must be 0 or more rows per table.")
+    region = locale.split("_")[-1].upper() if "_" in locale else "BE"
+    connector = SQLConnector(name or _connector_name(url), url, schema)
+    try:
+        return _discover(connector, url, schema, sample, locale, region, jurisdiction)
+    finally:
+        connector.dispose()
+
+
+def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int, locale: str, region: str,
+              jurisdiction: str) -> Discovery:
+    tables = connector.table_names()
+    edges = [e for e in connector.edges() if e.child in tables and e.parent in tables]
+    findings: dict[str, dict[str, ColumnFinding]] = {}
+    texts: dict[tuple[str, str], list[str]] = {}
+    rows: dict[str, int | None] = {}
+    with connector.read() as conn:
+        for table in tables:
+            tab = connector.table(table)
+            cols = {c.name: ColumnFinding(table, c.name, _kind(c)) for c in tab.c}
+            look = [c for c, f in cols.items() if f.kind in ("text", "json", "date") or
+                    (f.kind == "number" and isinstance(tab.c[c].type, sa.BigInteger | sa.Numeric))]
+            sampled = sample_rows(connector, conn, table, look, sample)
+            rows[table] = len(sampled)
+            for i, col in enumerate(look):
+                values = [r[i] for r in sampled]
+                finding = cols[col]
+                finding.sampled = sum(1 for v in values if v is not None)
+                finding.content = content_shares(values, region)
+                if finding.kind in ("text", "json"):
+                    as_text = [t for t in (_text_of(v) for v in values) if t]
+                    texts[(table, col)] = as_text
+                    finding.free_text = finding.kind == "json" or _looks_free_text(as_text)
+            findings[table] = cols
+        estimates = _row_estimates(connector, conn, tables)
+    for table in tables:
+        rows[table] = estimates.get(table, rows[table])
+    keys = _key_columns(connector, tables, edges)
+    for table, cols in findings.items():
+        for finding in cols.values():
+            _judge_by_name_and_content(finding, keys.get(table, set()), region)
+    person_tables = {t for t, cols in findings.items() if not _org(t) and
+                     any(f.category in ("email", "phone", "first_name", "last_name") and f.personal
+                         for f in cols.values())}
+    names = _known_names(findings, texts, person_tables)
+    for table, cols in findings.items():
+        addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
+        holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
+        for finding in cols.values():
+            if finding.category == "region" and not addressed:
+                finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, not a state
+            _judge_in_context(finding, holder, _org(table), texts.get((table, finding.column), []), names, region)
+    proposals = _propose(connector, tables, edges, findings, person_tables, jurisdiction, rows)
+    notes = []
+    big = [t for t, n in rows.items() if n and n > 1_000_000]
+    if big:
+        notes.append(f"{len(big)} table(s) hold more than 1,000,000 rows: the residual scan reads the newest "
+                     "50,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
+    return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
+                     findings, proposals, notes)
+
+
+def _row_estimates(connector: SQLConnector, conn: Any, tables: list[str]) -> dict[str, int]:
+    """Row counts the database keeps as statistics (PostgreSQL, MariaDB); nothing on SQLite."""
+    try:
+        if connector.dialect == "postgresql":
+            rows = conn.execute(sa.text("SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n "
+                                        "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"),
+                                {"s": connector.schema or "public"})
+            return {r[0]: int(r[1]) for r in rows if r[1] is not None and r[1] >= 0}
+        if connector.dialect == "mysql":
+            rows = conn.execute(sa.text("SELECT table_name, table_rows FROM information_schema.tables "
+                                        "WHERE table_schema = DATABASE()"))
+            return {r[0]: int(r[1]) for r in rows if r[1] is not None}
+    except sa.exc.SQLAlchemyError:
+        pass
+    return {}
+
+
+def _key_columns(connector: SQLConnector, tables: list[str], edges: list[Edge]) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {t: {c.name for c in connector.table(t).primary_key.columns} for t in tables}
+    for e in edges:
+        keys[e.child].update(e.child_cols)
+        keys[e.parent].update(e.parent_cols)
+    return keys
+
+

@@ -1,0 +1,188 @@
+"""Per column: the category, confidence and evidence (never a value), by name, content and context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eraser.discover.content import _mentions
+from eraser.discover.names import (
+    COMPANY_WORDS,
+    LABELS,
+    MEDIA_COLUMNS,
+    MEDIA_TABLES,
+    MESSAGE_WORDS,
+    NAME_WORD,
+    PERSON_QUALIFIERS,
+    PERSONAL,
+    TEXT_WORDS,
+    _org,
+    name_category,
+    normalize_name,
+)
+
+# -- findings ---------------------------------------------------------------------------------
+
+@dataclass
+class ColumnFinding:
+    """What discovery concluded about one column, with its confidence and evidence (never a value)."""
+
+    table: str
+    column: str
+    kind: str  # text, json, date, number, bool, binary, other
+    category: str | None = None
+    confidence: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+    name_hint: str | None = None  # category suggested by the name alone ("name", "message", "text" if ambiguous)
+    content: dict[str, float] = field(default_factory=dict)  # category -> share of sampled values
+    mentions: float = 0.0  # share of sampled free-text values that hold an email, phone number or IBAN
+    named: float = 0.0  # share of the others that name a person known from an identity table
+    sampled: int = 0
+    free_text: bool = False
+
+    @property
+    def personal(self) -> bool:
+        return self.category is not None and self.confidence >= PERSONAL
+
+    def comment(self) -> str:
+        if not self.personal:
+            return ""
+        return f"{LABELS.get(self.category or '', self.category)}, confidence {self.confidence:.2f}: " + \
+            "; ".join(self.evidence)
+
+
+
+def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) -> None:
+    """First pass: what the name says and what the sampled values are."""
+    if f.column in keys and f.kind == "number":
+        return  # surrogate keys and references carry no personal data of their own
+    wrapped = f"_{normalize_name(f.column)}_"
+    by_name = name_category(f.column)
+    if by_name is None and NAME_WORD.search(wrapped):
+        f.name_hint = "name"
+    elif by_name is None and MESSAGE_WORDS.search(wrapped):
+        f.name_hint = "message"
+    elif by_name is None and TEXT_WORDS.search(wrapped):
+        f.name_hint = "text"
+    best, share = max(f.content.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    if by_name == "date_of_birth" and f.kind not in ("date", "text"):
+        by_name = None if "year" not in wrapped and "jaar" not in wrapped and "annee" not in wrapped else by_name
+    if by_name == "vat_number" and f.kind == "number":
+        by_name = None
+    if by_name is not None:
+        f.category, f.confidence = by_name, 0.8
+        f.evidence.append(f"the column name reads as: {LABELS[by_name]}")
+    if best is not None and share >= 0.3:
+        content_conf = round(0.6 + 0.4 * share, 2)
+        n = f.sampled if f.sampled else 0
+        what = {"phone": f"phone numbers (phonenumbers, region {region})", "bank_account": "IBANs with valid "
+                "check digits (python-stdnum)", "national_id": "Belgian national register numbers with valid check "
+                "digits (python-stdnum)", "vat_number": "VAT numbers with valid check digits (python-stdnum)",
+                "email": "email addresses", "ip_address": "IPv4/IPv6 addresses", "user_agent": "browser user agents",
+                "date_of_birth": "dates whose ages spread like dates of birth",
+                "payment_card": "card numbers with a valid Luhn check digit (python-stdnum)"}[best]
+        f.evidence.append(f"{share:.0%} of {min(n, 300)} sampled values are {what}")
+        if f.category is None or f.category == best:
+            f.confidence = min(1.0, max(f.confidence, content_conf) + (0.15 if f.category == best else 0.0))
+            f.category = best
+        elif share >= 0.8:
+            f.category, f.confidence = best, content_conf
+    if f.category == "media" and f.kind not in ("text", "binary"):
+        f.category, f.confidence, f.evidence = None, 0.0, []
+    if f.category is None and f.kind == "text" and MEDIA_TABLES.search(normalize_name(f.table)) and \
+            MEDIA_COLUMNS.search(wrapped):
+        f.category, f.confidence = "media", 0.7
+        f.evidence.append("the file's path or link, in a table of photos or attachments")
+
+
+def _known_names(findings: dict[str, dict[str, ColumnFinding]], texts: dict[tuple[str, str], list[str]],
+                 person_tables: set[str]) -> re.Pattern[str] | None:
+    """Names sampled from identity tables, to recognise a person named inside free text; words that also name
+    companies (Janssens & Zonen) are left out."""
+    def capitalized(table: str, column: str) -> set[str]:
+        return {w for value in texts.get((table, column), [])[:300]
+                for w in re.findall(r"[^\W\d_]{4,}", value) if w[0].isupper()}
+
+    words: set[str] = set()
+    companies: set[str] = set()
+    for table, cols in findings.items():
+        for f in cols.values():
+            if table in person_tables and (f.category in ("first_name", "last_name") or
+                                           (f.name_hint == "name" and f.category is None)):
+                words |= capitalized(table, f.column)
+            elif f.name_hint == "name" and (_org(table) or COMPANY_WORDS.search(normalize_name(f.column))):
+                companies |= capitalized(table, f.column)
+    words -= companies
+    if not words:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, texts: list[str],
+                      names: re.Pattern[str] | None, region: str) -> None:
+    """Second pass: ambiguous names (a person's or a thing's), free text, and data of organisations. In a
+    `person_table` (of persons, or of cards and accounts, whose name is the holder's) a bare name is a person's."""
+    if f.kind in ("text", "json") and (f.free_text or f.name_hint in ("message", "text")) and f.category in (
+            None, "media") and texts:
+        f.mentions, f.named = _mentions(texts, names, region)
+    if f.category is None and f.name_hint == "name" and f.kind == "text":
+        qualifiers = set(normalize_name(f.column).split("_")) - {"name", "naam", "nom"}
+        if qualifiers & PERSON_QUALIFIERS or (person_table and not qualifiers - {"full", "display", "complet"}):
+            f.category, f.confidence = "full_name", 0.75
+            f.evidence.append("a name column " + ("with a person qualifier" if qualifiers & PERSON_QUALIFIERS
+                                                  else "in a table of persons"))
+    if f.category is None and f.kind in ("text", "json"):
+        # a surname is often also a word or a place: names count at a tenth of their share
+        weight = f.mentions + f.named / 10
+        if weight >= 0.02:
+            f.category, f.confidence = "free_text", round(min(1.0, 0.6 + weight), 2)
+            if f.mentions:
+                f.evidence.append(f"{f.mentions:.0%} of sampled texts hold an email, phone number or IBAN")
+            if f.named:
+                f.evidence.append(f"{f.named:.0%} name a person found in an identity table")
+        elif f.name_hint == "message" and not org_table:
+            f.category, f.confidence = "free_text", 0.65
+            f.evidence.append("a message or note column: people write names and contact details into it")
+    person_named = f.category in ("full_name", "job_title") and \
+        bool(set(normalize_name(f.column).split("_")) & PERSON_QUALIFIERS)  # the billing contact's name
+    if org_table and not person_named and f.category in ("street", "house_number", "postcode", "city", "region",
+                                                         "vat_number",
+                                                         "full_name", "free_text", "job_title"):
+        f.evidence.append("but it describes an organisation, not a person")
+        f.confidence = 0.3
+
+
+@dataclass
+class TableProposal:
+    """What an erasure should do with a subject's rows in one table, and why."""
+
+    table: str
+    role: str  # identity, organisation, child, owned, invoicing, invoicing_part, left_out
+    action: str | None  # delete, anonymize, retain; None = left out of the config
+    reasons: list[str] = field(default_factory=list)
+    identify: dict[str, list[str]] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    free_text: list[str] = field(default_factory=list)
+    owns: list[str] = field(default_factory=list)
+    not_followed: list[str] = field(default_factory=list)
+    retain: dict[str, str] | None = None
+    category: str | None = None
+    rows: int | None = None
+
+
+@dataclass
+class Discovery:
+    url: str
+    dialect: str
+    schema: str | None
+    connector: str
+    region: str
+    locale: str
+    jurisdiction: str
+    sample: int
+    columns: dict[str, dict[str, ColumnFinding]]
+    tables: dict[str, TableProposal]
+    notes: list[str] = field(default_factory=list)
+
+    def personal_columns(self) -> set[tuple[str, str]]:
+        return {(t, c) for t, cols in self.columns.items() for c, f in cols.items() if f.personal}

@@ -1,0 +1,121 @@
+"""What column and table names say: English, Dutch and French vocabularies of personal data."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PERSONAL = 0.5  # confidence from which a column counts as personal
+
+# -- names ------------------------------------------------------------------------------------
+
+# (category, pattern on the normalized name wrapped in underscores, e.g. `_billing_email_`); first match wins.
+NAME_RULES: list[tuple[str, str]] = [
+    ("ip_address", r"_(ip|ipv4|ipv6|ip_?addr(ess)?|ip_?adres|adresse_ip|remote_?addr|client_?ip)_"),
+    ("email", r"e_?mail|courriel|mailadres|_mail_"),
+    ("phone", r"phone|telefoon|telephone|telefon|_tel_|_tel_?n[or]_|gsm|mobile|mobiel|_portable_|_fax_|_cell_"),
+    ("date_of_birth", r"birth|geboorte|naissance|_dob_|geburt"),
+    ("national_id", r"rijksregister|_(rrn|insz|niss|nn|bsn|ssn)_|national_?(number|nummer|id|register)|"
+                    r"registre_?national|numero_?national|social_?security|securite_?sociale|passport|paspoort|"
+                    r"passeport|id_?card|identiteitskaart|carte_?(d_)?identite|_eid_"),
+    ("bank_account", r"iban|_bic_|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
+                     r"account_?number"),
+    ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
+                     r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
+    ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|ondernemingsnummer|"
+                   r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
+    ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_"),
+    ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden"),
+    ("username", r"_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|nickname|handle)_$"),
+    ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
+    ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(^|_)(address|adres|adresse)_"),
+    ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue"),
+    ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_"),
+    ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_"),
+    ("region", r"_(state|province|provincie|county|region|departement|deelstaat)_"),
+    ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking"),
+    ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees"),
+    ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|session|sessie|cookie|visitor_?id|"
+                   r"bezoeker_?id|tracking_?id"),
+    ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation"),
+    ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber)_?(number|nummer|nr|no|"
+                        r"numero|code|ref)"),
+    ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe"),
+]
+# An ambiguous name column: a person's name in a person table or with a person qualifier, else a thing's name.
+NAME_WORD = re.compile(r"_(name|naam|nom|fullname|full_name|display_?name|contact_?naam|contactnaam|klantnaam)_")
+COMPANY_WORDS = re.compile(r"compan|company|bedrijf|societe|entreprise|firma|organi|business|handels")
+PERSON_QUALIFIERS = {"full", "display", "contact", "customer", "client", "klant", "billing", "user", "respondent",
+                     "person", "persoon", "patient", "employee", "member", "lid", "owner", "recipient", "sender",
+                     "payer", "holder", "partner", "guest", "student", "facturatie", "facturation", "complet",
+                     "volledige", "contactpersoon", "ontvanger", "destinataire", "expediteur", "afzender"}
+# Free text: message-like columns are written by or about people; description-like ones only with evidence.
+MESSAGE_WORDS = re.compile(r"_(note|notes|comment|comments|remark|remarks|opmerking|opmerkingen|commentaire|"
+                           r"commentaires|remarque|remarques|message|messages|bericht|berichten|body|content|inhoud|"
+                           r"contenu|feedback|answer|answer_text|antwoord|reponse|response_text|compte_rendu|"
+                           r"verslag|memo|subject|onderwerp|sujet|notities|notitie)_")
+TEXT_WORDS = re.compile(r"_(description|omschrijving|beschrijving|text|tekst|texte|title|titel|titre|caption|"
+                        r"bijschrift|legende|detail|details|objet|properties|payload|data|metadata|extra|context)_")
+
+# -- tables -----------------------------------------------------------------------------------
+
+ORG_TABLES = re.compile(r"^(tenants?|accounts?|compan(y|ies)|organi[sz]ations?|organisaties?|bedrijf|bedrijven|"
+                        r"societes?|entreprises?|firmas?|workspaces?|clients?_?orgs?)$")
+MEDIA_TABLES = re.compile(r"photo|foto|picture|image|attachment|bijlage|upload|piece_?jointe|document|avatar")
+MEDIA_COLUMNS = re.compile(r"_(path|url|uri|file|filename|file_name|bestand|fichier|chemin|storage_key|location)_")
+PARTITION_TABLES = re.compile(r"^(tenants?|workspaces?)$")
+INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avoir|payment|betaling|paiement|"
+                            r"receipt|kwitantie|quittance")
+QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
+PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
+AMOUNT_COLUMNS = re.compile(r"amount|bedrag|montant|total|totaal|price|prijs|prix|_cents_|betrag|subtotal")
+VAT_COLUMNS = re.compile(r"_(vat|btw|tva|tax|mwst)_|vat_|btw_|tva_|_vat|_btw|_tva")
+AUTHOR_COLUMNS = re.compile(r"created_?by|updated_?by|modified_?by|changed_?by|deleted_?by|author|owner|"
+                            r"assigned_?to|assignee|reviewer|approved_?by|aangemaakt_?door|gewijzigd_?door|"
+                            r"eigenaar|verantwoordelijke|cree_?par|modifie_?par|auteur|responsable|handled_?by|"
+                            r"behandeld_?door|agent_id|sales_?rep")
+INVOICE_DATES = re.compile(r"invoice_?date|factuur_?datum|date_?(de_)?facture|issued?_?(on|at|date)|issue_?date|"
+                           r"_date_|_datum_|_dated_|_date$|^date_|rechnungsdatum|uitgifte")
+NOT_INVOICE_DATES = re.compile(r"due|verval|echeance|paid|betaal|created|updated|modified|sent|verzonden|"
+                               r"closed|deleted|_at_$")
+EVENT_DATE = re.compile(r"created|updated|modified|_at_$|_on_$|sent|paid|closed|expires|valid|registered|"
+                        r"subscribed|started|ended|verval|datum_?(aanmaak|wijziging)|cree|modifie")
+
+ADDRESS = {"street", "house_number", "postcode", "city", "region", "geolocation"}
+HOLDER_TABLES = re.compile(r"card|kaart|carte|bank_?account|rekening")  # a name in them is the holder's
+CONTENT_CATEGORIES = ("email", "phone", "bank_account", "national_id", "vat_number", "ip_address", "user_agent",
+                      "date_of_birth")
+
+STRATEGY = {"email": "faker:email", "phone": "faker:phone_number", "first_name": "faker:first_name",
+            "last_name": "faker:last_name", "full_name": "faker:name", "username": "faker:user_name",
+            "street": "faker:street_address", "postcode": "faker:postcode", "city": "faker:city",
+            "date_of_birth": "generalize:year", "bank_account": "faker:iban", "ip_address": "faker:ipv4",
+            "customer_number": "faker:uuid4", "free_text": "redact", "media": "redact"}
+IDENTIFIER_OF = {"email": "email", "phone": "phone", "customer_number": "customer_number"}
+LABELS = {"email": "email address", "phone": "phone number", "first_name": "first name", "last_name": "last name",
+          "full_name": "person's name", "username": "user name", "password": "password (hash)",
+          "street": "street address", "house_number": "house number", "postcode": "postcode", "city": "city",
+          "date_of_birth": "date of birth", "national_id": "national register / identity number",
+          "bank_account": "bank account (IBAN)", "payment_card": "payment card", "vat_number": "VAT number",
+          "ip_address": "IP address", "user_agent": "device, session or user agent", "gender": "gender or title",
+          "geolocation": "geolocation", "region": "state or province of an address", "job_title": "job title", "customer_number": "customer number",
+          "media": "photo or file of a person", "free_text": "free text about a person"}
+
+
+def normalize_name(name: str) -> str:
+    """`Geboorte-Datum` and `geboorteDatum` -> `geboorte_datum`: no accents, lower case, underscores."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    bare = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", bare)
+    return re.sub(r"[^A-Za-z0-9]+", "_", bare).strip("_").lower()
+
+
+def name_category(name: str) -> str | None:
+    wrapped = f"_{normalize_name(name)}_"
+    for category, pattern in NAME_RULES:
+        if re.search(pattern, wrapped):
+            return category
+    return None
+
+
+def _org(table: str) -> bool:
+    return bool(ORG_TABLES.match(normalize_name(table)))

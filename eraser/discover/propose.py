@@ -1,0 +1,280 @@
+"""Per table: the proposed action (delete, anonymize, retain, review or left out) and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from connectors.base import Edge
+from connectors.sql import SQLConnector
+from eraser.discover.findings import ColumnFinding, TableProposal
+from eraser.discover.names import (
+    ADDRESS,
+    AMOUNT_COLUMNS,
+    AUTHOR_COLUMNS,
+    IDENTIFIER_OF,
+    INVOICE_DATES,
+    INVOICE_TABLES,
+    NOT_INVOICE_DATES,
+    PART_TABLES,
+    PARTITION_TABLES,
+    QUOTE_TABLES,
+    STRATEGY,
+    VAT_COLUMNS,
+    _org,
+    normalize_name,
+)
+from eraser.jurisdictions import PRESETS
+
+# -- proposal ---------------------------------------------------------------------------------
+
+def _invoicing(table: str, cols: dict[str, ColumnFinding]) -> bool:
+    n = normalize_name(table)
+    if QUOTE_TABLES.search(n):
+        return False
+    if INVOICE_TABLES.search(n):
+        return True
+    names = [f"_{normalize_name(c)}_" for c in cols]
+    has_date = any(f.kind == "date" for f in cols.values())
+    return has_date and any(AMOUNT_COLUMNS.search(c) for c in names) and any(VAT_COLUMNS.search(c) for c in names)
+
+
+def _document_date(cols: dict[str, ColumnFinding]) -> str | None:
+    dates = [c for c, f in cols.items() if f.kind == "date"]
+    for column in dates:
+        wrapped = f"_{normalize_name(column)}_"
+        if INVOICE_DATES.search(wrapped) and not NOT_INVOICE_DATES.search(wrapped):
+            return column
+    return None
+
+
+def _strategy(f: ColumnFinding, column: sa.Column[Any], unique: bool) -> str | None:
+    """A strategy that fits the column's type, nullability and uniqueness; None if none does."""
+    text = f.kind == "text"
+    choice = STRATEGY.get(f.category or "")
+    if f.category == "ip_address" and column.nullable:
+        choice = "null"
+    if choice is None:
+        if column.nullable:
+            choice = "null"
+        elif text:
+            choice = "faker:uuid4" if unique else "redact"
+        elif f.kind == "date" and f.category == "date_of_birth":
+            choice = "generalize:year"
+        else:
+            return None
+    if choice == "generalize:year" and f.kind not in ("date", "text"):
+        return "null" if column.nullable else None
+    if choice.startswith("faker:") and not text and f.kind != "date":
+        return "null" if column.nullable else None
+    if unique and choice in ("redact", "null") and not column.nullable:
+        return "faker:uuid4" if text else None
+    length = getattr(column.type, "length", None)
+    if choice == "redact" and length is not None and length < 8:
+        return "null" if column.nullable else None
+    return choice
+
+
+def _propose(connector: SQLConnector, tables: list[str], edges: list[Edge],
+             findings: dict[str, dict[str, ColumnFinding]], person_tables: set[str], jurisdiction: str,
+             rows: dict[str, int | None]) -> dict[str, TableProposal]:
+    """Per table, the action and why: roles first, then down the foreign keys, owned parents, and the tables
+    whose rows a retained invoice keeps (they need columns to anonymize)."""
+    schema = _Schema(connector, tables, edges, findings, person_tables)
+    schema.assign_roles()
+    schema.follow_foreign_keys()
+    schema.find_owned_parents()
+    keeps = schema.kept_by_invoices()
+    return {t: schema.proposal(t, jurisdiction, keeps, rows.get(t)) for t in tables}
+
+
+class _Schema:
+    """The reflected schema with what the columns were found to hold, and the roles given to its tables."""
+
+    def __init__(self, connector: SQLConnector, tables: list[str], edges: list[Edge],
+                 findings: dict[str, dict[str, ColumnFinding]], person_tables: set[str]) -> None:
+        self.connector, self.tables, self.edges, self.findings = connector, tables, edges, findings
+        self.person_tables = person_tables
+        self.has_pk = {t for t in tables if connector.table(t).primary_key.columns}
+        self.personal = {t: [f for f in findings[t].values() if f.personal] for t in tables}
+        self.identifiers = {t: {c: IDENTIFIER_OF[f.category] for c, f in findings[t].items()
+                                if f.personal and f.category in ("email", "phone") and f.kind == "text"}
+                            for t in tables}
+        for t in person_tables:
+            unique = connector.unique_columns(t)
+            for c, f in findings[t].items():
+                if f.personal and f.category == "customer_number" and c in unique and f.kind == "text":
+                    self.identifiers[t][c] = "customer_number"
+        self.invoicing = {t for t in tables if _invoicing(t, findings[t])}
+        self.orgs = {t for t in tables if _org(t)}
+        self.partitions = {t for t in self.orgs if PARTITION_TABLES.match(normalize_name(t))}
+        self.role: dict[str, str] = {}
+        self.why: dict[str, list[str]] = {t: [] for t in tables}
+        self.not_followed: dict[str, list[str]] = {t: [] for t in tables}
+        self.owns: dict[str, list[str]] = {t: [] for t in tables}
+
+    def assign_roles(self) -> None:
+        """Where a subject is found: identity tables, organisations with a contact's email, invoices naming one."""
+        for t in sorted(self.has_pk):
+            kinds = " and ".join(sorted(set(self.identifiers[t].values())))
+            if not kinds:
+                continue
+            if t in self.invoicing:
+                self.role[t] = "invoicing"
+                self.why[t].append(f"an invoicing table that names the customer's {kinds}")
+            elif t in self.orgs:
+                if t not in self.partitions:
+                    self.role[t] = "organisation"
+                    self.why[t].append(f"an organisation's row that holds a contact person's {kinds}: the row "
+                                       "stays, the contact's data is anonymized")
+            else:
+                self.role[t] = "identity"
+                self.why[t].append(f"holds a person's own identifiers ({', '.join(sorted(self.identifiers[t]))}): "
+                                   "the subject is found here")
+
+    def followable(self, e: Edge) -> tuple[bool, str]:
+        """Whether a child row belongs to the person of its parent row, and if not, why."""
+        col = ", ".join(e.child_cols)
+        if e.parent in self.orgs:
+            return False, f"{col} names the organisation the row belongs to, not a person"
+        if e.child in self.orgs:
+            return False, f"an organisation's row is not a person's data ({col})"
+        if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols):
+            return False, f"{col} only names who created or handles the row"
+        if e.child in self.person_tables and e.parent in self.person_tables and \
+                self.role.get(e.child) == "identity" and not self.personal[e.child]:
+            return False, f"{col} links two persons"
+        owned_by_org = any(x.child == e.child and x.parent in self.orgs - self.partitions for x in self.edges)
+        if owned_by_org and e.child not in self.invoicing and \
+                not [f for f in self.personal[e.child] if f.column not in e.child_cols]:
+            return False, f"the row belongs to an organisation and holds no personal data of {e.parent}'s person"
+        return True, ""
+
+    def _not_followed(self, e: Edge, reason: str) -> None:
+        if e.child_cols[0] not in self.not_followed[e.child]:
+            self.not_followed[e.child].append(e.child_cols[0])
+            self.why[e.child].append(f"not followed: {reason}")
+
+    def follow_foreign_keys(self) -> None:
+        """Down the foreign keys from every table where a subject is found, as erasure will."""
+        changed = True
+        while changed:
+            changed = False
+            for e in self.edges:
+                if e.parent not in self.role or e.child == e.parent or e.child not in self.has_pk:
+                    continue
+                ok, reason = self.followable(e)
+                if not ok:
+                    if e.child in self.role:
+                        self._not_followed(e, reason)
+                    continue
+                if e.child in self.role:
+                    continue
+                changed = True
+                if self.role[e.parent] in ("invoicing", "invoicing_part"):
+                    part = e.child in self.invoicing or PART_TABLES.search(normalize_name(e.child))
+                    self.role[e.child] = "invoicing_part" if part else "child"
+                    self.why[e.child].append(f"belongs to {e.parent} ({e})")
+                else:
+                    self.role[e.child] = "invoicing" if e.child in self.invoicing else "child"
+                    self.why[e.child].append(f"belongs to a person's row through {e}")
+        for e in self.edges:  # a table configured one way may not be followed another
+            if e.parent in self.role and e.child in self.role and e.child != e.parent:
+                ok, reason = self.followable(e)
+                if not ok:
+                    self._not_followed(e, reason)
+
+    def find_owned_parents(self) -> None:
+        """Parents the subject owns: their address, not their company nor the survey they answered."""
+        for e in self.edges:
+            parent = e.parent
+            if self.role.get(e.child) in ("identity", "child") and len(e.child_cols) == 1 and \
+                    self.role.get(parent) in (None, "owned") and parent in self.has_pk and \
+                    parent not in self.orgs | self.invoicing and self.personal[parent] and \
+                    {f.category for f in self.personal[parent]} <= ADDRESS and e.child != parent:
+                if parent not in self.role:
+                    self.role[parent] = "owned"
+                self.why[parent].append(f"the subject's own {parent} row, referred to by {e}")
+                self.owns[e.child].append(e.child_cols[0])
+
+    def kept_by_invoices(self) -> set[str]:
+        """Tables whose rows a retained invoice may still refer to (they stay, anonymized), and upwards."""
+        keeps = {t for t, r in self.role.items() if r in ("invoicing", "invoicing_part")}
+        changed = True
+        while changed:
+            changed = False
+            for e in self.edges:
+                if e.child in keeps and e.parent in self.role and e.parent not in keeps and \
+                        e.child_cols[0] not in self.not_followed[e.child]:
+                    keeps.add(e.parent)
+                    changed = True
+        return keeps
+
+    def proposal(self, t: str, jurisdiction: str, keeps: set[str], rows: int | None) -> TableProposal:
+        p = TableProposal(t, self.role.get(t, "left_out"), None, self.why[t], rows=rows)
+        personal = self.personal[t]
+        if t not in self.role:
+            p.reasons = _left_out_reason(t, t in self.has_pk, personal, t in self.invoicing, t in self.orgs)
+            return p
+        tab = self.connector.table(t)
+        unique = self.connector.unique_columns(t)
+        keys = {c.name for c in tab.primary_key.columns} | {c for e in self.edges if e.child == t
+                                                            for c in e.child_cols} | \
+            {c for e in self.edges if e.parent == t for c in e.parent_cols}
+        for col, kind in sorted(self.identifiers[t].items()):
+            p.identify.setdefault(kind, []).append(col)
+        p.not_followed, p.owns = self.not_followed[t], self.owns[t]
+        free = [f.column for f in personal if f.category == "free_text" and f.kind in ("text", "json")]
+        strategies = {f.column: s for f in personal if f.column not in keys
+                      if (s := _strategy(f, tab.c[f.column], f.column in unique))}
+        if p.role in ("invoicing", "invoicing_part"):
+            p.action, p.category = "retain", "invoicing"
+            date_col = _document_date(self.findings[t])
+            from_parent = p.role == "invoicing_part" or (date_col is None and any(
+                e.child == t and e.parent in self.invoicing for e in self.edges))
+            p.retain = {"preset": "invoices", "from": "parent" if from_parent else date_col or "request"}
+            basis = PRESETS[jurisdiction]["invoices"]
+            before = f", {basis['before']['period']} before {basis['before']['date']}" if "before" in basis else ""
+            p.reasons.append(f"kept under the {jurisdiction} invoices preset ({basis['period']}{before})")
+            if personal:
+                p.reasons.append("personal columns kept with the invoice: " + ", ".join(f.column for f in personal))
+        elif p.role == "organisation":
+            p.action, p.category, p.columns = "anonymize", "contact details of a customer's contact person", strategies
+        else:
+            p.action = "delete"
+            p.category = {"identity": "identification and contact details", "owned": "postal address"}.get(
+                p.role, _category_of(personal))
+            p.columns = dict(strategies)
+            if p.role == "child":  # free text is redacted in place; replaced whole only in rows an invoice keeps
+                p.free_text = free
+                p.columns = {c: s for c, s in strategies.items() if c not in free or t in keeps}
+        if p.action == "anonymize" and not p.columns:
+            p.action = "delete"
+        return p
+
+
+def _category_of(personal: list[ColumnFinding]) -> str:
+    cats = {f.category for f in personal}
+    if cats & {"ip_address", "user_agent"}:
+        return "usage data and IP addresses"
+    if "free_text" in cats:
+        return "correspondence and notes"
+    if "media" in cats:
+        return "photographs and files"
+    return "data about the subject"
+
+
+def _left_out_reason(table: str, has_pk: bool, personal: list[ColumnFinding], invoicing: bool,
+                     org: bool) -> list[str]:
+    if not has_pk:
+        return ["no primary key: Eraser cannot address its rows" +
+                ("; it holds personal data, give it a primary key" if personal else "")]
+    if not personal:
+        kind = "invoicing table" if invoicing else "organisation table" if org else "lookup or business table"
+        return [f"{kind} without personal data or any link to a person"]
+    cols = ", ".join(f.column for f in personal)
+    return [f"personal data ({cols}) but no identifier or foreign key path from a person; the residual scan "
+            "searches its text, or declare links: to configure it"]
+
+
