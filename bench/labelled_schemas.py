@@ -22,6 +22,8 @@ R4 data of organisations is not personal (company name, company VAT number and a
    and phone numbers, which reach a person.
 R5 keys, references, event timestamps, amounts, statuses, codes, language and country codes are not personal.
 Table actions: the action a careful operator would configure for a subject's rows (None: left out).
+R6 the organisation's own staff, shops and offices are not a customer's data: `review` (an employee's erasure
+   follows HR retention, decided by someone; `medewerkers` was `delete` until this rule was written).
 """
 
 from __future__ import annotations
@@ -456,7 +458,7 @@ BUREAU = Labelled(
         "contactformulier": "naam email telefoon bericht ip_adres", "rendez_vous": "compte_rendu",
         "facturen": "facturatie_email", "betalingen": "rekeningnummer", "nieuwsbrief_inschrijvingen": "email",
         "websessies": "sessie_id ip_adres user_agent"}),
-    {"landen": None, "btw_tarieven": None, "organisaties": None, "contactpersonen": "delete", "medewerkers": "delete",
+    {"landen": None, "btw_tarieven": None, "organisaties": None, "contactpersonen": "delete", "medewerkers": "review",
      "prospects": "delete", "contactformulier": "delete", "rendez_vous": "delete", "projecten": None,
      "offertes": None, "facturen": "retain", "factuurlijnen": "retain", "betalingen": "retain",
      "nieuwsbrief_inschrijvingen": "delete", "websessies": "delete"})

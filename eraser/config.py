@@ -193,9 +193,10 @@ class Recipient(_Model):
 
 
 class TableRule(_Model):
-    """What happens to a subject's rows in one table."""
+    """What happens to a subject's rows in one table (`review`: undecided; plan shows the rows, erase and purge
+    refuse until the table gets another action)."""
 
-    action: Literal["delete", "anonymize", "retain"]
+    action: Literal["delete", "anonymize", "retain", "review"]
     identify: dict[str, list[str]] = {}
     columns: dict[str, Strategy] = {}
     retain: RetainRule | None = None
@@ -229,6 +230,12 @@ class TableRule(_Model):
         if self.minimize and self.action != "retain":
             raise ValueError("'minimize:' only applies to retained rows (action 'retain')")
         return self
+
+
+def undecided_tables(config: Config) -> list[str]:
+    """`connector.table` of every table the config marks `action: review` (a discovery draft not yet decided)."""
+    return [f"{name}.{table}" for name, c in config.connectors.items()
+            for table, rule in c.tables.items() if rule.action == "review"]
 
 
 class ConnectorConfig(_Model):

@@ -16,8 +16,8 @@ import structlog
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector, open_connector
 from eraser.anonymize import Anonymizer
-from eraser.config import Config
-from eraser.errors import PlanChangedError, VerificationError
+from eraser.config import Config, undecided_tables
+from eraser.errors import ConfigError, PlanChangedError, VerificationError
 from eraser.locate import Graph, build_graph, locate
 from eraser.plan import Plan, TablePlan, plan_connector
 from eraser.residual import redact_free_text, residual_scan
@@ -114,6 +114,7 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
           seed: int | None = None, before_commit: Callable[[Outcome], None] | None = None) -> Outcome:
     """Locate, plan, apply and verify in one transaction per database; commit only if every database verified."""
     config = session.config
+    refuse_undecided(config, "erasing")
     started = datetime.now(UTC)
     today = today or started.date()
     statements_before = session.statements
@@ -166,6 +167,14 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
         if before_commit is not None:  # e.g. journal the outcome, so a crash after commit can still certify
             before_commit(outcome)
     return outcome
+
+
+def refuse_undecided(config: Config, doing: str) -> None:
+    """Tables marked `action: review` block every destructive run until someone decides them."""
+    if undecided := undecided_tables(config):
+        raise ConfigError(f"the config leaves {len(undecided)} table(s) undecided (action: review): "
+                          f"{', '.join(undecided)}; give each delete, anonymize or retain before {doing}; "
+                          "nothing was changed.")
 
 
 def _replacements(graph: Graph, tp: TablePlan, anonymizer: Anonymizer, conn: Any) -> list[tuple[Key, Row]]:

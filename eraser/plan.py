@@ -159,6 +159,9 @@ def _initial(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[st
             return Decision(then, f"retention period ended on {release.isoformat()}",
                             release, dict(rule.columns) if then == "anonymize" else {})
         return Decision("retain", rule.retain.basis, release, dict(rule.minimize))
+    if rule.action == "review":
+        return Decision("review", "undecided: the config marks this table 'action: review'; choose delete, "
+                                  "anonymize or retain before erasing")
     if rule.action == "anonymize":
         return Decision("anonymize", f"configured to anonymize ({reached.split(' ')[0]})", strategies=dict(rule.columns))
     return Decision("delete", "configured to delete")

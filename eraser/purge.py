@@ -40,7 +40,7 @@ from connectors.base import Edge
 from eraser.anonymize import REDACTED, Anonymizer, _fit, make_faker
 from eraser.config import Config, Strategy, TableRule
 from eraser.errors import EraserError, VerificationError
-from eraser.execute import Session
+from eraser.execute import Session, refuse_undecided
 from eraser.locate import Graph
 from eraser.retention import add_period, release_date
 from eraser.state import TZ, metadata
@@ -666,6 +666,7 @@ def purge(session: Session, store: Any, tenant: str, *, mode: str | None = None,
           on_progress: Callable[[Progress], None] | None = None,
           on_batch: Callable[[str, int, str], None] | None = None, today: date | None = None) -> PurgeResult:
     """Purge one tenant from every connector; resumes an unfinished purge of the same tenant (or `purge_id`)."""
+    refuse_undecided(session.config, "purging")
     config = session.config
     if config.tenants is None:
         raise TenantError(f"{config.path}: the config has no 'tenants:' block saying where tenants are kept.")

@@ -19,6 +19,7 @@ The output is YAML with the evidence as comments; it never holds a sampled value
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 from connectors.base import Edge
 from connectors.sql import SQLConnector
 from eraser.discover.content import _kind, _looks_free_text, _text_of, content_shares, sample_rows
+from eraser.discover.evidence import is_country_column, partitions, regions_in
 from eraser.discover.findings import (
     ColumnFinding,
     Discovery,
@@ -35,7 +37,7 @@ from eraser.discover.findings import (
     _judge_in_context,
     _known_names,
 )
-from eraser.discover.names import ADDRESS, HOLDER_TABLES, _org, normalize_name
+from eraser.discover.names import ADDRESS, HOLDER_TABLES, _org, name_category, normalize_name
 from eraser.discover.propose import _propose
 from eraser.discover.render import render
 from eraser.errors import ConfigError
@@ -74,12 +76,21 @@ def discover(url: str, schema: str | None = None, sample: int = 1000, locale: st
 
 def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int, locale: str, region: str,
               jurisdiction: str) -> Discovery:
-    tables = connector.table_names()
-    edges = [e for e in connector.edges() if e.child in tables and e.parent in tables]
     findings: dict[str, dict[str, ColumnFinding]] = {}
     texts: dict[tuple[str, str], list[str]] = {}
     rows: dict[str, int | None] = {}
+    values: dict[tuple[str, str], list[Any]] = {}
+    notes: list[str] = []
     with connector.read() as conn:
+        parts = partitions(connector, conn)
+        tables = [t for t in connector.table_names() if t not in parts]
+        reflected = connector.edges()
+        edges = _merged_edges(reflected, parts, tables)
+        links = {e for e in edges if e.child in parts.values()} - set(reflected)  # declared on partitions only
+        for parent in sorted(set(parts.values())):
+            members = sorted(c for c, p in parts.items() if p == parent)
+            notes.append(f"{parent} is partitioned ({', '.join(members)}): proposed as one table, its partitions' "
+                         "foreign keys merged into it")
         for table in tables:
             tab = connector.table(table)
             cols = {c.name: ColumnFinding(table, c.name, _kind(c)) for c in tab.c}
@@ -88,18 +99,20 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             sampled = sample_rows(connector, conn, table, look, sample)
             rows[table] = len(sampled)
             for i, col in enumerate(look):
-                values = [r[i] for r in sampled]
-                finding = cols[col]
-                finding.sampled = sum(1 for v in values if v is not None)
-                finding.content = content_shares(values, region)
-                if finding.kind in ("text", "json"):
-                    as_text = [t for t in (_text_of(v) for v in values) if t]
-                    texts[(table, col)] = as_text
-                    finding.free_text = finding.kind == "json" or _looks_free_text(as_text)
+                values[(table, col)] = [r[i] for r in sampled]
             findings[table] = cols
+        region, seen = _region(values, region)
+        for (table, col), column_values in values.items():
+            finding = findings[table][col]
+            finding.sampled = sum(1 for v in column_values if v is not None)
+            finding.content = content_shares(column_values, region)
+            if finding.kind in ("text", "json"):
+                as_text = [t for t in (_text_of(v) for v in column_values) if t]
+                texts[(table, col)] = as_text
+                finding.free_text = finding.kind == "json" or _looks_free_text(as_text)
         estimates = _row_estimates(connector, conn, tables)
-    for table in tables:
-        rows[table] = estimates.get(table, rows[table])
+        for table in tables:
+            rows[table] = estimates.get(table, rows[table])
     keys = _key_columns(connector, tables, edges)
     for table, cols in findings.items():
         for finding in cols.values():
@@ -115,14 +128,35 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             if finding.category == "region" and not addressed:
                 finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, not a state
             _judge_in_context(finding, holder, _org(table), texts.get((table, finding.column), []), names, region)
-    proposals = _propose(connector, tables, edges, findings, person_tables, jurisdiction, rows)
-    notes = []
+    with connector.read() as conn:
+        proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
+    for e in sorted(links, key=str):
+        if proposals[e.child].action and len(e.child_cols) == 1:
+            proposals[e.child].links.append(f"{{column: {e.child_cols[0]}, references: {e.parent}.{e.parent_cols[0]}}}")
     big = [t for t, n in rows.items() if n and n > 1_000_000]
     if big:
         notes.append(f"{len(big)} table(s) hold more than 1,000,000 rows: the residual scan reads the newest "
                      "50,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
     return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
-                     findings, proposals, notes)
+                     findings, proposals, notes, dict(seen), parts)
+
+
+def _merged_edges(edges: list[Edge], parts: dict[str, str], tables: list[str]) -> list[Edge]:
+    """Foreign keys with partitions replaced by their parent table, each relation once."""
+    merged: dict[Edge, None] = {}
+    for e in edges:
+        m = Edge(parts.get(e.child, e.child), e.child_cols, parts.get(e.parent, e.parent), e.parent_cols)
+        if m.child in tables and m.parent in tables:
+            merged[m] = None
+    return list(merged)
+
+
+def _region(values: dict[tuple[str, str], list[Any]], default: str) -> tuple[str, Counter[str]]:
+    """The phone region the data names most (international numbers, country columns); the locale's otherwise."""
+    phones = [v for (t, c), vs in values.items() if name_category(c) == "phone" for v in vs if isinstance(v, str)]
+    countries = [v for (t, c), vs in values.items() if is_country_column(normalize_name(c)) for v in vs]
+    seen = regions_in(phones, countries)
+    return (seen.most_common(1)[0][0] if seen else default), seen
 
 
 def _row_estimates(connector: SQLConnector, conn: Any, tables: list[str]) -> dict[str, int]:

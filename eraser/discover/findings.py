@@ -165,6 +165,7 @@ class TableProposal:
     free_text: list[str] = field(default_factory=list)
     owns: list[str] = field(default_factory=list)
     not_followed: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # relations declared on a partition only, as `links:` entries
     retain: dict[str, str] | None = None
     category: str | None = None
     rows: int | None = None
@@ -183,6 +184,8 @@ class Discovery:
     columns: dict[str, dict[str, ColumnFinding]]
     tables: dict[str, TableProposal]
     notes: list[str] = field(default_factory=list)
+    regions: dict[str, int] = field(default_factory=dict)  # phone regions the data names, with counts
+    partitions: dict[str, str] = field(default_factory=dict)  # partition -> partitioned parent (PostgreSQL)
 
     def personal_columns(self) -> set[tuple[str, str]]:
         return {(t, c) for t, cols in self.columns.items() for c, f in cols.items() if f.personal}

@@ -22,7 +22,8 @@ NAME_RULES: list[tuple[str, str]] = [
                      r"account_?number"),
     ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
-    ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|ondernemingsnummer|"
+    ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
+                   r"(numero|num|n|no)_?(de_)?(tva|btw|vat)|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden"),
@@ -65,7 +66,14 @@ MEDIA_TABLES = re.compile(r"photo|foto|picture|image|attachment|bijlage|upload|p
 MEDIA_COLUMNS = re.compile(r"_(path|url|uri|file|filename|file_name|bestand|fichier|chemin|storage_key|location)_")
 PARTITION_TABLES = re.compile(r"^(tenants?|workspaces?)$")
 INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avoir|payment|betaling|paiement|"
-                            r"receipt|kwitantie|quittance")
+                            r"receipt|kwitantie|quittance|(^|_)orders?($|_)|order_?(line|item|detail|product)|"
+                            r"sales_?order|bestelling|commande|bestellung|refund|terugbetaling|rembourse|ledger|"
+                            r"grootboek|journal_?entr|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
+                            r"transactions?($|_)")
+# The organisation's own staff, shops and offices: never proposed as a subject's data to delete.
+OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
+                        r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
+                        r"warehouses?|magasins?|winkels?|vestiging(en)?|branch(es)?|succursales?)($|_)")
 QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
 PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
 AMOUNT_COLUMNS = re.compile(r"amount|bedrag|montant|total|totaal|price|prijs|prix|_cents_|betrag|subtotal")

@@ -8,15 +8,19 @@ import sqlalchemy as sa
 
 from connectors.base import Edge
 from connectors.sql import SQLConnector
+from eraser.discover.evidence import sharing
 from eraser.discover.findings import ColumnFinding, TableProposal
 from eraser.discover.names import (
     ADDRESS,
     AMOUNT_COLUMNS,
     AUTHOR_COLUMNS,
+    COMPANY_WORDS,
     IDENTIFIER_OF,
     INVOICE_DATES,
     INVOICE_TABLES,
+    NAME_WORD,
     NOT_INVOICE_DATES,
+    OWN_TABLES,
     PART_TABLES,
     PARTITION_TABLES,
     QUOTE_TABLES,
@@ -64,6 +68,8 @@ def _strategy(f: ColumnFinding, column: sa.Column[Any], unique: bool) -> str | N
             choice = "generalize:year"
         else:
             return None
+    if choice == "redact" and not text:  # a photo as bytes: redact needs text
+        return "null" if column.nullable else None
     if choice == "generalize:year" and f.kind not in ("date", "text"):
         return "null" if column.nullable else None
     if choice.startswith("faker:") and not text and f.kind != "date":
@@ -76,12 +82,13 @@ def _strategy(f: ColumnFinding, column: sa.Column[Any], unique: bool) -> str | N
     return choice
 
 
-def _propose(connector: SQLConnector, tables: list[str], edges: list[Edge],
+def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[Edge],
              findings: dict[str, dict[str, ColumnFinding]], person_tables: set[str], jurisdiction: str,
-             rows: dict[str, int | None]) -> dict[str, TableProposal]:
+             rows: dict[str, int | None], sample: int) -> dict[str, TableProposal]:
     """Per table, the action and why: roles first, then down the foreign keys, owned parents, and the tables
     whose rows a retained invoice keeps (they need columns to anonymize)."""
     schema = _Schema(connector, tables, edges, findings, person_tables)
+    schema.conn, schema.sample = conn, sample
     schema.assign_roles()
     schema.follow_foreign_keys()
     schema.find_owned_parents()
@@ -107,8 +114,11 @@ class _Schema:
                 if f.personal and f.category == "customer_number" and c in unique and f.kind == "text":
                     self.identifiers[t][c] = "customer_number"
         self.invoicing = {t for t in tables if _invoicing(t, findings[t])}
-        self.orgs = {t for t in tables if _org(t)}
+        self.orgs = {t for t in tables if _org(t) or _company_row(findings[t])}
         self.partitions = {t for t in self.orgs if PARTITION_TABLES.match(normalize_name(t))}
+        self.own = {t for t in tables if OWN_TABLES.search(normalize_name(t))}
+        self.conn: Any = None
+        self.sample = 0
         self.role: dict[str, str] = {}
         self.why: dict[str, list[str]] = {t: [] for t in tables}
         self.not_followed: dict[str, list[str]] = {t: [] for t in tables}
@@ -120,7 +130,13 @@ class _Schema:
             kinds = " and ".join(sorted(set(self.identifiers[t].values())))
             if not kinds:
                 continue
-            if t in self.invoicing:
+            if t in self.own and t not in self.invoicing:
+                self.role[t] = "own"
+                self.why[t].append(f"the organisation's own staff, shop or office records ({kinds}): an "
+                                   "employee's data follows HR retention, not a customer's erasure; decide")
+            elif self._address_of_a_person(t):
+                continue  # found through the person who owns it (find_owned_parents), not by its own phone
+            elif t in self.invoicing:
                 self.role[t] = "invoicing"
                 self.why[t].append(f"an invoicing table that names the customer's {kinds}")
             elif t in self.orgs:
@@ -133,11 +149,18 @@ class _Schema:
                 self.why[t].append(f"holds a person's own identifiers ({', '.join(sorted(self.identifiers[t]))}): "
                                    "the subject is found here")
 
+    def _address_of_a_person(self, t: str) -> bool:
+        cats = {f.category for f in self.personal[t]}
+        return bool(cats & ADDRESS) and cats <= ADDRESS | {"phone"} and any(
+            e.parent == t and e.child != t and e.child in self.person_tables for e in self.edges)
+
     def followable(self, e: Edge) -> tuple[bool, str]:
         """Whether a child row belongs to the person of its parent row, and if not, why."""
         col = ", ".join(e.child_cols)
-        if e.parent in self.orgs:
+        if e.parent in self.orgs and not (e.child in self.invoicing and self.role.get(e.parent) == "organisation"):
             return False, f"{col} names the organisation the row belongs to, not a person"
+        if self.role.get(e.parent) == "own" or e.child in self.own:
+            return False, f"{col} links to the organisation's own staff, shop or office records"
         if e.child in self.orgs:
             return False, f"an organisation's row is not a person's data ({col})"
         if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols):
@@ -186,16 +209,25 @@ class _Schema:
                     self._not_followed(e, reason)
 
     def find_owned_parents(self) -> None:
-        """Parents the subject owns: their address, not their company nor the survey they answered."""
+        """Parents the subject owns: their address, not their company nor the survey they answered, and only where
+        the sampled data shows each parent row used by one person's row."""
         for e in self.edges:
             parent = e.parent
             if self.role.get(e.child) in ("identity", "child") and len(e.child_cols) == 1 and \
                     self.role.get(parent) in (None, "owned") and parent in self.has_pk and \
-                    parent not in self.orgs | self.invoicing and self.personal[parent] and \
-                    {f.category for f in self.personal[parent]} <= ADDRESS and e.child != parent:
+                    parent not in self.orgs | self.invoicing | self.own and self.personal[parent] and \
+                    {f.category for f in self.personal[parent]} <= ADDRESS | {"phone"} and e.child != parent:
+                owned, detail = sharing(self.connector, self.conn, e, [x for x in self.edges if x.parent == parent and
+                                                               self.role.get(x.child) not in ("identity", "child")],
+                                        self.sample) if self.conn is not None else (True, "")
+                if not owned:
+                    self.why[parent].append(f"not proposed as owned through {e}: {detail}; a shared row is not one "
+                                            "person's")
+                    continue
                 if parent not in self.role:
                     self.role[parent] = "owned"
-                self.why[parent].append(f"the subject's own {parent} row, referred to by {e}")
+                self.why[parent].append(f"the subject's own {parent} row, referred to by {e}" +
+                                        (f" ({detail}: the plan leaves shared ones for review)" if detail else ""))
                 self.owns[e.child].append(e.child_cols[0])
 
     def kept_by_invoices(self) -> set[str]:
@@ -223,7 +255,8 @@ class _Schema:
                                                             for c in e.child_cols} | \
             {c for e in self.edges if e.parent == t for c in e.parent_cols}
         for col, kind in sorted(self.identifiers[t].items()):
-            p.identify.setdefault(kind, []).append(col)
+            if p.role != "owned":  # an address's landline is a household's: found through its owner instead
+                p.identify.setdefault(kind, []).append(col)
         p.not_followed, p.owns = self.not_followed[t], self.owns[t]
         free = [f.column for f in personal if f.category == "free_text" and f.kind in ("text", "json")]
         strategies = {f.column: s for f in personal if f.column not in keys
@@ -241,6 +274,11 @@ class _Schema:
                 p.reasons.append("personal columns kept with the invoice: " + ", ".join(f.column for f in personal))
         elif p.role == "organisation":
             p.action, p.category, p.columns = "anonymize", "contact details of a customer's contact person", strategies
+        elif p.role == "own" or (p.role == "child" and not [f for f in personal if f.column not in keys]):
+            p.action, p.category = "review", "the organisation's own records" if p.role == "own" else None
+            if p.role == "child":
+                p.reasons.append("holds no personal column of its own: decide whether its rows are the subject's "
+                                 "data (delete) or business records (retain)")
         else:
             p.action = "delete"
             p.category = {"identity": "identification and contact details", "owned": "postal address"}.get(
@@ -252,6 +290,13 @@ class _Schema:
         if p.action == "anonymize" and not p.columns:
             p.action = "delete"
         return p
+
+
+def _company_row(cols: dict[str, ColumnFinding]) -> bool:
+    """A row named by a company name with no person's first or last name: a business, perhaps with a contact."""
+    named = any(COMPANY_WORDS.search(normalize_name(c)) and NAME_WORD.search(f"_{normalize_name(c)}_")
+                for c in cols)
+    return named and not any(f.category in ("first_name", "last_name") and f.personal for f in cols.values())
 
 
 def _category_of(personal: list[ColumnFinding]) -> str:

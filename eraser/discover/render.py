@@ -73,7 +73,7 @@ def render(d: Discovery) -> str:
         out.append("  email: {kind: email}                 # no identifier column was found; see the tables below")
     for kind in kinds:
         out.append({"email": "  email: {kind: email}",
-                    "phone": f"  phone: {{kind: phone, region: {d.region}}}",
+                    "phone": f"  phone: {{kind: phone, region: {d.region}}}" + _regions_seen(d),
                     "customer_number": "  customer_number: {kind: exact}"}[kind])
     out += ["", "connectors:", f"  {q(d.connector)}:", f"    url: {q(url)}"]
     if d.schema:
@@ -96,9 +96,14 @@ def render(d: Discovery) -> str:
             out.append("        identify:")
             for kind, cols in p.identify.items():
                 out.append(f"          {kind}: {q(cols[0]) if len(cols) == 1 else '[' + ', '.join(map(q, cols)) + ']'}")
-        out.append(f"        action: {p.action}")
+        out.append(f"        action: {p.action}" + ("                  # undecided: plan shows its rows; erase and "
+                                                  "purge refuse until it says delete, anonymize or retain"
+                                                  if p.action == "review" else ""))
         if p.owns:
             out.append(f"        owns: [{', '.join(map(q, p.owns))}]")
+        if p.links:
+            out.append("        links:                           # declared on its partitions, not on the table")
+            out += [f"          - {link}" for link in p.links]
         if p.not_followed:
             out.append(f"        not_followed: [{', '.join(map(q, p.not_followed))}]")
         if p.retain:
@@ -126,3 +131,10 @@ def render(d: Discovery) -> str:
 def _why(f: ColumnFinding) -> str:
     text = f.comment()
     return f"   # {text}" if text else ""
+
+
+def _regions_seen(d: Discovery) -> str:
+    if not d.regions:
+        return f"   # no phone region seen in the data: {d.region} from --locale; check it"
+    return "   # phone regions in the data: " + ", ".join(f"{r} {n}" for r, n in
+                                                      sorted(d.regions.items(), key=lambda kv: -kv[1]))

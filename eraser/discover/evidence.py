@@ -1,0 +1,132 @@
+"""What the data itself says about the schema: phone regions, partitions, and parents shared by several rows.
+
+Each answer is a count or a code read from the database, never a sampled value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import phonenumbers
+import sqlalchemy as sa
+from phonenumbers import geocoder
+
+from connectors.base import Edge
+from connectors.sql import SQLConnector
+
+COUNTRY_COLUMN = ("country", "land", "pays", "nation", "country_code", "landcode", "code_pays")
+_ALIASES = {"usa": "US", "u_s_a": "US", "us": "US", "uk": "GB", "england": "GB", "great_britain": "GB",
+            "holland": "NL", "the_netherlands": "NL", "belgie": "BE", "belgique": "BE", "deutschland": "DE"}
+
+
+def _country_names() -> dict[str, str]:
+    """Country names in English, Dutch, French and German (from phonenumbers' own data) -> region code."""
+    names: dict[str, str] = {}
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for lang in ("en", "nl", "fr", "de"):
+            name = geocoder._region_display_name(region, lang)
+            if name:
+                names[_key(name)] = region
+    return names | _ALIASES
+
+
+def _key(text: str) -> str:
+    import unicodedata
+
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return "_".join(bare.lower().replace(".", " ").split())
+
+
+_NAMES: dict[str, str] | None = None
+
+
+def region_of_country(value: Any) -> str | None:
+    """'BE', 'Belgium', 'België', 'Belgique', 'USA' -> a phone region; None when the value names no country."""
+    global _NAMES
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) == 2 and text.isalpha() and text.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return text.upper()
+    if _NAMES is None:
+        _NAMES = _country_names()
+    return _NAMES.get(_key(text))
+
+
+def is_country_column(name: str) -> bool:
+    words = name.lower().replace("-", "_").split("_")
+    return name.lower() in COUNTRY_COLUMN or bool({"country", "land", "pays"} & set(words))
+
+
+def regions_in(phones: Iterable[str], countries: Iterable[Any]) -> Counter[str]:
+    """Phone regions the data names: international numbers by their country code, country columns by name."""
+    found: Counter[str] = Counter()
+    for text in phones:
+        t = text.strip()
+        if not (t.startswith("+") or t.startswith("00")) or sum(ch.isdigit() for ch in t) < 8:
+            continue
+        try:
+            number = phonenumbers.parse("+" + t[2:] if t.startswith("00") else t, None)
+        except phonenumbers.NumberParseException:
+            continue
+        region = phonenumbers.region_code_for_number(number)
+        if region and region != "ZZ":
+            found[region] += 1
+    for value in countries:
+        if (region := region_of_country(value)) is not None:
+            found[region] += 1
+    return found
+
+
+def partitions(connector: SQLConnector, conn: Any) -> dict[str, str]:
+    """PostgreSQL partition -> its partitioned parent table (empty elsewhere)."""
+    if connector.dialect != "postgresql":
+        return {}
+    rows = conn.execute(sa.text(
+        "SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+        "WHERE n.nspname = :s AND p.relkind = 'p'"), {"s": connector.schema or "public"})
+    found = {child: parent for child, parent in rows}
+    for child in list(found):  # a partition of a partition belongs to the top parent
+        top = found[child]
+        while top in found:
+            top = found[top]
+        found[child] = top
+    return found
+
+
+SHARED_AT_MOST = 0.2  # a household's shared address is an exception; a city used by many addresses is not
+
+
+def sharing(connector: SQLConnector, conn: Any, edge: Edge, others: list[Edge], limit: int) -> tuple[bool, str]:
+    """Whether the parent rows of `edge` are each a single child row's own (a home address), and why, from a
+    sample of `limit` referenced parent keys: owned unless more than a fifth of them are used by several child
+    rows or also by another table."""
+    if len(edge.child_cols) != 1 or limit <= 0:
+        return False, "no sample to judge ownership by"
+    col = connector.table(edge.child).c[edge.child_cols[0]]
+    keys = sa.select(col.label("k"), sa.func.count().label("n")).where(col.is_not(None)).group_by(col) \
+        .limit(limit).subquery()
+    try:
+        referenced, several = conn.execute(sa.select(
+            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((keys.c.n > 1, 1), else_=0)), 0))).one()
+        if not referenced:
+            return False, f"no {edge.child} row refers to a {edge.parent} row in the sample"
+        also: list[str] = []
+        for other in others:
+            if other == edge or len(other.child_cols) != 1 or other.parent_cols != edge.parent_cols:
+                continue
+            ocol = connector.table(other.child).c[other.child_cols[0]]
+            n = conn.execute(sa.select(sa.func.count()).select_from(keys).where(
+                keys.c.k.in_(sa.select(ocol).where(ocol.is_not(None))))).scalar_one()
+            if n:
+                several += n
+                also.append(f"{other.child} ({n})")
+    except sa.exc.SQLAlchemyError:
+        return False, "the sample could not be read"
+    share = several / referenced
+    detail = f"{several} of {referenced} sampled {edge.parent} row(s) are used by several rows" + (
+        f", also by {', '.join(also)}" if also else "")
+    return share <= SHARED_AT_MOST, detail
