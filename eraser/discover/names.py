@@ -23,7 +23,7 @@ NAME_RULES: list[tuple[str, str]] = [
     ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
     ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
-                   r"(numero|num|n|no)_?(de_)?(tva|btw|vat)|ondernemingsnummer|"
+                   r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden"),
