@@ -98,7 +98,7 @@ def test_invalid_action_names_file_line_and_field(demo_env, tmp_path: Path) -> N
     message = erase_fails(demo_env, config, 2)
     assert f"{config} line {line_no(text, 'action: destroy')}: " in message
     assert "connectors.cover.tables.usage_events.action" in message
-    assert "'delete', 'anonymize' or 'retain'" in message
+    assert "'delete', 'anonymize', 'retain' or 'review'" in message
 
 
 def test_misspelt_key_names_the_key_it_resembles(demo_env, tmp_path: Path) -> None:
