@@ -31,14 +31,15 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
 from eraser.discover import discover  # noqa: E402
 
 
-def measure(sample: int, seed: int, directory: Path) -> list[dict[str, object]]:
+def measure(sample: int, seed: int, directory: Path, schemas: dict | None = None) -> list[dict[str, object]]:
     results = []
-    for schema in SCHEMAS.values():
+    for schema in (SCHEMAS if schemas is None else schemas).values():
         path = directory / f"{schema.name}.db"
         engine = sa.create_engine(f"sqlite:///{path}")
         schema.build(engine, seed)
@@ -107,8 +108,8 @@ def ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
-def report(results: list[dict[str, object]]) -> str:
-    lines = [f"{'schema':<8} {'tables':>6} {'columns':>7} {'personal':>8} {'TP':>4} {'FP':>3} {'FN':>3} "
+def report(results: list[dict[str, object]], title: str = "") -> str:
+    lines = ([title] if title else []) + [f"{'schema':<8} {'tables':>6} {'columns':>7} {'personal':>8} {'TP':>4} {'FP':>3} {'FN':>3} "
              f"{'precision':>9} {'recall':>6} {'table actions':>13}"]
     totals = {"tp": 0, "fp": 0, "fn": 0, "columns": 0, "tables": 0, "right": 0}
     for r in results:
@@ -149,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL server for --fides (a database is created and dropped)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        print(report(measure(args.sample, args.seed, Path(tmp))))
+        print(report(measure(args.sample, args.seed, Path(tmp), SCHEMAS),
+                     "tuned on (the detector was developed on these):"))
+        print(report(measure(args.sample, args.seed, Path(tmp), HELD_OUT),
+                     "held out (labelled before discovery first ran on them; not the development set):"))
     if args.fides:
         print(fides(args.server, args.sample))
     return 0

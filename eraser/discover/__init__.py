@@ -37,7 +37,7 @@ from eraser.discover.findings import (
     _judge_in_context,
     _known_names,
 )
-from eraser.discover.names import ADDRESS, HOLDER_TABLES, _org, name_category, normalize_name
+from eraser.discover.names import ADDRESS, HOLDER_TABLES, PLACE_TABLES, _org, name_category, normalize_name
 from eraser.discover.propose import _propose
 from eraser.discover.render import render
 from eraser.errors import ConfigError
@@ -125,9 +125,11 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
         addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
         for finding in cols.values():
-            if finding.category == "region" and not addressed:
-                finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, not a state
-            _judge_in_context(finding, holder, _org(table), texts.get((table, finding.column), []), names, region)
+            codes = finding.category == "country" and _codes(texts.get((table, finding.column), []))
+            if finding.category in ("region", "country") and (not addressed or codes):
+                finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status or a code
+            _judge_in_context(finding, holder, _org(table) or bool(PLACE_TABLES.search(normalize_name(table))),
+                              texts.get((table, finding.column), []), names, region)
     with connector.read() as conn:
         proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
     for e in sorted(links, key=str):
@@ -139,6 +141,11 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
                      "50,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
     return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
                      findings, proposals, notes, dict(seen), parts)
+
+
+def _codes(values: list[str]) -> bool:
+    """Country codes (BE, NLD), not names: a code names no one's address."""
+    return bool(values) and sum(len(v.strip()) <= 3 for v in values) >= 0.8 * len(values)
 
 
 def _merged_edges(edges: list[Edge], parts: dict[str, str], tables: list[str]) -> list[Edge]:

@@ -102,6 +102,17 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def _possible_phone(text: str, region: str) -> bool:
+    """Written like a phone number (leading +, 0 or a bracket) and possible for the region, if not valid: old
+    numbering plans and typing mistakes are still a person's number."""
+    if not PHONE_LIKE.match(text) or text[0] not in "+0(" or sum(ch.isdigit() for ch in text) < 8:
+        return False
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(text, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def content_shares(values: list[Any], region: str) -> dict[str, float]:
     """Share of the sampled values that are each kind of personal data (whole values; a few hundred suffice)."""
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip()][:300]
@@ -123,9 +134,14 @@ def content_shares(values: list[Any], region: str) -> dict[str, float]:
                 kind = "vat_number"
             elif _is_phone(text, region):
                 kind = "phone"
+            elif _possible_phone(text, region):
+                kind = "possible_phone"
             if kind:
                 found[kind] = found.get(kind, 0) + 1
-        shares = {k: n / len(texts) for k, n in found.items()}
+        possible = found.pop("possible_phone", 0)
+        if possible:  # counted at half weight: a possible number is weaker evidence than a valid one
+            found["phone"] = found.get("phone", 0) + possible // 2
+        shares = {k: n / len(texts) for k, n in found.items() if n}
     else:
         shares = {}
     numbers = [str(v) for v in values if isinstance(v, int) and not isinstance(v, bool)][:300]

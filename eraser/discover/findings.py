@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from eraser.discover.content import _mentions
 from eraser.discover.names import (
     COMPANY_WORDS,
+    EVENT_DATE,
+    EVENT_NAMES,
     LABELS,
     MEDIA_COLUMNS,
     MEDIA_TABLES,
@@ -64,6 +66,8 @@ def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) ->
         f.name_hint = "message"
     elif by_name is None and TEXT_WORDS.search(wrapped):
         f.name_hint = "text"
+    if by_name != "date_of_birth" and (EVENT_NAMES.search(wrapped) or EVENT_DATE.search(wrapped)):
+        f.content.pop("date_of_birth", None)  # hired, valid from, last login: an event, whatever the ages
     best, share = max(f.content.items(), key=lambda kv: kv[1], default=(None, 0.0))
     if by_name == "date_of_birth" and f.kind not in ("date", "text"):
         by_name = None if "year" not in wrapped and "jaar" not in wrapped and "annee" not in wrapped else by_name
@@ -146,6 +150,7 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
     person_named = f.category in ("full_name", "job_title") and \
         bool(set(normalize_name(f.column).split("_")) & PERSON_QUALIFIERS)  # the billing contact's name
     if org_table and not person_named and f.category in ("street", "house_number", "postcode", "city", "region",
+                                                         "country",
                                                          "vat_number",
                                                          "full_name", "free_text", "job_title"):
         f.evidence.append("but it describes an organisation, not a person")

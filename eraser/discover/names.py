@@ -25,22 +25,28 @@ NAME_RULES: list[tuple[str, str]] = [
     ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
                    r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
-    ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_"),
+    ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_|middle_?name|"
+                   r"second_?name|tussenvoegsel"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden"),
-    ("username", r"_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|nickname|handle)_$"),
+    ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
+                 r"nickname|handle)_$"),
     ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
-    ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(^|_)(address|adres|adresse)_"),
+    ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(^|_)(address|adres|adresse)_?[123]?_|street_?[23]"),
     ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue"),
     ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_"),
     ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_"),
     ("region", r"_(state|province|provincie|county|region|departement|deelstaat)_"),
-    ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking"),
+    ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking|aanhef"),
     ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees"),
-    ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|session|sessie|cookie|visitor_?id|"
+    ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
+                   r"visitor_?id|"
                    r"bezoeker_?id|tracking_?id"),
     ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation"),
-    ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber)_?(number|nummer|nr|no|"
-                        r"numero|code|ref)"),
+    ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber|student|employee|"
+                        r"personeels|patient)_?(number|nummer|nr|no|numero|code|ref)|_id_?number_|matricul|"
+                        r"stamnummer"),
+    ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)"),
+    ("country", r"_(country|land|pays|country_?name)_"),
     ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe"),
 ]
 # An ambiguous name column: a person's name in a person table or with a person qualifier, else a thing's name.
@@ -70,6 +76,9 @@ INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avo
                             r"sales_?order|bestelling|commande|bestellung|refund|terugbetaling|rembourse|ledger|"
                             r"grootboek|journal_?entr|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
                             r"transactions?($|_)")
+# The organisation's own premises: an address there is the organisation's, not a person's.
+PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|warehouses?|magasins?|winkels?|"
+                          r"vestiging(en)?|branch(es)?|succursales?|locations?|sites?|depots?)($|_)")
 # The organisation's own staff, shops and offices: never proposed as a subject's data to delete.
 OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
@@ -86,10 +95,13 @@ INVOICE_DATES = re.compile(r"invoice_?date|factuur_?datum|date_?(de_)?facture|is
                            r"_date_|_datum_|_dated_|_date$|^date_|rechnungsdatum|uitgifte")
 NOT_INVOICE_DATES = re.compile(r"due|verval|echeance|paid|betaal|created|updated|modified|sent|verzonden|"
                                r"closed|deleted|_at_$")
+# A date named as an event or a period bound (hired, from, until, last login) is not a date of birth.
+EVENT_NAMES = re.compile(r"_(from|to|since|until|till|start|end|begin|hire|hired|joined|login|last|expire|expires|"
+                         r"issued|effective|valid|van|tot|vanaf|debut|fin)_|hire_?date|date_?joined|last_?login")
 EVENT_DATE = re.compile(r"created|updated|modified|_at_$|_on_$|sent|paid|closed|expires|valid|registered|"
                         r"subscribed|started|ended|verval|datum_?(aanmaak|wijziging)|cree|modifie")
 
-ADDRESS = {"street", "house_number", "postcode", "city", "region", "geolocation"}
+ADDRESS = {"street", "house_number", "postcode", "city", "region", "country", "geolocation"}
 HOLDER_TABLES = re.compile(r"card|kaart|carte|bank_?account|rekening")  # a name in them is the holder's
 CONTENT_CATEGORIES = ("email", "phone", "bank_account", "national_id", "vat_number", "ip_address", "user_agent",
                       "date_of_birth")
@@ -98,7 +110,8 @@ STRATEGY = {"email": "faker:email", "phone": "faker:phone_number", "first_name":
             "last_name": "faker:last_name", "full_name": "faker:name", "username": "faker:user_name",
             "street": "faker:street_address", "postcode": "faker:postcode", "city": "faker:city",
             "date_of_birth": "generalize:year", "bank_account": "faker:iban", "ip_address": "faker:ipv4",
-            "customer_number": "faker:uuid4", "free_text": "redact", "media": "redact"}
+            "customer_number": "faker:uuid4", "free_text": "redact", "media": "redact", "website": "null",
+            "country": "faker:country"}
 IDENTIFIER_OF = {"email": "email", "phone": "phone", "customer_number": "customer_number"}
 LABELS = {"email": "email address", "phone": "phone number", "first_name": "first name", "last_name": "last name",
           "full_name": "person's name", "username": "user name", "password": "password (hash)",
@@ -107,7 +120,8 @@ LABELS = {"email": "email address", "phone": "phone number", "first_name": "firs
           "bank_account": "bank account (IBAN)", "payment_card": "payment card", "vat_number": "VAT number",
           "ip_address": "IP address", "user_agent": "device, session or user agent", "gender": "gender or title",
           "geolocation": "geolocation", "region": "state or province of an address", "job_title": "job title", "customer_number": "customer number",
-          "media": "photo or file of a person", "free_text": "free text about a person"}
+          "media": "photo or file of a person", "free_text": "free text about a person",
+          "website": "a person's web address", "country": "country of an address"}
 
 
 def normalize_name(name: str) -> str:
