@@ -68,6 +68,10 @@ def _strategy(f: ColumnFinding, column: sa.Column[Any], unique: bool) -> str | N
             choice = "generalize:year"
         else:
             return None
+    if choice == "null" and not column.nullable:
+        choice = "redact" if text else "keep"
+        if choice == "keep":
+            return None
     if choice == "redact" and not text:  # a photo as bytes: redact needs text
         return "null" if column.nullable else None
     if choice == "generalize:year" and f.kind not in ("date", "text"):
