@@ -186,3 +186,53 @@ def build_trading(engine: sa.Engine, seed: int = 1, customers: int = 60) -> None
                 rows["order_details"].append({"order_id": order, "product_id": p, "unit_price": 14.0,
                                               "quantity": 12, "discount": 0.0})
     _run(engine, ddl, rows)
+
+
+def build_shop_without_keys(engine: sa.Engine, seed: int = 1, customers: int = 50) -> None:
+    """A web shop whose tables declare no foreign key at all (the relations live in the application)."""
+    rng = random.Random(seed)
+    ddl = [
+        "CREATE TABLE sh_customer (id_customer INTEGER PRIMARY KEY, firstname VARCHAR(32), lastname VARCHAR(32), "
+        "email VARCHAR(128), date_add TIMESTAMP)",
+        "CREATE TABLE sh_address (id_address INTEGER PRIMARY KEY, id_customer INTEGER, address1 VARCHAR(128), "
+        "postcode VARCHAR(12), city VARCHAR(64), phone VARCHAR(32))",
+        "CREATE TABLE sh_orders (id_order INTEGER PRIMARY KEY, reference VARCHAR(9), id_customer INTEGER, "
+        "id_address_invoice INTEGER, total_paid NUMERIC(20,6), invoice_date TIMESTAMP)",
+        "CREATE TABLE sh_order_detail (id_order_detail INTEGER PRIMARY KEY, id_order INTEGER, "
+        "product_name VARCHAR(255), unit_price NUMERIC(20,6), product_quantity INTEGER)",
+        "CREATE TABLE sh_customer_thread (id_customer_thread INTEGER PRIMARY KEY, id_customer INTEGER, "
+        "email VARCHAR(128), status VARCHAR(10))",
+        "CREATE TABLE sh_customer_message (id_customer_message INTEGER PRIMARY KEY, id_customer_thread INTEGER, "
+        "message TEXT)",
+        "CREATE TABLE sh_employee (id_employee INTEGER PRIMARY KEY, firstname VARCHAR(32), lastname VARCHAR(32), "
+        "email VARCHAR(128))",
+        "CREATE TABLE sh_newsletter (id INTEGER PRIMARY KEY, email VARCHAR(128), newsletter_date_add TIMESTAMP)",
+    ]
+    rows: dict[str, list[dict[str, object]]] = {t.split()[2]: [] for t in ddl}
+    for e in range(1, 4):
+        rows["sh_employee"].append({"id_employee": e, "firstname": FIRST[e], "lastname": LAST[e],
+                                    "email": f"{FIRST[e].lower()}@shop.example"})
+    order = thread = 0
+    for c in range(1, customers + 1):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first.lower()}.{last.lower()}{c}@mail.example"
+        rows["sh_customer"].append({"id_customer": c, "firstname": first, "lastname": last, "email": email,
+                                    "date_add": datetime(2022, 3, 1)})
+        rows["sh_address"].append({"id_address": c, "id_customer": c, "address1": f"Kerkstraat {c}",
+                                   "postcode": "9000", "city": "Gent", "phone": f"+32 470 12 {c:02d} {c % 90 + 10}"})
+        if c % 3 == 0:
+            rows["sh_newsletter"].append({"id": c, "email": email, "newsletter_date_add": datetime(2022, 3, 2)})
+        for _ in range(2):
+            order += 1
+            rows["sh_orders"].append({"id_order": order, "reference": f"R{order:06d}", "id_customer": c,
+                                      "id_address_invoice": c, "total_paid": 42.5,
+                                      "invoice_date": datetime(2023, 5, 1)})
+            rows["sh_order_detail"].append({"id_order_detail": order, "id_order": order, "product_name": "Mok",
+                                            "unit_price": 12.5, "product_quantity": 2})
+        if c % 2 == 0:
+            thread += 1
+            rows["sh_customer_thread"].append({"id_customer_thread": thread, "id_customer": c, "email": email,
+                                               "status": "open"})
+            rows["sh_customer_message"].append({"id_customer_message": thread, "id_customer_thread": thread,
+                                                "message": f"Waar blijft mijn bestelling? Groeten, {first}"})
+    _run(engine, ddl, rows)

@@ -162,3 +162,25 @@ def test_dutch_and_french_names_stay_first_class(column: str, category: str) -> 
     from eraser.discover.names import name_category
 
     assert name_category(column) == category
+
+
+def test_links_inferred_where_the_schema_declares_none(keys_env: Path) -> None:
+    """A shop without foreign keys: `id_customer`, `id_order`, `id_customer_thread` become `links:` to the tables
+    they name, each verified on the data and explained; orders and their details are retained; the shop's
+    employees are `review`; the draft passes check and plan finds the subject's thread and address."""
+    from tests.discover_shapes import build_shop_without_keys
+
+    url = f"sqlite:///{keys_env / 'shop.db'}"
+    engine = sa.create_engine(url)
+    build_shop_without_keys(engine)
+    path, rules = draft(url, keys_env)
+    passes_check(path)
+    assert {"column": "id_customer", "references": "sh_customer.id_customer"} in rules["sh_address"]["links"]
+    assert {"column": "id_order", "references": "sh_orders.id_order"} in rules["sh_order_detail"]["links"]
+    assert {"column": "id_customer_thread", "references": "sh_customer_thread.id_customer_thread"} in \
+        rules["sh_customer_message"]["links"]
+    assert rules["sh_orders"]["action"] == "retain" and rules["sh_order_detail"]["action"] == "retain"
+    assert rules["sh_employee"]["action"] == "review"
+    assert "identify" not in rules["sh_address"]  # a household's landline: the address is found via its customer
+    assert "id_address_invoice" not in path.read_text().split("sh_orders:")[1]  # a reference, not an address
+    assert "verified on the data" in path.read_text()

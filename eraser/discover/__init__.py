@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from connectors.base import Edge
 from connectors.sql import SQLConnector
 from eraser.discover.content import _kind, _looks_free_text, _text_of, content_shares, sample_rows
-from eraser.discover.evidence import is_country_column, partitions, regions_in
+from eraser.discover.evidence import inferred_links, is_country_column, partitions, regions_in
 from eraser.discover.findings import (
     ColumnFinding,
     Discovery,
@@ -87,6 +87,9 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
         reflected = connector.edges()
         edges = _merged_edges(reflected, parts, tables)
         links = {e for e in edges if e.child in parts.values()} - set(reflected)  # declared on partitions only
+        inferred = inferred_links(connector, conn, tables, edges, sample)
+        edges += [e for e, _ in inferred]
+        links |= {e for e, _ in inferred}
         for parent in sorted(set(parts.values())):
             members = sorted(c for c, p in parts.items() if p == parent)
             notes.append(f"{parent} is partitioned ({', '.join(members)}): proposed as one table, its partitions' "
@@ -132,6 +135,8 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
                               texts.get((table, finding.column), []), names, region)
     with connector.read() as conn:
         proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
+    for e, verdict in inferred:
+        proposals[e.child].reasons.append(f"link inferred from the column name, verified on the data: {verdict}")
     for e in sorted(links, key=str):
         if proposals[e.child].action and len(e.child_cols) == 1:
             proposals[e.child].links.append(f"{{column: {e.child_cols[0]}, references: {e.parent}.{e.parent_cols[0]}}}")

@@ -5,6 +5,7 @@ Each answer is a count or a code read from the database, never a sampled value.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -130,3 +131,69 @@ def sharing(connector: SQLConnector, conn: Any, edge: Edge, others: list[Edge], 
     detail = f"{several} of {referenced} sampled {edge.parent} row(s) are used by several rows" + (
         f", also by {', '.join(also)}" if also else "")
     return share <= SHARED_AT_MOST, detail
+
+
+_REF = re.compile(r"^(?:id_?|fk_?)(?P<a>[a-z][a-z0-9_]*?)$|^(?P<b>[a-z][a-z0-9_]*?)_?(?:id|nr|no|key)$")
+MATCHED_AT_LEAST = 0.95  # of the sampled child values found among the parent's keys
+
+
+def _stems(name: str, prefix: str) -> set[str]:
+    bare = name[len(prefix):] if prefix and name.startswith(prefix) else name
+    stems = {bare}
+    for plural, single in (("ies", "y"), ("ses", "s"), ("s", ""), ("en", ""), ("es", "")):
+        if bare.endswith(plural) and len(bare) > len(plural) + 2:
+            stems.add(bare[: -len(plural)] + single)
+    return stems
+
+
+def _prefix(tables: list[str]) -> str:
+    """A prefix most table names share (`ps_`, `wp_`, `mdl_`), or ''."""
+    heads = Counter(t.split("_", 1)[0] + "_" for t in tables if "_" in t)
+    if not heads:
+        return ""
+    head, n = heads.most_common(1)[0]
+    return head if n >= max(2, len(tables) // 2) else ""
+
+
+def inferred_links(connector: SQLConnector, conn: Any, tables: list[str], edges: list[Edge],
+                   limit: int) -> list[tuple[Edge, str]]:
+    """Relations the schema does not declare, from column names (`customer_id`, `id_customer`, `klant_id`)
+    that name another table, each verified on the data: nearly every sampled value is one of its keys."""
+    if limit <= 0:
+        return []
+    prefix = _prefix(tables)
+    by_stem: dict[str, str] = {}
+    for t in tables:
+        for stem in _stems(t.lower(), prefix):
+            by_stem.setdefault(stem, t)
+    declared = {(e.child, c) for e in edges for c in e.child_cols}
+    found: list[tuple[Edge, str]] = []
+    for child in tables:
+        tab = connector.table(child)
+        own_pk = {c.name for c in tab.primary_key.columns}
+        for col in tab.c:
+            m = _REF.match(col.name.lower())
+            if m is None or (child, col.name) in declared or col.name in own_pk and len(own_pk) == 1:
+                continue
+            parent = by_stem.get(m.group("a") or m.group("b") or "")
+            if parent is None or parent == child:
+                continue
+            pk = list(connector.table(parent).primary_key.columns)
+            if len(pk) != 1 or isinstance(col.type, sa.Integer) != isinstance(pk[0].type, sa.Integer):
+                continue  # a cast would be needed: left to the operator
+            verdict = _verified(conn, col, pk[0], limit)
+            if verdict:
+                found.append((Edge(child, (col.name,), parent, (pk[0].name,), declared=True), verdict))
+    return found
+
+
+def _verified(conn: Any, col: sa.Column[Any], key: sa.Column[Any], limit: int) -> str | None:
+    values = sa.select(col.label("v")).where(col.is_not(None)).distinct().limit(limit).subquery()
+    try:
+        total, matched = conn.execute(sa.select(
+            sa.func.count(), sa.func.count(key)).select_from(values.outerjoin(key.table, key == values.c.v))).one()
+    except sa.exc.SQLAlchemyError:
+        return None
+    if not total or matched < MATCHED_AT_LEAST * total:
+        return None
+    return f"{matched} of {total} sampled values of {col.table.name}.{col.name} are keys of {key.table.name}"

@@ -17,6 +17,7 @@ from eraser.discover.names import (
     NAME_WORD,
     PERSON_QUALIFIERS,
     PERSONAL,
+    REFERENCE_NAME,
     TEXT_WORDS,
     _org,
     name_category,
@@ -56,7 +57,7 @@ class ColumnFinding:
 
 def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) -> None:
     """First pass: what the name says and what the sampled values are."""
-    if f.column in keys and f.kind == "number":
+    if f.kind == "number" and (f.column in keys or REFERENCE_NAME.match(normalize_name(f.column))):
         return  # surrogate keys and references carry no personal data of their own
     wrapped = f"_{normalize_name(f.column)}_"
     by_name = name_category(f.column)

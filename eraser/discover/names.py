@@ -76,6 +76,8 @@ INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avo
                             r"sales_?order|bestelling|commande|bestellung|refund|terugbetaling|rembourse|ledger|"
                             r"grootboek|journal_?entr|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
                             r"transactions?($|_)")
+# A column named as a reference to another row (`id_address_invoice`, `customer_id`, `fk_user`).
+REFERENCE_NAME = re.compile(r"^(id|fk)_|_(id|fk)$|^id[a-z]|[a-z]id$")
 # The organisation's own premises: an address there is the organisation's, not a person's.
 PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|warehouses?|magasins?|winkels?|"
                           r"vestiging(en)?|branch(es)?|succursales?|locations?|sites?|depots?)($|_)")

@@ -154,9 +154,12 @@ class _Schema:
                                    "the subject is found here")
 
     def _address_of_a_person(self, t: str) -> bool:
+        """An address (perhaps with its landline) that a person's row points to, or that points to one: found
+        through that person, never by its phone, which a household shares."""
         cats = {f.category for f in self.personal[t]}
         return bool(cats & ADDRESS) and cats <= ADDRESS | {"phone"} and any(
-            e.parent == t and e.child != t and e.child in self.person_tables for e in self.edges)
+            (e.parent == t and e.child in self.person_tables - {t}) or
+            (e.child == t and e.parent in self.person_tables - {t}) for e in self.edges)
 
     def followable(self, e: Edge) -> tuple[bool, str]:
         """Whether a child row belongs to the person of its parent row, and if not, why."""
@@ -259,7 +262,7 @@ class _Schema:
                                                             for c in e.child_cols} | \
             {c for e in self.edges if e.parent == t for c in e.parent_cols}
         for col, kind in sorted(self.identifiers[t].items()):
-            if p.role != "owned":  # an address's landline is a household's: found through its owner instead
+            if p.role != "owned" and not self._address_of_a_person(t):  # a household's landline: found via its owner
                 p.identify.setdefault(kind, []).append(col)
         p.not_followed, p.owns = self.not_followed[t], self.owns[t]
         free = [f.column for f in personal if f.category == "free_text" and f.kind in ("text", "json")]

@@ -102,7 +102,7 @@ def render(d: Discovery) -> str:
         if p.owns:
             out.append(f"        owns: [{', '.join(map(q, p.owns))}]")
         if p.links:
-            out.append("        links:                           # declared on its partitions, not on the table")
+            out.append("        links:                           # relations the schema does not declare")
             out += [f"          - {link}" for link in p.links]
         if p.not_followed:
             out.append(f"        not_followed: [{', '.join(map(q, p.not_followed))}]")
