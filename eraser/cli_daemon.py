@@ -214,11 +214,22 @@ def register(main: click.Group) -> None:
     @config_option
     @state_option
     @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                  help="Run as if on this date (to check what a future sweep releases).")
-    def sweep(config_path: Path, state_url: str | None, today: datetime | None) -> None:
+                  help="Run as if on this date; a date other than today only shows what would be released, "
+                       "unless --yes is given.")
+    @click.option("--yes", is_flag=True, help="With --today, release as of that date instead of only showing it.")
+    def sweep(config_path: Path, state_url: str | None, today: datetime | None, yes: bool) -> None:
         """Run the retention sweep now: destroy retained rows whose release date has passed, certify it."""
         from eraser.daemon import release_retained_rows
+        from eraser.state import now
+        from eraser.sweep import report_text
 
         config, store = _store(config_path, state_url)
-        issued = release_retained_rows(config, store, today.date() if today else None)
-        click.echo("\n".join(f"Follow-up certificate {c}" for c in issued) or "Nothing is due for release.")
+        day = today.date() if today else now().date()
+        dry_run = day != now().date() and not yes
+        try:
+            report = release_retained_rows(config, store, day, dry_run=dry_run)
+        finally:
+            store.dispose()
+        click.echo(report_text(report))
+        if report.errors:
+            raise EraserError(" ".join(report.errors))

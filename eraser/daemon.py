@@ -28,6 +28,7 @@ from eraser.certificates import canonical, certify, erasure_payload, ready_to_ce
 from eraser.config import Config
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
 from eraser.execute import Outcome, Session, erase, make_plan, open_session
+from eraser.holds import hold_on
 from eraser.state import READY, Sealer, StateStore, now
 from eraser.subjects import identifier_references, parse_subject, subject_reference
 from eraser.tickets import Ticket
@@ -166,8 +167,7 @@ class Worker:
     def _process(self, ticket: dict[str, Any], subject: Any) -> None:
         tid = ticket["id"]
         today = now().date()
-        hold = self.store.active_hold(ticket["identifier_refs"], today)
-        hold_reason = f"{hold['reason']} (hold {hold['id']})" if hold else None
+        hold_reason = hold_on(self.config, self.store, {ticket["subject_ref"], *ticket["identifier_refs"]}, today)
         session = self.session()
         received = ticket["received_at"].date()
         approval = self.config.approval
@@ -284,12 +284,13 @@ def record_cli_erasure(config: Config, store: StateStore, subject: Any, ticket: 
                  retained)
 
 
-def release_retained_rows(config: Config, store: StateStore, today: date | None = None) -> list[str]:
+def release_retained_rows(config: Config, store: StateStore, today: date | None = None,
+                          dry_run: bool = False) -> Any:
     """The retention sweep: destroy retained rows whose release date has passed, and issue for each
-    original certificate a follow-up certificate that references it. Returns the new certificate ids."""
+    original certificate a follow-up certificate that references it (errors are logged and reported)."""
     from eraser.sweep import sweep
 
-    return sweep(config, store, today or now().date())
+    return sweep(config, store, today or now().date(), dry_run)
 
 
 def due_date_warnings(store: StateStore, within_days: int = 7) -> dict[str, int]:

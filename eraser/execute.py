@@ -18,10 +18,11 @@ from connectors.sql import SQLConnector, open_connector
 from eraser.anonymize import Anonymizer
 from eraser.config import Config, undecided_tables
 from eraser.errors import ConfigError, PlanChangedError, VerificationError
+from eraser.holds import subject_hold
 from eraser.locate import Graph, build_graph, locate
 from eraser.plan import Plan, TablePlan, plan_connector
 from eraser.residual import redact_free_text, residual_scan
-from eraser.retention import active_hold
+from eraser.retention import ActiveHold
 from eraser.subjects import Subject, subject_reference
 
 log = structlog.get_logger("eraser.execute")
@@ -68,9 +69,9 @@ def open_session(config: Config) -> Session:
 
 
 def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_date: date, today: date,
-          hold_reason: str | None, for_update: bool) -> Plan:
+          hold_reason: str | ActiveHold | None, for_update: bool) -> Plan:
     config = session.config
-    hold = active_hold(config, subject, today, hold_reason)
+    hold = hold_reason if isinstance(hold_reason, ActiveHold) else subject_hold(config, None, subject, today, hold_reason)
     tables: list[TablePlan] = []
     for name, graph in session.graphs.items():
         found = locate(graph, subject, conns[name], config, for_update=for_update)
@@ -79,7 +80,7 @@ def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_dat
 
 
 def make_plan(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
-              hold_reason: str | None = None) -> Plan:
+              hold_reason: str | ActiveHold | None = None) -> Plan:
     """The plan alone: nothing is changed (each connector is read in a transaction that is rolled back)."""
     today = today or datetime.now(UTC).date()
     with ExitStack() as stack:
@@ -110,7 +111,7 @@ class Outcome:
 
 
 def erase(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
-          hold_reason: str | None = None, expected_fingerprint: str | None = None,
+          hold_reason: str | ActiveHold | None = None, expected_fingerprint: str | None = None,
           seed: int | None = None, before_commit: Callable[[Outcome], None] | None = None) -> Outcome:
     """Locate, plan, apply and verify in one transaction per database; commit only if every database verified."""
     config = session.config

@@ -1,4 +1,4 @@
-"""Retention rules and legal holds: when a retained row may be released, and whether a subject is held."""
+"""Retention rules: when a retained row may be released (whether a subject is held: eraser.holds)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from eraser.config import Config, RetainRule, parse_period
-from eraser.subjects import Subject, identifier_references, subject_reference
+from eraser.config import RetainRule, parse_period
 
 
 def add_period(start: date, period: str) -> date:
@@ -57,15 +56,4 @@ def release_date(rule: RetainRule, row: dict[str, Any], request_date: date,
 class ActiveHold:
     reason: str
     until: date | None
-    source: str  # "config" or "request"
-
-
-def active_hold(config: Config, subject: Subject, today: date, requested: str | None = None) -> ActiveHold | None:
-    """A legal hold that blocks erasure of this subject today, if any."""
-    if requested:
-        return ActiveHold(requested, None, "request")
-    refs = {subject_reference(subject, config.secret_bytes()), *identifier_references(subject, config.secret_bytes())}
-    for hold in config.holds:
-        if hold.subject in refs and (hold.until is None or hold.until >= today):
-            return ActiveHold(hold.reason, hold.until, "config")
-    return None
+    source: str  # "config", "store" (eraser hold add, POST /holds) or "request" (--hold)

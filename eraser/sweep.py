@@ -1,99 +1,185 @@
-"""The retention sweep: retained rows whose release date has passed are destroyed as their table's rule says
-(`then: delete | anonymize`), verified inside the transaction, and certified by a follow-up certificate that
-names the certificate which kept them."""
+"""The retention sweep: retained rows whose release date has passed are released as their table's rule says
+(`then: delete | anonymize`), planned and verified like an erasure inside one transaction per database, and
+certified by a follow-up certificate that names the certificate which kept them.
+
+Planned like an erasure: a row to delete that a row which stays still refers to (through a foreign key, whatever
+its ON DELETE, or a declared link) is not released yet, and neither is a row another certificate still retains or
+a row of a subject under a legal hold; they stay due and the next sweep tries again. Rows of a table or connector
+that left the config are an error, never marked released. Only rows deleted or anonymized and verified (or found
+already absent) are marked released.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 
+from connectors.base import Key
 from eraser.anonymize import Anonymizer
-from eraser.certificates import certify, software
-from eraser.config import Config
-from eraser.execute import open_session
-from eraser.retention import add_period
-from eraser.state import StateStore
+from eraser.certificates import canonical, certify, ready_to_certify, software
+from eraser.config import Config, TableRule
+from eraser.errors import VerificationError
+from eraser.execute import Session, _replacements, _verify, open_session, row_digest
+from eraser.holds import hold_on, tenant_reference
+from eraser.locate import Graph
+from eraser.plan import Decision, Plan, TablePlan, _fold, _referencing
+from eraser.retention import ActiveHold, add_period
+from eraser.state import StateStore, retained_rows, tickets
+from eraser.subjects import Subject
 
 log = structlog.get_logger("eraser.sweep")
+NOBODY = Subject({}, {})  # a release re-locates no subject: the identifiers are not kept after the erasure
+METHOD = ("released rows re-read inside the transaction before commit: deleted rows are gone, anonymized columns "
+          "changed; every row that stays retained in the affected tables, and every row that refers to a released "
+          "row, unchanged (SHA-256 per row); foreign keys and declared links hold")
+GOING = ("delete", "anonymize", "absent")
+DONE = {"delete": "deleted", "anonymize": "anonymized", "absent": "already absent (marked released)",
+        "not yet": "not released yet", "hold": "not released", "error": "NOT released"}
+PLANNED = DONE | {"delete": "would be deleted", "anonymize": "would be anonymized",
+                  "absent": "already absent (would be marked released)"}
+UNCONFIGURED = TableRule(action="delete")  # the rule of a table outside the config whose rows refer to released rows
 
 
-def sweep(config: Config, store: StateStore, today: date) -> list[str]:
+@dataclass
+class Line:
+    """What becomes of the due rows of one table under one parent certificate (counts and dates, no values)."""
+
+    parent: str
+    connector: str
+    table: str
+    action: str  # delete | anonymize | absent | not yet | hold | error
+    rows: int
+    release_dates: list[str]
+    reason: str
+
+
+@dataclass
+class SweepReport:
+    today: date
+    dry_run: bool
+    lines: list[Line] = field(default_factory=list)
+    issued: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Release:
+    """The planned release of one parent certificate's due rows."""
+
+    parent: str
+    plan: Plan
+    items: dict[tuple[str, str, Key], dict[str, Any]]  # planned row -> its retained_rows entry
+    absent: list[dict[str, Any]]
+    lines: list[Line]
+    kept: dict[tuple[str, str, Key], tuple[str, set[str]]] = field(default_factory=dict)
+
+    def going(self) -> list[tuple[str, str, Key]]:
+        return [(tp.connector, tp.table, k) for tp in self.plan.tables for k in tp.keys("delete") + tp.keys("anonymize")]
+
+
+def sweep(config: Config, store: StateStore, today: date, dry_run: bool = False) -> SweepReport:
+    """Release what is due on `today` (with `dry_run`, only plan it: nothing changes, nothing is recorded)."""
+    report = SweepReport(today, dry_run)
     due = store.due_retained(today)
     if not due:
         log.info("retention sweep: nothing due", today=today.isoformat())
-        return []
+        return report
+    if not dry_run:
+        ready_to_certify(config)
     by_parent: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in due:
         by_parent[row["certificate_id"]].append(row)
-    issued = []
     with open_session(config) as session:
-        for parent_id, rows in sorted(by_parent.items()):
+        for parent_id, items in sorted(by_parent.items()):
             try:
-                issued.append(_release(config, session, store, parent_id, rows, today))
+                _release(session, store, parent_id, items, today, report)
+            except VerificationError as exc:
+                report.errors.append(f"the release of rows kept under certificate {parent_id} was rolled back: {exc}")
             except Exception as exc:  # one parent's rows must not block the others; they stay due
-                log.warning("retention sweep: rows not released, retried next sweep", parent=parent_id,
-                            error=type(exc).__name__)
-    return issued
+                report.errors.append(f"rows kept under certificate {parent_id} were not released "
+                                     f"({type(exc).__name__}); the next sweep tries again.")
+    for error in report.errors:
+        log.error("retention sweep: " + error)
+    return report
 
 
-def _release(config: Config, session: Any, store: StateStore, parent_id: str, rows: list[dict[str, Any]],
-             today: date) -> str:
+def _release(session: Session, store: StateStore, parent_id: str, items: list[dict[str, Any]], today: date,
+             report: SweepReport) -> None:
+    config = session.config
     started = datetime.now(UTC)
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    anonymizer = Anonymizer(config.locale, config.secret_bytes())
-    by_connector: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_connector[row["connector"]].append(row)
-    verification = {"method": "released rows re-read inside the transaction before commit: deleted rows are gone, "
-                              "anonymized columns changed; foreign keys hold", "result": "PASS", "residual_matches": 0}
-    for name, items in by_connector.items():
-        graph = session.graphs[name]
-        connector = session.connectors[name]
-        with connector.begin() as conn:
+    done: dict[tuple[str, str], dict[str, int]] = {}
+    with ExitStack() as stack:
+        conns = {name: stack.enter_context(c.read() if report.dry_run else c.begin())
+                 for name, c in session.connectors.items()}
+        release = plan_release(session, store, parent_id, items, today, conns, for_update=not report.dry_run)
+        report.lines += [ln for ln in release.lines if report.dry_run or ln.action not in GOING]
+        errors = [ln for ln in release.lines if ln.action == "error"]
+        if errors:
+            report.errors.append(f"{sum(ln.rows for ln in errors)} row(s) kept under certificate {parent_id} are in "
+                                 + ", ".join(sorted({f"{ln.connector}.{ln.table} ({ln.reason})" for ln in errors}))
+                                 + "; they were not released.")
+        if report.dry_run or not (release.going() or release.absent):
+            return
+        anonymizer = Anonymizer(config.locale, config.secret_bytes())
+        for name, graph in session.graphs.items():
+            tables = {tp.table: tp for tp in release.plan.tables if tp.connector == name and tp.table in graph.rules}
+            for table, tp in sorted(tables.items()):
+                changes = _replacements(graph, tp, anonymizer, conns[name])
+                if changes:
+                    done[(name, table)] = {"anonymize": graph.connector.update_rows(conns[name], table, changes)}
             for table in graph.delete_order():
-                keys = [tuple(r["primary_key"]) for r in items if r["table_name"] == table]
-                if not keys:
-                    continue
-                rule = graph.rules[table]
-                then = rule.retain.then if rule.retain else "delete"
-                pk = connector.primary_key(table)
-                if then == "delete":
-                    counts[(name, table)] = {"delete": connector.delete_rows(conn, table, keys)}
-                    left = connector.rows_by_keys(conn, table, pk, keys, select=pk)
-                else:
-                    current = connector.rows_by_keys(conn, table, pk, keys)
-                    changes = [(tuple(r[c] for c in pk),
-                                {c: anonymizer.replace(s, r[c], connector.column(table, c))
-                                 for c, s in rule.columns.items() if s.kind != "keep" and r[c] is not None})
-                               for r in current]
-                    counts[(name, table)] = {"anonymize": connector.update_rows(conn, table,
-                                                                                [c for c in changes if c[1]])}
-                    left = []
-                if left:
-                    raise RuntimeError(f"{len(left)} row(s) of {table} still present")
-            problems = connector.integrity_problems(conn)
-            if problems:
-                raise RuntimeError(f"foreign-key violations: {problems[0]}")
-    parent = store.certificate(parent_id)
-    payload = {
-        "certificate": {"type": "retention_release", "parent_id": parent_id,
+                if tables[table].keys("delete"):
+                    done[(name, table)] = {"delete": graph.connector.delete_rows(conns[name], table,
+                                                                                 tables[table].keys("delete"))}
+        checked = _verify(session, NOBODY, conns, release.plan, release.kept)
+        verification = {"method": METHOD, "result": checked["result"], "residual_matches": checked["residual_matches"],
+                        "kept_rows_checked": checked["kept_rows_checked"]}
+        if checked["result"] != "PASS":
+            raise VerificationError(f"verification failed: {checked.get('failure', 'no reason given')}")
+    payload = release_payload(config, store, release, done, verification, today, started)
+    issued = certify(config, None, None, payload=payload)
+    released = [release.items[g]["id"] for g in release.going()] + [item["id"] for item in release.absent]
+    store.record_followup({"id": issued.certificate_id, "type": "retention_release", "parent_id": parent_id,
+                           "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
+                           "body": issued.path.read_text(encoding="utf-8"), "ticket_id": None}, released)
+    report.issued.append(issued.certificate_id)
+    report.lines += [ln for ln in release.lines if ln.action in GOING]
+    log.info("retention sweep: rows released", parent=parent_id, certificate=issued.certificate_id,
+             rows=sum(sum(d.values()) for d in done.values()), absent=len(release.absent))
+
+
+def release_payload(config: Config, store: StateStore, release: Release, done: dict[tuple[str, str], dict[str, int]],
+                    verification: dict[str, Any], today: date, started: datetime) -> dict[str, Any]:
+    """The follow-up certificate: what was released (counts as the databases reported them), what was found already
+    gone, and what stays for now and why."""
+    def iso(moment: datetime) -> str:
+        return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    def dates(c: str, t: str, items: Any) -> list[str]:
+        return sorted({i["release_on"].isoformat() for i in items if (i["connector"], i["table_name"]) == (c, t)})
+
+    going = [release.items[g] for g in release.going()]
+    parent = store.certificate(release.parent)
+    payload: dict[str, Any] = {
+        "certificate": {"type": "retention_release", "parent_id": release.parent,
                         "parent_sha256": parent["sha256"] if parent else None},
         "issuer": {"organisation": config.organisation, "role": config.role, "software": software()},
         "controller": config.controller_name,
         "ticket": {"reference": f"retention sweep {today.isoformat()}", "kind": "retention_release",
-                   "started_at": started.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                   "completed_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")},
+                   "started_at": iso(started), "completed_at": iso(datetime.now(UTC))},
         "legal_ground": "End of the legal retention period stated in the parent certificate",
         "outcome": "released",
-        "databases": [{"connector": c, "tables": [{"table": t, "done": d} for (cc, t), d in sorted(counts.items())
-                                                  if cc == c]} for c in sorted({c for c, _ in counts})],
-        "released": [{"connector": c, "table": t, "rows": sum(d.values()),
-                      "release_dates": sorted({r["release_on"].isoformat() for r in rows
-                                               if r["connector"] == c and r["table_name"] == t})}
-                     for (c, t), d in sorted(counts.items())],
+        "databases": [{"connector": c, "tables": [{"table": t, "done": d} for (cc, t), d in sorted(done.items())
+                                                  if cc == c]} for c in sorted({c for c, _ in done})],
+        "released": [{"connector": c, "table": t, "rows": sum(d.values()), "release_dates": dates(c, t, going)}
+                     for (c, t), d in sorted(done.items())],
         "verification": verification,
         "remaining_copies": {
             "statement": "Logical deletion in the databases named above, not sanitization of storage media. "
@@ -101,11 +187,195 @@ def _release(config: Config, session: Any, store: StateStore, parent_id: str, ro
                          "the release must be applied again.",
             "backups_expire_on": add_period(today, config.backups.retention).isoformat()},
     }
-    issued = certify(config, None, None, payload=payload)
-    store.record_followup({"id": issued.certificate_id, "type": "retention_release", "parent_id": parent_id,
-                           "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
-                           "body": issued.path.read_text(encoding="utf-8"), "ticket_id": None},
-                          [r["id"] for r in rows])
-    log.info("retention sweep: rows released", parent=parent_id, certificate=issued.certificate_id,
-             rows=sum(sum(d.values()) for d in counts.values()))
-    return issued.certificate_id
+    absent = Counter((i["connector"], i["table_name"]) for i in release.absent)
+    if absent:
+        payload["already_absent"] = [{"connector": c, "table": t, "rows": n, "release_dates": dates(c, t, release.absent)}
+                                     for (c, t), n in sorted(absent.items())]
+    staying = [ln for ln in release.lines if ln.action in ("not yet", "hold", "error")]
+    if staying:
+        payload["not_released"] = [{"connector": ln.connector, "table": ln.table, "rows": ln.rows,
+                                    "release_dates": ln.release_dates, "reason": ln.reason} for ln in staying]
+    return payload
+
+
+def _text_key(key: Any) -> str:
+    return canonical(list(key)).decode()
+
+
+def _ticket_holds(config: Config, store: StateStore, ticket_ids: set[str], today: date) -> dict[str, ActiveHold]:
+    """The legal hold, if any, on the subject (or tenant) of each ticket."""
+    held: dict[str, ActiveHold] = {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(tickets.c.id, tickets.c.subject_ref, tickets.c.identifier_refs, tickets.c.tenant)
+                            .where(tickets.c.id.in_(sorted(ticket_ids)))).all()
+    for row in rows:
+        refs = {row.subject_ref, *json.loads(row.identifier_refs or "[]")}
+        if row.tenant:
+            refs.add(tenant_reference(row.tenant))
+        hold = hold_on(config, store, refs, today)
+        if hold is not None:
+            held[row.id] = hold
+    return held
+
+
+def plan_release(session: Session, store: StateStore, parent_id: str, items: list[dict[str, Any]], today: date,
+                 conns: dict[str, Any], for_update: bool) -> Release:
+    """Decide every due row of one parent certificate, and digest every row that must stay as it is."""
+    config = session.config
+    tables = {(name, t): TablePlan(name, t, rule, {}, {}, []) for name, graph in session.graphs.items()
+              for t, rule in graph.rules.items()}
+    plan = Plan(f"retention release of {parent_id}", [], today, None, [])
+    release = Release(parent_id, plan, {}, [], [])
+    held = _ticket_holds(config, store, {i["ticket_id"] for i in items}, today)
+    outcome: dict[int, tuple[str, str]] = {}  # item id -> (action, reason) for those not planned as a row
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        groups[(item["connector"], item["table_name"])].append(item)
+    for (name, table), group in sorted(groups.items()):
+        if name not in session.graphs or table not in session.graphs[name].rules:
+            why = "no longer in the config" if name in session.graphs else f"connector {name} is no longer in the config"
+            outcome.update({i["id"]: ("error", why) for i in group})
+            continue
+        graph = session.graphs[name]
+        rule = graph.rules[table]
+        then = rule.retain.then if rule.retain else "delete"
+        strategies = {c: s for c, s in rule.columns.items() if s.kind != "keep"} if then == "anonymize" else {}
+        pk = graph.pk(table)
+        present = {_text_key(tuple(r[c] for c in pk)): r
+                   for r in graph.connector.rows_by_keys(conns[name], table, pk, [i["primary_key"] for i in group],
+                                                         for_update=for_update)}
+        tp = tables[(name, table)]
+        for item in group:
+            row = present.get(_text_key(item["primary_key"]))
+            if item["ticket_id"] in held:
+                outcome[item["id"]] = ("hold", f"legal hold: {held[item['ticket_id']].reason}")
+            elif row is None:
+                outcome[item["id"]] = ("absent", "already absent before this sweep")
+                release.absent.append(item)
+            elif then == "anonymize" and not strategies:
+                outcome[item["id"]] = ("error", "released by anonymizing, but no columns: say how")
+            else:
+                key = tuple(row[c] for c in pk)
+                tp.rows[key] = row
+                tp.decisions[key] = Decision(then, f"retention period ended on {item['release_on'].isoformat()}",
+                                             item["release_on"], dict(strategies))
+                release.items[(name, table, key)] = item
+    for name, graph in session.graphs.items():
+        _still_retained(config, store, graph, tables, release, held, conns[name], today)
+        _hold_back_referenced(graph, tables, conns[name])
+    plan.tables = list(tables.values())
+    release.lines = _lines(parent_id, items, release, outcome)
+    release.kept = {(tp.connector, tp.table, key): (row_digest(tp.rows[key]), set())
+                    for tp in plan.tables for key, d in tp.decisions.items() if d.action == "retain"}
+    return release
+
+
+def _still_retained(config: Config, store: StateStore, graph: Graph, tables: dict[tuple[str, str], TablePlan],
+                    release: Release, held: dict[str, ActiveHold], conn: Any, today: date) -> None:
+    """Rows still retained (under any certificate) in the tables this release touches stay exactly as they are: they
+    are digested, and one planned for release that another certificate still retains is not released yet."""
+    name = graph.connector.name
+    touched = sorted({t for (c, t), tp in tables.items() if c == name and tp.decisions})
+    if not touched:
+        return
+    planned = {(t, _text_key(k)): k for (c, t, k) in release.items if c == name}
+    ids = {i["id"] for i in release.items.values()}
+    with store.engine.connect() as sconn:
+        others = [r for r in sconn.execute(sa.select(retained_rows).where(
+            retained_rows.c.connector == name, retained_rows.c.table_name.in_(touched),
+            retained_rows.c.released_at.is_(None))) if r.id not in ids]
+    extra_held = _ticket_holds(config, store, {r.ticket_id for r in others} - set(held), today) if others else {}
+    by_table: dict[str, list[Any]] = defaultdict(list)
+    for r in others:
+        by_table[r.table_name].append(r)
+    for table, rows in sorted(by_table.items()):
+        tp = tables[(name, table)]
+        for r in rows:
+            key = planned.get((table, r.primary_key))
+            staying = r.release_on > today or r.ticket_id in held or r.ticket_id in extra_held
+            if key is not None and key in tp.rows and staying and tp.decisions[key].action != "retain":
+                tp.decisions[key] = Decision("retain", "not yet: still retained under certificate "
+                                             f"{r.certificate_id} until {r.release_on.isoformat()}",
+                                             tp.decisions[key].release)
+        pk = graph.pk(table)
+        for row in graph.connector.rows_by_keys(conn, table, pk, [tuple(json.loads(r.primary_key)) for r in rows]):
+            key = tuple(row[c] for c in pk)
+            if key not in tp.decisions:
+                tp.rows[key] = row
+                tp.decisions[key] = Decision("retain", "still retained")
+
+
+def _hold_back_referenced(graph: Graph, tables: dict[tuple[str, str], TablePlan], conn: Any) -> None:
+    """A row to delete that a row which stays still refers to is not released yet (whatever the foreign key's ON
+    DELETE: a cascade or SET NULL would change the row that stays, RESTRICT would refuse); the rows that refer to
+    released rows are digested too."""
+    name = graph.connector.name
+    changed = True
+    while changed:
+        changed = False
+        for table in graph.delete_order():
+            tp = tables[(name, table)]
+            doomed = tp.keys("delete")
+            if not doomed:
+                continue
+            why: dict[Key, Counter[str]] = defaultdict(Counter)
+            for edge in graph.inbound(table):
+                child = tables.get((name, edge.child))
+                going = set(child.keys("delete")) if child else set()
+                by_ref: dict[Key, list[Key]] = defaultdict(list)
+                for k in doomed:
+                    by_ref[_fold(tuple(tp.rows[k][c] for c in edge.parent_cols))].append(k)
+                referrers = _referencing(graph, edge, [tuple(tp.rows[k][c] for c in edge.parent_cols) for k in doomed],
+                                         conn)
+                for child_key, ref in referrers:
+                    if child_key is not None and child_key in going:
+                        continue
+                    # the database matched it to one of them: if Python cannot tell which, hold them all back
+                    for k in by_ref.get(_fold(ref)) or doomed:
+                        why[k][edge.child] += 1
+                _digest_referrers(graph, edge.child, [c for c, _ in referrers if c is not None], tables, conn)
+            for k, counted in why.items():
+                tp.decisions[k] = Decision("retain", "not yet: still referenced by "
+                                           + ", ".join(f"{t} ({n})" for t, n in sorted(counted.items())),
+                                           tp.decisions[k].release)
+                changed = True
+
+
+def _digest_referrers(graph: Graph, table: str, keys: list[Key], tables: dict[tuple[str, str], TablePlan],
+                      conn: Any) -> None:
+    name = graph.connector.name
+    tp = tables.setdefault((name, table), TablePlan(name, table, UNCONFIGURED, {}, {}, []))
+    pk = graph.pk(table)
+    for row in graph.connector.rows_by_keys(conn, table, pk, [k for k in keys if k not in tp.decisions]):
+        key = tuple(row[c] for c in pk)
+        tp.rows[key] = row
+        tp.decisions[key] = Decision("retain", "refers to a released row")
+
+
+def _lines(parent: str, items: list[dict[str, Any]], release: Release,
+           outcome: dict[int, tuple[str, str]]) -> list[Line]:
+    decided = {i["id"]: (release.plan.table(c, t).decisions[k].action, release.plan.table(c, t).decisions[k].reason)
+               for (c, t, k), i in release.items.items()}
+    grouped: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        action, reason = outcome.get(item["id"]) or decided[item["id"]]
+        if action == "retain":
+            action = "not yet"
+        grouped[(item["connector"], item["table_name"], action, reason)].append(item)
+    return [Line(parent, c, t, a, len(g), sorted({i["release_on"].isoformat() for i in g}), r)
+            for (c, t, a, r), g in sorted(grouped.items())]
+
+
+def report_text(report: SweepReport) -> str:
+    """What the sweep released (or, in a dry run, would release): tables, counts, release dates, never a value."""
+    words = PLANNED if report.dry_run else DONE
+    out = [f"Dry run as of {report.today.isoformat()}: nothing was changed (add --yes to release)."] \
+        if report.dry_run else []
+    for ln in report.lines:
+        why = "" if ln.action in ("delete", "anonymize") else f": {ln.reason}"
+        out.append(f"{ln.connector}.{ln.table}: {ln.rows} row(s) {words[ln.action]}, retained until "
+                   f"{', '.join(ln.release_dates)} under certificate {ln.parent}{why}")
+    if not report.lines:
+        out.append("Nothing is due for release.")
+    out += [f"Follow-up certificate {c}" for c in report.issued]
+    return "\n".join(out)

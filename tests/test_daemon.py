@@ -217,7 +217,7 @@ def test_retention_sweep_destroys_released_rows_and_certifies(daemon: Daemon) ->
                       for t in ("invoices", "invoice_lines", "payments")}
     before = counts()
     first_release = min(r.release_on for r in retained)
-    result = CliRunner().invoke(main, ["sweep", "--config", str(daemon.config_path), "--today",
+    result = CliRunner().invoke(main, ["sweep", "--yes", "--config", str(daemon.config_path), "--today",
                                        str(first_release)], catch_exceptions=False)
     assert result.exit_code == 0 and "Follow-up certificate" in result.output, result.output
     released = [r for r in retained if r.release_on <= first_release]
@@ -229,7 +229,7 @@ def test_retention_sweep_destroys_released_rows_and_certifies(daemon: Daemon) ->
     assert cert is not None and cert["parent_id"] == done["certificate_id"]
     payload = verify(Path(cert["path"]), [daemon.root / "keys" / "eraser-signing.pub.pem"]).payload
     assert payload["certificate"]["type"] == "retention_release"
-    again = CliRunner().invoke(main, ["sweep", "--config", str(daemon.config_path), "--today", str(first_release)])
+    again = CliRunner().invoke(main, ["sweep", "--yes", "--config", str(daemon.config_path), "--today", str(first_release)])
     assert "Nothing is due" in again.output
     engine.dispose()
 

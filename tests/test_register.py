@@ -39,7 +39,7 @@ def test_register_lists_tickets_certificates_follow_ups_and_flags(tmp_path: Path
         assert cli.exit_code == 0, cli.output
         with daemon.store.engine.connect() as conn:
             release = conn.execute(sa.text("SELECT min(release_on) FROM retained_rows")).scalar()
-        assert CliRunner().invoke(main, ["sweep", "--config", str(daemon.config_path), "--today",
+        assert CliRunner().invoke(main, ["sweep", "--yes", "--config", str(daemon.config_path), "--today",
                                          str(release)]).exit_code == 0
         rows = register_rows(daemon)
         by_ref = {r["reference"]: r for r in rows}

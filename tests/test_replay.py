@@ -156,7 +156,7 @@ def test_replay_also_releases_rows_the_retention_sweep_released(tmp_path: Path) 
         ticket = daemon.submit("erase", ref="HD-SWEEP")
         daemon.drain()
         assert daemon.ticket(ticket["id"])["status"] == "done_with_retention"
-        swept = run("sweep", "--config", str(daemon.config_path), "--today", "2999-01-01")
+        swept = run("sweep", "--yes", "--config", str(daemon.config_path), "--today", "2999-01-01")
         assert "Follow-up certificate" in swept.output, swept.output
         after = digests(engine, INVOICING)
         restore(engine, copy)
