@@ -74,13 +74,15 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
     """Show what an erasure would do, table by table, and why. Nothing is changed."""
     from eraser.config import load_config
     from eraser.execute import make_plan, open_session
+    from eraser.holds import holds_store, subject_hold
     from eraser.report import format_plan
     from eraser.subjects import parse_subject
 
     config = load_config(config_path)
     subject = parse_subject(list(subjects), config)
-    with eraser_logging.redacting(subject.terms()), open_session(config) as session:
-        the_plan = make_plan(session, subject, _day(request_date), hold_reason=hold_reason)
+    with eraser_logging.redacting(subject.terms()), open_session(config) as session, holds_store(config) as store:
+        hold = subject_hold(config, store, subject, hold_reason)  # config and `eraser hold add` holds
+        the_plan = make_plan(session, subject, _day(request_date), hold_reason=hold)
         click.echo(json.dumps(the_plan.to_dict(), indent=2) if as_json else format_plan(the_plan, session.dialects))
 
 
@@ -101,6 +103,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     from eraser.config import load_config
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
+    from eraser.holds import holds_store, subject_hold
     from eraser.report import format_outcome, format_plan
     from eraser.rights import ErasureCare
     from eraser.subjects import parse_subject
@@ -112,14 +115,16 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     ready_to_certify(config, out)
     with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
             structlog.contextvars.bound_contextvars(ticket=ticket.reference):
-        the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold_reason)
+        with holds_store(config) as store:  # config and `eraser hold add` holds
+            hold = subject_hold(config, store, subject, hold_reason)
+        the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold)
         click.echo(format_plan(the_plan, session.dialects))
         if not yes:
             if not sys.stdin.isatty():
                 raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")
             click.confirm("Apply this plan?", abort=True)
         with ErasureCare(config, session, subject, ticket) as care:  # files, replay journal, suppression list
-            outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold_reason,
+            outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold,
                                   expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
             issued = care.certify(outcome, out)
         log.info("certificate issued", certificate=issued.certificate_id, sequence=issued.sequence)

@@ -157,19 +157,25 @@ def register(main: click.Group) -> None:
     @hold.command("add")
     @config_option
     @state_option
-    @click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE")
+    @click.option("--subject", "-s", "subjects", multiple=True, metavar="TYPE=VALUE")
+    @click.option("--tenant", default=None, help="Hold a tenant instead: `eraser purge` refuses to purge it.")
     @click.option("--reason", required=True)
     @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Review or end date.")
     @click.option("--by", default="operator")
-    def hold_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], reason: str,
-                 until: datetime | None, by: str) -> None:
-        """Place a legal hold (stored as keyed hashes of the identifiers, never the identifiers)."""
+    def hold_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], tenant: str | None,
+                 reason: str, until: datetime | None, by: str) -> None:
+        """Place a legal hold on a subject (stored as keyed hashes of the identifiers, never the identifiers) or a
+        tenant; plan, erase, the daemon, the purge and the retention sweep all honour it."""
+        from eraser.holds import tenant_reference
         from eraser.subjects import identifier_references, parse_subject
 
+        if bool(subjects) == bool(tenant):
+            raise EraserError("a hold is on a subject (--subject TYPE=VALUE) or on a tenant (--tenant KEY), "
+                              "give one of the two.")
         config, store = _store(config_path, state_url)
-        subject = parse_subject(list(subjects), config)
-        found = store.add_hold(identifier_references(subject, config.secret_bytes()), reason,
-                               until.date() if until else None, by)
+        refs = [tenant_reference(tenant)] if tenant else identifier_references(parse_subject(list(subjects), config),
+                                                                              config.secret_bytes())
+        found = store.add_hold(refs, reason, until.date() if until else None, by)
         click.echo(f"Hold {found['id']} added: {reason}" + (f" (until {until:%Y-%m-%d})" if until else ""))
 
     @hold.command("list")

@@ -71,7 +71,7 @@ def open_session(config: Config) -> Session:
 def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_date: date, today: date,
           hold_reason: str | ActiveHold | None, for_update: bool) -> Plan:
     config = session.config
-    hold = hold_reason if isinstance(hold_reason, ActiveHold) else subject_hold(config, None, subject, today, hold_reason)
+    hold = hold_reason if isinstance(hold_reason, ActiveHold) else subject_hold(config, None, subject, hold_reason, today)
     tables: list[TablePlan] = []
     for name, graph in session.graphs.items():
         found = locate(graph, subject, conns[name], config, for_update=for_update)

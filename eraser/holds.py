@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +56,13 @@ def hold_on(config: Config, store: Any, refs: Iterable[str], today: date) -> Act
     return config_hold(config, refs, today) or (stored_hold(store, refs, today) if store is not None else None)
 
 
-def subject_hold(config: Config, store: Any, subject: Subject, today: date,
-                 requested: str | None = None) -> ActiveHold | None:
+def subject_hold(config: Config, store: Any, subject: Subject, requested: str | None = None,
+                 today: date | None = None) -> ActiveHold | None:
     """The hold on a subject: one asked for now (`--hold REASON`), else one of the config or the state store."""
     if requested:
         return ActiveHold(requested, None, "request")
-    return hold_on(config, store, subject_references(subject, config.secret_bytes()), today)
+    return hold_on(config, store, subject_references(subject, config.secret_bytes()),
+                   today or datetime.now(UTC).date())
 
 
 def refuse_held_tenant(config: Config, store: Any, tenant: str, today: date) -> None:

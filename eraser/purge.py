@@ -41,6 +41,7 @@ from eraser.anonymize import REDACTED, Anonymizer, _fit, make_faker
 from eraser.config import Config, Strategy, TableRule
 from eraser.errors import EraserError, VerificationError
 from eraser.execute import Session, refuse_undecided
+from eraser.holds import refuse_held_tenant
 from eraser.locate import Graph
 from eraser.retention import add_period, release_date
 from eraser.state import TZ, metadata
@@ -673,6 +674,7 @@ def purge(session: Session, store: Any, tenant: str, *, mode: str | None = None,
     mode = mode or config.tenants.mode
     size = batch_size or config.tenants.batch_size
     today = today or _now().date()
+    refuse_held_tenant(config, store, tenant, today)
     started_at = _now()
     clock = time.perf_counter()
     earlier = None if dry_run or store is None else _unfinished(store, tenant, purge_id)

@@ -275,9 +275,10 @@ def _still_retained(config: Config, store: StateStore, graph: Graph, tables: dic
     """Rows still retained (under any certificate) in the tables this release touches stay exactly as they are: they
     are digested, and one planned for release that another certificate still retains is not released yet."""
     name = graph.connector.name
-    touched = sorted({t for (c, t), tp in tables.items() if c == name and tp.decisions})
-    if not touched:
+    released = {t for (c, t), tp in tables.items() if c == name and tp.decisions}
+    if not released:
         return
+    touched = sorted(released | {e.child for e in graph.edges if e.parent in released})  # cascades reach children
     planned = {(t, _text_key(k)): k for (c, t, k) in release.items if c == name}
     ids = {i["id"] for i in release.items.values()}
     with store.engine.connect() as sconn:
@@ -289,7 +290,7 @@ def _still_retained(config: Config, store: StateStore, graph: Graph, tables: dic
     for r in others:
         by_table[r.table_name].append(r)
     for table, rows in sorted(by_table.items()):
-        tp = tables[(name, table)]
+        tp = tables.setdefault((name, table), TablePlan(name, table, UNCONFIGURED, {}, {}, []))
         for r in rows:
             key = planned.get((table, r.primary_key))
             staying = r.release_on > today or r.ticket_id in held or r.ticket_id in extra_held
@@ -361,6 +362,8 @@ def _lines(parent: str, items: list[dict[str, Any]], release: Release,
         action, reason = outcome.get(item["id"]) or decided[item["id"]]
         if action == "retain":
             action = "not yet"
+        elif action in ("delete", "anonymize"):
+            reason = "retention period ended"  # on the release dates the line lists
         grouped[(item["connector"], item["table_name"], action, reason)].append(item)
     return [Line(parent, c, t, a, len(g), sorted({i["release_on"].isoformat() for i in g}), r)
             for (c, t, a, r), g in sorted(grouped.items())]
