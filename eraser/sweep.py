@@ -133,11 +133,12 @@ def _release(session: Session, store: StateStore, parent_id: str, items: list[di
             for table, tp in sorted(tables.items()):
                 changes = _replacements(graph, tp, anonymizer, conns[name])
                 if changes:
-                    done[(name, table)] = {"anonymize": graph.connector.update_rows(conns[name], table, changes)}
+                    done.setdefault((name, table), {})["anonymize"] = graph.connector.update_rows(conns[name], table,
+                                                                                                  changes)
             for table in graph.delete_order():
                 if tables[table].keys("delete"):
-                    done[(name, table)] = {"delete": graph.connector.delete_rows(conns[name], table,
-                                                                                 tables[table].keys("delete"))}
+                    done.setdefault((name, table), {})["delete"] = graph.connector.delete_rows(
+                        conns[name], table, tables[table].keys("delete"))
         checked = _verify(session, NOBODY, conns, release.plan, release.kept)
         verification = {"method": METHOD, "result": checked["result"], "residual_matches": checked["residual_matches"],
                         "kept_rows_checked": checked["kept_rows_checked"]}
