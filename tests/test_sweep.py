@@ -293,3 +293,27 @@ def test_sweep_with_another_date_is_a_dry_run_unless_yes(shop: Shop) -> None:
         "invoices": {"gone": [key(1), key(2)], "changed": [], "new": []},
         "notes": {"gone": [key(20)], "changed": [], "new": []},
         "payments": {"gone": [key(10)], "changed": [], "new": []}}
+
+
+def test_sweep_anonymizes_where_the_rule_says_then_anonymize(db_url: str, tmp_path: Path) -> None:
+    """`then: anonymize`: the released note stays, its email and body replaced; the certificate counts one row
+    anonymized; every other row is byte-identical."""
+    shop = Shop(tmp_path / "shop", db_url)
+    try:
+        anonymized = TABLES["notes"].replace("written_on}", "written_on, then: anonymize}") + \
+            "\n        columns: {email: hash, body: redact}"
+        shop.config_path.write_text(shop.config_path.read_text().replace(TABLES["notes"], anonymized))
+        shop.erase()
+        before = oracle(shop.engine)
+        shop.sweep("2034-06-01")  # the note (2034-01-05) and both invoices are due, invoice 1 is held back
+        assert difference(before, oracle(shop.engine)) == {
+            "invoices": {"gone": [key(2)], "changed": [], "new": []},
+            "notes": {"gone": [], "changed": [key(20)], "new": []}}
+        with shop.engine.connect() as conn:
+            email, body = conn.execute(sa.text("SELECT email, body FROM notes WHERE id = 20")).one()
+        assert email != EMAIL and "boiler" not in body
+        [payload] = shop.releases()
+        assert payload["databases"][0]["tables"] == [{"table": "invoices", "done": {"delete": 1}},
+                                                     {"table": "notes", "done": {"anonymize": 1}}]
+    finally:
+        shop.close()
