@@ -84,7 +84,7 @@ class SQLConnector:
             if not Path(db).exists():
                 raise ConnectError(f"connector '{self.name}': SQLite database file {db} does not exist.")
         try:
-            engine = sa.create_engine(url, **self.specifics.engine_options())
+            engine = sa.create_engine(url, hide_parameters=True, **self.specifics.engine_options())
         except ModuleNotFoundError as exc:
             raise ConnectError(f"connector '{self.name}': the database driver {exc.name} is not installed.") from None
         except sa.exc.ArgumentError:

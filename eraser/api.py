@@ -1,27 +1,27 @@
 """HTTP intake: tickets in, status and certificates out (FastAPI).
 
-Bearer tokens are configured as SHA-256 hashes and compared in constant time. Validation errors name the
-field that is wrong but never echo a submitted value: the subject's identifiers never leave in a response.
+Bearer tokens are configured as SHA-256 hashes with roles (eraser.access) and compared in constant time.
+Validation errors name the field that is wrong but never echo a submitted value, and a 404 never echoes the
+id asked for: the subject's identifiers never leave in a response.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from pydantic import BaseModel, ConfigDict, Field
 
 from eraser import __version__
+from eraser.access import Access, Principal, requires
+from eraser.api_docs import add_docs
+from eraser.api_models import ExtendIn, HoldIn, Moment, ObjectId, RejectIn, Status, TicketIn, field_name
 from eraser.certificates import render_html
 from eraser.config import Config
 from eraser.daemon import public_ticket, submit_ticket
@@ -30,54 +30,13 @@ from eraser.state import StateStore, now
 from eraser.subjects import identifier_references, parse_subject
 
 log = structlog.get_logger("eraser.api")
-Identifier = str | list[str]
 
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TicketIn(_Body):
-    kind: Literal["erase", "access", "restrict"] = "erase"
-    subject: dict[str, Identifier] = Field(min_length=1)
-    external_ref: str | None = Field(default=None, max_length=200)
-    received_at: datetime | None = None
-    requested_by: str = Field(min_length=1, max_length=200)
-
-
-class ExtendIn(_Body):
-    reason: str = Field(min_length=5, max_length=2000)
-    months: int = Field(default=2, ge=1, le=2)
-
-
-class RejectIn(_Body):
-    reason: str = Field(min_length=5, max_length=2000)
-
-
-class HoldIn(_Body):
-    subject: dict[str, Identifier] = Field(min_length=1)
-    reason: str = Field(min_length=5, max_length=2000)
-    until: date | None = None
-
-
-_bearer = HTTPBearer(auto_error=False)
-
-
-def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-    """The name of the token presented; 401 without one that matches a configured SHA-256."""
-    if credentials is None:
-        raise HTTPException(401, "a bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
-    offered = hashlib.sha256(credentials.credentials.encode()).digest()
-    match = None
-    for name, expected in request.app.state.tokens.items():  # compare with every token, in constant time
-        if hmac.compare_digest(offered, expected):
-            match = name
-    if match is None:
-        raise HTTPException(401, "the bearer token is not valid.", headers={"WWW-Authenticate": "Bearer"})
-    return match
-
-
-Caller = Annotated[str, Depends(caller)]
+Submitter = Annotated[Principal, requires("submit", action="submitting a ticket")]
+TicketReader = Annotated[Principal, requires("submit", "approve", "read", action="reading tickets")]
+Decider = Annotated[Principal, requires("approve", action="approving, extending or rejecting a ticket")]
+HoldKeeper = Annotated[Principal, requires("hold", action="placing or lifting a legal hold")]
+HoldReader = Annotated[Principal, requires("hold", "read", action="listing legal holds")]
+CertificateReader = Annotated[Principal, requires("submit", "approve", "read", action="reading certificates")]
 
 
 def _problem(status: int, detail: str) -> JSONResponse:
@@ -115,98 +74,115 @@ class BodyLimit:
 
 def create_app(config: Config, store: StateStore, registry: CollectorRegistry | None = None) -> FastAPI:
     """The intake API; `registry` carries metrics the worker updates (e.g. the erasure duration histogram)."""
-    app = FastAPI(title="Eraser intake", version=__version__,
+    # The documentation is served by add_docs, from bundled files and behind a token.
+    app = FastAPI(title="Eraser intake", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   description="Erasure tickets in; status, deadlines and signed certificates out.")
-    app.state.tokens = {t.name: bytes.fromhex(t.sha256) for t in config.api.tokens}
+    app.state.access = Access(config.api)
+    for token in config.api.tokens:
+        if "roles" not in token.model_fields_set:
+            log.warning("api token without roles: it may only submit tickets and read its own", token=token.name)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-        field = ".".join(str(x) for x in first["loc"] if x != "body") or "body"
         if first.get("type") == "json_invalid":
             return _problem(422, "the body is not valid JSON.")
         # Only the field and the rule: a submitted value may be a subject's identifier.
-        return JSONResponse({"detail": f"{field}: {first['msg']}.",
-                             "errors": [{"field": ".".join(str(x) for x in e["loc"] if x != "body"),
-                                         "problem": e["msg"]} for e in errors]}, status_code=422)
+        return JSONResponse({"detail": f"{field_name(first['loc'])}: {first['msg']}.",
+                             "errors": [{"field": field_name(e["loc"]), "problem": e["msg"]} for e in errors]},
+                            status_code=422)
 
     @app.exception_handler(EraserError)
     async def _eraser_error(_request: Request, exc: EraserError) -> JSONResponse:
         return _problem(422 if isinstance(exc, SubjectError) else 409, str(exc))
 
+    def _known_types(subject: dict[str, Any]) -> dict[str, Any]:
+        if any(name not in config.identifiers for name in subject):  # the unknown name is not echoed
+            raise HTTPException(422, "subject: an identifier type is not defined in the configuration "
+                                     f"(defined: {', '.join(sorted(config.identifiers))}).")
+        return subject
+
     @app.post("/tickets", status_code=201)
-    def post_ticket(body: TicketIn, response: Response, who: Caller) -> dict[str, Any]:
-        ticket, created = submit_ticket(store, config, kind=body.kind, subject=body.subject,
+    def post_ticket(body: TicketIn, response: Response, who: Submitter) -> dict[str, Any]:
+        ticket, created = submit_ticket(store, config, kind=body.kind, subject=_known_types(body.subject),
                                         external_ref=body.external_ref, received_at=body.received_at,
-                                        requested_by=body.requested_by)
+                                        requested_by=body.requested_by, submitted_by=who.name)
         if not created:
+            if not who.may_see(ticket.get("submitted_by")):
+                raise HTTPException(409, "external_ref: a ticket with this reference was submitted by another token.")
             response.status_code = 200
         return public_ticket(ticket)
 
     @app.get("/tickets")
-    def list_tickets(who: Caller, status: str | None = None, due_before: datetime | None = None) -> list[dict[str, Any]]:
-        return [public_ticket(t) for t in store.tickets(status, due_before)]
+    def list_tickets(who: TicketReader, status: Status | None = None,
+                     due_before: Moment | None = None) -> list[dict[str, Any]]:
+        own = None if who.reads_all else who.name
+        return [public_ticket(t) for t in store.tickets(status, due_before, submitted_by=own)]
 
-    def _ticket(ticket_id: str) -> dict[str, Any]:
+    def _ticket(ticket_id: str, who: Principal) -> dict[str, Any]:
         ticket = store.ticket(ticket_id)
-        if ticket is None:
-            raise HTTPException(404, f"there is no ticket {ticket_id}.")
+        if ticket is None or not who.may_see(ticket.get("submitted_by")):  # another token's ticket is not there
+            raise HTTPException(404, "there is no such ticket.")
         return ticket
 
     @app.get("/tickets/{ticket_id}")
-    def get_ticket(ticket_id: str, who: Caller) -> dict[str, Any]:
-        return public_ticket(_ticket(ticket_id))
+    def get_ticket(ticket_id: ObjectId, who: TicketReader) -> dict[str, Any]:
+        return public_ticket(_ticket(ticket_id, who))
 
     @app.post("/tickets/{ticket_id}/approve")
-    def approve(ticket_id: str, who: Caller) -> dict[str, Any]:
-        _ticket(ticket_id)
-        return public_ticket(store.approve(ticket_id, who))
+    def approve(ticket_id: ObjectId, who: Decider) -> dict[str, Any]:
+        _ticket(ticket_id, who)
+        return public_ticket(store.approve(ticket_id, who.name))
 
     @app.post("/tickets/{ticket_id}/extend")
-    def extend(ticket_id: str, body: ExtendIn, who: Caller) -> dict[str, Any]:
-        _ticket(ticket_id)
-        return public_ticket(store.extend(ticket_id, body.reason, body.months, who))
+    def extend(ticket_id: ObjectId, body: ExtendIn, who: Decider) -> dict[str, Any]:
+        _ticket(ticket_id, who)
+        return public_ticket(store.extend(ticket_id, body.reason, body.months, who.name))
 
     @app.post("/tickets/{ticket_id}/reject")
-    def reject(ticket_id: str, body: RejectIn, who: Caller) -> dict[str, Any]:
-        _ticket(ticket_id)
-        return public_ticket(store.reject(ticket_id, body.reason, who))
+    def reject(ticket_id: ObjectId, body: RejectIn, who: Decider) -> dict[str, Any]:
+        _ticket(ticket_id, who)
+        return public_ticket(store.reject(ticket_id, body.reason, who.name))
 
     @app.post("/holds", status_code=201)
-    def add_hold(body: HoldIn, who: Caller) -> dict[str, Any]:
-        subject = parse_subject(body.subject, config)
-        hold = store.add_hold(identifier_references(subject, config.secret_bytes()), body.reason, body.until, who)
+    def add_hold(body: HoldIn, who: HoldKeeper) -> dict[str, Any]:
+        subject = parse_subject(_known_types(body.subject), config)
+        hold = store.add_hold(identifier_references(subject, config.secret_bytes()), body.reason, body.until,
+                              who.name)
         log.info("hold added", hold=hold["id"])
         return _public_hold(hold)
 
     @app.get("/holds")
-    def list_holds(who: Caller) -> list[dict[str, Any]]:
+    def list_holds(who: HoldReader) -> list[dict[str, Any]]:
         return [_public_hold(h) for h in store.holds()]
 
     @app.delete("/holds/{hold_id}")
-    def lift_hold(hold_id: str, who: Caller) -> dict[str, Any]:
+    def lift_hold(hold_id: ObjectId, who: HoldKeeper) -> dict[str, Any]:
         if store.hold(hold_id) is None:
-            raise HTTPException(404, f"there is no hold {hold_id}.")
-        return _public_hold(store.lift_hold(hold_id, who))
+            raise HTTPException(404, "there is no such hold.")
+        return _public_hold(store.lift_hold(hold_id, who.name))
 
     @app.get("/certificates/{certificate_id}.html", response_class=HTMLResponse)
-    def certificate_html(certificate_id: str, who: Caller) -> str:
+    def certificate_html(certificate_id: ObjectId, who: CertificateReader) -> str:
         from eraser.certificates import _unb64
 
-        cert = _certificate(certificate_id)
+        cert = _certificate(certificate_id, who)
         payload = json.loads(_unb64(json.loads(cert["body"])["payload"]))
         return render_html(payload, "stored by the issuing daemon; verify the JSON with `eraser certificate verify`")
 
     @app.get("/certificates/{certificate_id}")
-    def certificate_json(certificate_id: str, who: Caller) -> Response:
-        return Response(_certificate(certificate_id)["body"], media_type="application/jose+json")
+    def certificate_json(certificate_id: ObjectId, who: CertificateReader) -> Response:
+        return Response(_certificate(certificate_id, who)["body"], media_type="application/jose+json")
 
-    def _certificate(certificate_id: str) -> dict[str, Any]:
+    def _certificate(certificate_id: str, who: Principal) -> dict[str, Any]:
         cert = store.certificate(certificate_id)
-        if cert is None:
-            raise HTTPException(404, f"there is no certificate {certificate_id}.")
+        ticket = store.ticket(cert["ticket_id"]) if cert and cert["ticket_id"] else None
+        if cert is None or not (who.reads_all or (ticket and who.may_see(ticket.get("submitted_by")))):
+            raise HTTPException(404, "there is no such certificate.")
         return cert
+
+    add_docs(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:

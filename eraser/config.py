@@ -292,16 +292,38 @@ class Hold(_Model):
         return value
 
 
-class ApiToken(_Model):
-    """A bearer token of the intake API, stored as its SHA-256 (hex): the token itself is never in the config."""
+ApiRole = Literal["submit", "approve", "hold", "read", "admin"]
 
-    name: str
+
+class ApiToken(_Model):
+    """A bearer token of the intake API, stored as its SHA-256 (hex): the token itself is never in the config.
+
+    Without `roles:` a token may only submit tickets and read its own (least privilege for older configs)."""
+
+    name: str = Field(min_length=1, max_length=120)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    roles: list[ApiRole] = Field(default=["submit"], min_length=1)
+
+
+class RateLimit(_Model):
+    """Per token: a bucket of `burst` requests refilled at `per_minute`."""
+
+    per_minute: int = Field(default=120, ge=1)
+    burst: int = Field(default=30, ge=1)
 
 
 class ApiConfig(_Model):
     tokens: list[ApiToken] = []
     max_body_bytes: int = 1_000_000
+    rate_limit: RateLimit = RateLimit()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ApiConfig:
+        for attribute in ("name", "sha256"):
+            values = [getattr(t, attribute) for t in self.tokens]
+            if len(values) != len(set(values)):  # four eyes and ownership tell tokens apart
+                raise ValueError(f"two API tokens have the same {attribute}; each token needs its own")
+        return self
 
 
 class Contract(_Model):

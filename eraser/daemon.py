@@ -55,7 +55,7 @@ def retry_delay(attempt: int) -> timedelta:
 
 def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict[str, Any],
                   external_ref: str | None, received_at: datetime | None, requested_by: str,
-                  tenant: str | None = None) -> tuple[dict[str, Any], bool]:
+                  tenant: str | None = None, submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
     """Validate the subject against the config, seal its identifiers, and record the ticket."""
     parsed = parse_subject(subject, config)
     secret = config.secret_bytes()
@@ -68,7 +68,7 @@ def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict
                                    identifier_refs=identifier_references(parsed, secret),
                                    identifier_types=parsed.types, sealed=Sealer(secret).seal(identifiers, ticket_id),
                                    ticket_id=ticket_id, external_ref=external_ref, received_at=received,
-                                   requested_by=requested_by, tenant=tenant)
+                                   requested_by=requested_by, tenant=tenant, submitted_by=submitted_by)
     if created:
         log.info("ticket received", ticket=ticket["id"], kind=kind, due=ticket["due_at"].isoformat())
     return ticket, created

@@ -213,7 +213,7 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
         db.unlink()
     for state in directory.glob("eraser-state.db*"):  # its journal names rows of the database just removed
         state.unlink()
-    engine = sa.create_engine(f"sqlite:///{db}")
+    engine = sa.create_engine(f"sqlite:///{db}", hide_parameters=True)
     try:
         populate(engine, persons=persons, seed=seed)
         write_photo_files(engine, directory / "files", seed)

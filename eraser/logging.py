@@ -1,5 +1,5 @@
 """structlog set-up: JSON lines for the daemon, console lines on a terminal, and a processor that removes
-the current ticket's identifiers from every event before it is rendered."""
+the current ticket's identifiers from every event, its traceback included, before it is rendered."""
 
 from __future__ import annotations
 
@@ -60,9 +60,14 @@ def configure(json: bool | None = None, level: str = "INFO", stream: TextIO | No
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # Tracebacks become text before redaction, so they are scrubbed too and every renderer keeps them.
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
         redact_identifiers,
     ]
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    # Plain tracebacks: a pretty formatter would print local variables, values the redaction never saw.
+    console = structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    renderer: Any = structlog.processors.JSONRenderer() if json else console
 
     def formatter(render: Any) -> logging.Formatter:
         return structlog.stdlib.ProcessorFormatter(

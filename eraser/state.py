@@ -44,6 +44,7 @@ tickets = sa.Table(
     sa.Column("identifier_types", sa.String(200), nullable=False),
     sa.Column("sealed_subject", sa.LargeBinary),
     sa.Column("requested_by", sa.String(200), nullable=False),
+    sa.Column("submitted_by", sa.String(120)),  # the API token that filed it (migration 0004_submitted_by)
     sa.Column("received_at", TZ, nullable=False),
     sa.Column("due_at", TZ, nullable=False, index=True),
     sa.Column("extended_reason", sa.Text),
@@ -144,7 +145,7 @@ class StateStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if not url.startswith("sqlite"):  # the API's thread pool and the worker share it
             options.update(pool_size=20, max_overflow=20)
         if url.startswith("sqlite"):
@@ -204,7 +205,8 @@ class StateStore:
 
     def submit(self, *, kind: str, subject_ref: str, identifier_refs: list[str], identifier_types: list[str],
                sealed: bytes | None, ticket_id: str, external_ref: str | None, received_at: datetime,
-               requested_by: str, tenant: str | None = None, node: str = "intake") -> tuple[dict[str, Any], bool]:
+               requested_by: str, tenant: str | None = None, node: str = "intake",
+               submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
         """Record a ticket; with an external_ref already known, return that ticket instead (idempotent)."""
         with self.tx() as conn:
             if external_ref:
@@ -214,7 +216,7 @@ class StateStore:
             values = dict(id=ticket_id, kind=kind, status="received", external_ref=external_ref,
                           subject_ref=subject_ref, identifier_refs=json.dumps(identifier_refs),
                           identifier_types=",".join(identifier_types), sealed_subject=sealed,
-                          requested_by=requested_by, received_at=received_at,
+                          requested_by=requested_by, submitted_by=submitted_by, received_at=received_at,
                           due_at=received_at + relativedelta(months=1), tenant=tenant, updated_at=now())
             try:
                 conn.execute(tickets.insert().values(**values))
@@ -247,8 +249,10 @@ class StateStore:
             return self._ticket(row) if row else None
 
     def tickets(self, status: str | None = None, due_before: datetime | None = None,
-                limit: int = 500) -> list[dict[str, Any]]:
+                limit: int = 500, submitted_by: str | None = None) -> list[dict[str, Any]]:
         stmt = sa.select(tickets).order_by(tickets.c.received_at, tickets.c.id).limit(limit)
+        if submitted_by is not None:
+            stmt = stmt.where(tickets.c.submitted_by == submitted_by)
         if status:
             stmt = stmt.where(tickets.c.status == status)
         if due_before:
@@ -342,8 +346,9 @@ class StateStore:
         ticket = self._require(ticket_id)
         if ticket["status"] != "planned":
             raise EraserError(f"ticket {ticket_id} is {ticket['status']}; only a planned ticket can be approved.")
-        if by == ticket["requested_by"]:
-            raise EraserError(f"ticket {ticket_id} was requested by {by}; another person must approve it (four eyes).")
+        # Four eyes: the API token that filed the ticket (its free-text requested_by for tickets filed otherwise).
+        if by == (ticket["submitted_by"] or ticket["requested_by"]):
+            raise EraserError(f"ticket {ticket_id} was submitted by {by}; another person must approve it (four eyes).")
         self.update(ticket_id, by, "approved", None, status="approved", approved_by=by, approved_at=now(),
                     next_attempt_at=None)
         return self._require(ticket_id)
