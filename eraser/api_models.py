@@ -6,6 +6,7 @@ value may be a subject's identifier.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -101,7 +102,7 @@ FIELDS = frozenset({*(name for model in (TicketIn, ExtendIn, RejectIn, HoldIn) f
                     "status", "due_before", "ticket_id", "hold_id", "certificate_id"})
 
 
-def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+def field_name(loc: Sequence[Any]) -> str:
     """The dotted field of a validation error, cut at the first part that is not a field name (a dict key or
     an unknown property may be a subject's identifier)."""
     parts: list[str] = []

@@ -34,13 +34,13 @@ def token_block() -> str:
 class Daemon:
     """An in-process daemon (API + worker) on a SQLite demo database."""
 
-    def __init__(self, root: Path, extra: str = "") -> None:
+    def __init__(self, root: Path, extra: str = "", tokens: str | None = None) -> None:
         from eraser.demo import prepare
 
         self.root = root
         self.config_path = prepare(root, persons=60, seed=5)
         with self.config_path.open("a") as fh:
-            fh.write(token_block() + extra)
+            fh.write((tokens or token_block()) + extra)
         self.config = load_config(self.config_path)
         self.store = StateStore(self.config.state or "")
         self.store.migrate()
