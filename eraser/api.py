@@ -21,7 +21,17 @@ from prometheus_client.core import GaugeMetricFamily
 from eraser import __version__
 from eraser.access import Access, Principal, requires
 from eraser.api_docs import add_docs
-from eraser.api_models import ExtendIn, HoldIn, Moment, ObjectId, RejectIn, Status, TicketIn, field_name
+from eraser.api_models import (
+    ExtendIn,
+    HoldIn,
+    Moment,
+    ObjectId,
+    RejectIn,
+    Status,
+    TicketIn,
+    field_name,
+    rule_broken,
+)
 from eraser.certificates import render_html
 from eraser.config import Config
 from eraser.daemon import public_ticket, submit_ticket
@@ -89,8 +99,8 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
         if first.get("type") == "json_invalid":
             return _problem(422, "the body is not valid JSON.")
         # Only the field and the rule: a submitted value may be a subject's identifier.
-        return JSONResponse({"detail": f"{field_name(first['loc'])}: {first['msg']}.",
-                             "errors": [{"field": field_name(e["loc"]), "problem": e["msg"]} for e in errors]},
+        return JSONResponse({"detail": f"{field_name(first['loc'])}: {rule_broken(first)}.",
+                             "errors": [{"field": field_name(e["loc"]), "problem": rule_broken(e)} for e in errors]},
                             status_code=422)
 
     @app.exception_handler(EraserError)

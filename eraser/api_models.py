@@ -6,7 +6,7 @@ value may be a subject's identifier.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -114,3 +114,8 @@ def field_name(loc: Sequence[Any]) -> str:
         else:
             break
     return ".".join(parts) or "body"
+
+
+def rule_broken(error: Mapping[str, Any]) -> str:
+    """The rule a validation error names, without pydantic's "Value error, " prefix."""
+    return str(error["msg"]).removeprefix("Value error, ")
