@@ -95,12 +95,13 @@ def authenticated(request: Request,
         raise HTTPException(401, "a bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
     access: Access = request.app.state.access
     principal = access.principal(credentials.credentials)
-    if principal is None:
-        raise HTTPException(401, "the bearer token is not valid.", headers={"WWW-Authenticate": "Bearer"})
-    wait = access.buckets.wait_seconds(principal.name)
+    # Wrong tokens share one bucket (no configured name starts with NUL): guessing is throttled too.
+    wait = access.buckets.wait_seconds(principal.name if principal else "\x00invalid")
     if wait > 0:
         raise HTTPException(429, "this token has made too many requests; retry after the Retry-After seconds.",
                             headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    if principal is None:
+        raise HTTPException(401, "the bearer token is not valid.", headers={"WWW-Authenticate": "Bearer"})
     return principal
 
 

@@ -300,7 +300,7 @@ class ApiToken(_Model):
 
     Without `roles:` a token may only submit tickets and read its own (least privilege for older configs)."""
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     roles: list[ApiRole] = Field(default=["submit"], min_length=1)
 

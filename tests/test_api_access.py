@@ -154,7 +154,8 @@ def test_the_docs_are_bundled_and_behind_a_token(world: dict[str, Any]) -> None:
 
 
 def test_each_token_has_a_rate_limit(tmp_path: Path) -> None:
-    """Past its burst a token gets 429 with Retry-After; another token is not affected."""
+    """Past its burst a token gets 429 with Retry-After; another token is not affected; wrong tokens share one
+    bucket, so guessing is throttled as well."""
     d = Daemon(tmp_path / "d", tokens=tokens_block({"busy": "[read]", "calm": "[read]"},
                                                    rate="{per_minute: 60, burst: 3}"))
     try:
@@ -163,6 +164,8 @@ def test_each_token_has_a_rate_limit(tmp_path: Path) -> None:
         limited = call(d, "GET", "/holds", "busy")
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
         assert call(d, "GET", "/holds", "calm").status_code == 200
+        guesses = [call(d, "GET", "/holds", f"guess{i}").status_code for i in range(4)]
+        assert guesses == [401, 401, 401, 429]
     finally:
         d.close()
 
