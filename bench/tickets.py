@@ -89,7 +89,8 @@ def environment(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
         conn.execute("ANALYZE")
     config.write_text(text +
                       f"state: {url(args, args.state_db)}\n"
-                      f"api:\n  tokens:\n    - {{name: bench, sha256: {digest}}}\n"
+                      f"api:\n  rate_limit: {{per_minute: 600000, burst: 10000}}\n"  # intake at full speed
+                      f"  tokens:\n    - {{name: bench, sha256: {digest}}}\n"
                       "daemon:\n  poll_seconds: 0.2\n")
     return config, env
 

@@ -27,7 +27,8 @@ HELPDESK, DPO = "helpdesk-secret-token", "dpo-secret-token"
 
 def token_block() -> str:
     digest = lambda t: hashlib.sha256(t.encode()).hexdigest()  # noqa: E731
-    return (f"api:\n  tokens:\n    - {{name: helpdesk, sha256: {digest(HELPDESK)}, roles: [submit]}}\n"
+    return (f"api:\n  rate_limit: {{per_minute: 60000, burst: 1000}}\n"  # bulk intake in the process tests
+            f"  tokens:\n    - {{name: helpdesk, sha256: {digest(HELPDESK)}, roles: [submit]}}\n"
             f"    - {{name: dpo, sha256: {digest(DPO)}, roles: [approve, hold, read]}}\n")
 
 
