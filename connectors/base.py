@@ -37,14 +37,18 @@ class Connector(Protocol):
     def edges(self) -> list[Edge]: ...
     def unique_columns(self, table: str) -> set[str]: ...
     def begin(self) -> AbstractContextManager[Any]: ...
-    def rows_matching(self, conn: Any, table: str, matches: dict[str, Sequence[Any]],
-                      normalized: set[str]) -> list[Row]: ...
+    def rows_where(self, conn: Any, table: str, clauses: Sequence[Any]) -> list[Row]: ...
     def rows_by_keys(self, conn: Any, table: str, cols: Sequence[str], keys: Sequence[Key]) -> list[Row]: ...
     def keys_referencing(self, conn: Any, edge: Edge, keys: Sequence[Key]) -> list[tuple[Key, Key]]: ...
     def update_rows(self, conn: Any, table: str, changes: list[tuple[Key, Row]]) -> int: ...
     def delete_rows(self, conn: Any, table: str, keys: Sequence[Key]) -> int: ...
     def integrity_problems(self, conn: Any) -> list[str]: ...
     def iter_statements(self) -> Iterator[str]: ...
+
+
+def quoted(text: str) -> str:
+    """A SQL string literal (for the constant parts of an expression an index must match word for word)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class DialectSpecifics:
@@ -59,16 +63,33 @@ class DialectSpecifics:
     def on_engine(self, engine: Any) -> None:
         """Hook to configure each new connection."""
 
-    def normalized(self, column: Any) -> Any:
-        """The expression an email column is compared by: lower(trim(column))."""
+    def folded(self, column: Any) -> Any:
+        """The expression an email column is compared by: trimmed of Unicode whitespace, in Unicode lower case."""
         import sqlalchemy as sa
 
-        return sa.func.lower(sa.func.trim(column))
+        from eraser.matching import WHITESPACE
 
-    def normalized_index_statement(self, name: str, table: str, column: str) -> str:
-        return f"CREATE INDEX {name} ON {table} ((lower(trim({column}))));"
+        return sa.func.lower(sa.func.btrim(column, sa.literal_column(quoted(WHITESPACE))))
 
-    def has_normalized_index(self, conn: Any, schema: str | None, table: str, column: str) -> bool:
+    def lowered(self, column: Any) -> Any:
+        """Text in Unicode lower case, for LIKE on free text."""
+        import sqlalchemy as sa
+
+        return sa.func.lower(column)
+
+    def digits(self, column: Any) -> Any:
+        """The expression a phone column is compared by: its digits alone."""
+        import sqlalchemy as sa
+
+        return sa.func.regexp_replace(column, sa.literal_column("'[^0-9]+'"), sa.literal_column("''"),
+                                      sa.literal_column("'g'"))
+
+    def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
+        """The index that serves a lookup by `expression`, or None where the database cannot have one."""
+        return f"CREATE INDEX {name} ON {table} (({expression}));"
+
+    def uses_index(self, conn: Any, statement: str) -> bool:
+        """Whether the database answers a SELECT through an index (read from its query plan)."""
         return False
 
     def integrity_problems(self, conn: Any) -> list[str]:

@@ -1,10 +1,16 @@
-"""MySQL/MariaDB specifics (PyMySQL): no expression indexes, binlog copies."""
+"""MySQL/MariaDB specifics (PyMySQL): no expression indexes (lookups by expression scan), binlog copies."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from connectors.base import DialectSpecifics
+from eraser.matching import WHITESPACE
+
+# Unicode whitespace as a PCRE class (MariaDB's REGEXP is PCRE2 in UTF-8 mode on utf8mb4 columns).
+SPACE = "[" + "".join(f"\\\\x{{{ord(ch):04X}}}" for ch in WHITESPACE) + "]"
 
 
 class MySQLSpecifics(DialectSpecifics):
@@ -15,10 +21,20 @@ class MySQLSpecifics(DialectSpecifics):
     def engine_options(self) -> dict[str, Any]:
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
-    def normalized_index_statement(self, name: str, table: str, column: str) -> str:
-        # MariaDB cannot index lower(trim(column)), nor use a generated column's index for it.
-        return (f"-- MariaDB cannot index lower(trim({column})): lookups on {table} scan it. Store the column "
-                f"normalized and declare the identifier kind 'exact', with CREATE INDEX {name} ON {table} ({column});")
+    def folded(self, column: Any) -> Any:
+        return sa.func.lower(sa.func.regexp_replace(column, sa.literal_column(f"'^{SPACE}+|{SPACE}+$'"),
+                                                    sa.literal_column("''")))
+
+    def digits(self, column: Any) -> Any:
+        return sa.func.regexp_replace(column, sa.literal_column("'[^0-9]+'"), sa.literal_column("''"))
+
+    def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
+        # MariaDB cannot index an expression, nor use a generated column's index for it (before 11.8).
+        return None if "regexp_replace" in expression.lower() else f"CREATE INDEX {name} ON {table} ({expression});"
+
+    def uses_index(self, conn: Any, statement: str) -> bool:
+        rows = conn.execute(sa.text("EXPLAIN " + statement)).mappings().all()
+        return bool(rows) and all(r.get("key") for r in rows)
 
 
 SPECIFICS = MySQLSpecifics()

@@ -1,4 +1,4 @@
-"""PostgreSQL specifics (psycopg 3): expression indexes, short connect timeout."""
+"""PostgreSQL specifics (psycopg 3): expression indexes (ICU case folding), short connect timeout."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.base import DialectSpecifics
+from eraser.matching import WHITESPACE
+
+ICU = "und-x-icu"
 
 
 class PostgreSQLSpecifics(DialectSpecifics):
@@ -17,12 +20,26 @@ class PostgreSQLSpecifics(DialectSpecifics):
     def engine_options(self) -> dict[str, Any]:
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
-    def has_normalized_index(self, conn: Any, schema: str | None, table: str, column: str) -> bool:
-        defs = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE schemaname = :s AND tablename = :t"),
-                            {"s": schema or "public", "t": table}).scalars()
-        wanted = f"lower(btrim(({column})::text))"
-        alt = f"lower(btrim({column}))"
-        return any(wanted in d.replace('"', "") or alt in d.replace('"', "") for d in defs)
+    def folded(self, column: Any) -> Any:
+        # ICU's root collation folds every letter, whatever the column's collation (lower() under "C" folds ASCII).
+        return sa.func.lower(sa.func.btrim(column, sa.literal_column(unicode_literal(WHITESPACE))).collate(ICU))
+
+    def lowered(self, column: Any) -> Any:
+        return sa.func.lower(sa.collate(column, ICU))
+
+    def uses_index(self, conn: Any, statement: str) -> bool:
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a tiny table is read whole even with an index
+        plan = "\n".join(conn.execute(sa.text("EXPLAIN " + statement)).scalars())
+        return "Index" in plan
+
+
+def unicode_literal(text: str) -> str:
+    """A PostgreSQL string constant with every character outside printable ASCII written as an escape."""
+    def escape(ch: str) -> str:
+        if " " < ch < "\x7f" and ch not in "\\'":
+            return ch
+        return f"\\{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\+{ord(ch):06X}"
+    return "U&'" + "".join(escape(ch) for ch in text) + "'"
 
 
 SPECIFICS = PostgreSQLSpecifics()

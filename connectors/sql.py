@@ -195,20 +195,40 @@ class SQLConnector:
                 found.append(tuple(c.name for c in cons.columns))
         return [f for f in found if f]
 
-    def has_index(self, table: str, cols: Sequence[str], normalized: bool = False) -> bool:
-        if normalized:
-            with self.engine.connect() as conn:
-                return self.specifics.has_normalized_index(conn, self.schema, table, cols[0])
+    def has_index(self, table: str, cols: Sequence[str]) -> bool:
         wanted = tuple(cols)
         return any(prefix[:len(wanted)] == wanted for prefix in self.indexed_prefixes(table))
 
-    def index_statement(self, table: str, cols: Sequence[str], normalized: bool = False) -> str:
-        name = f"ix_{table}_{'_'.join(cols)}" + ("_norm" if normalized else "")
+    def index_statement(self, table: str, cols: Sequence[str]) -> str:
         prep = self.engine.dialect.identifier_preparer
-        qtable = prep.format_table(self.table(table))
-        if normalized:
-            return self.specifics.normalized_index_statement(prep.quote(name), qtable, prep.quote(cols[0]))
-        return f"CREATE INDEX {prep.quote(name)} ON {qtable} ({', '.join(prep.quote(c) for c in cols)});"
+        name = prep.quote(f"ix_{table}_{'_'.join(cols)}")
+        return f"CREATE INDEX {name} ON {prep.format_table(self.table(table))} ({', '.join(prep.quote(c) for c in cols)});"
+
+    def lookup_expression(self, table: str, column: str, kind: str) -> Any:
+        """What an identifier column is compared by: folded (email), its digits (phone), or as stored (exact)."""
+        col = self.table(table).c[column]
+        return self.specifics.folded(col) if kind == "email" else self.specifics.digits(col) if kind == "phone" else col
+
+    def _sql(self, stmt: Any) -> str:
+        return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+    def lookup_indexed(self, table: str, column: str, kind: str) -> bool:
+        """Whether the database answers a lookup of this identifier column through an index (its query plan)."""
+        expr = self.lookup_expression(table, column, kind)
+        probe: Any = sa.select(sa.literal_column("1")).select_from(self.table(table)).where(expr == "0")
+        with self.read() as conn:
+            return self.specifics.uses_index(conn, self._sql(probe))
+
+    def lookup_index_statement(self, table: str, column: str, kind: str) -> str | None:
+        """The CREATE INDEX that serves the lookup, or None where this database cannot index it."""
+        if kind == "exact":
+            return self.index_statement(table, (column,))
+        prep = self.engine.dialect.identifier_preparer
+        suffix = "folded" if kind == "email" else "digits"
+        expression = self._sql(self.lookup_expression(table, column, kind))
+        return self.specifics.lookup_index_statement(prep.quote(f"ix_{table}_{column}_{suffix}"),
+                                                     prep.format_table(self.table(table)),
+                                                     expression.replace(f"{prep.format_table(self.table(table))}.", ""))
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -252,20 +272,11 @@ class SQLConnector:
             return table.c[cols[0]].in_([k[0] for k in keys])
         return sa.tuple_(*(table.c[c] for c in cols)).in_([tuple(k) for k in keys])
 
-    def rows_matching(self, conn: Connection, table: str, matches: dict[str, Sequence[Any]],
-                      normalized: set[str], for_update: bool = False) -> list[Row]:
-        """Rows whose columns hold any of the values; columns in `normalized` compare lower(trim())."""
-        tab = self.table(table)
-        clauses = []
-        for col, values in matches.items():
-            if not values:
-                continue
-            column = tab.c[col]
-            expr = self.specifics.normalized(column) if col in normalized else column
-            clauses.append(expr.in_(list(values)))
+    def rows_where(self, conn: Connection, table: str, clauses: Sequence[Any], for_update: bool = False) -> list[Row]:
+        """Rows for which any of the clauses holds."""
         if not clauses:
             return []
-        stmt = sa.select(tab).where(sa.or_(*clauses))
+        stmt = sa.select(self.table(table)).where(sa.or_(*clauses))
         if for_update:
             stmt = stmt.with_for_update()
         return [dict(r._mapping) for r in self._run(conn, stmt)]

@@ -1,4 +1,5 @@
-"""SQLite specifics: foreign keys must be switched on per connection and checked by PRAGMA."""
+"""SQLite specifics: foreign keys must be switched on per connection and checked by PRAGMA; Unicode folding and
+phone digits come from functions registered on each connection."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.base import DialectSpecifics
+from eraser.matching import digits, folded_email
+
+FOLD = "eraser_fold"
+DIGITS = "eraser_digits"
+
+
+def _folded(value: Any) -> Any:
+    return folded_email(value) if isinstance(value, str) else value
+
+
+def _digits(value: Any) -> Any:
+    return digits(value) if value is not None else None
 
 
 class SQLiteSpecifics(DialectSpecifics):
@@ -24,15 +37,27 @@ class SQLiteSpecifics(DialectSpecifics):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA secure_delete=ON")
             cur.close()
+            # SQLite's lower() and trim() know ASCII only; these compare as PostgreSQL and MariaDB do.
+            dbapi_conn.create_function(FOLD, 1, _folded, deterministic=True)
+            dbapi_conn.create_function(DIGITS, 1, _digits, deterministic=True)
 
-    def normalized_index_statement(self, name: str, table: str, column: str) -> str:
-        return f"CREATE INDEX {name} ON {table} (lower(trim({column})));"
+    def folded(self, column: Any) -> Any:
+        return getattr(sa.func, FOLD)(column)
 
-    def has_normalized_index(self, conn: Any, schema: str | None, table: str, column: str) -> bool:
-        rows = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
-                                    "AND sql IS NOT NULL"), {"t": table}).scalars()
-        wanted = f"lower(trim({column}))"
-        return any(wanted in "".join(sql.split()).replace('"', "").lower() for sql in rows)
+    def lowered(self, column: Any) -> Any:
+        return getattr(sa.func, FOLD)(column)
+
+    def digits(self, column: Any) -> Any:
+        return getattr(sa.func, DIGITS)(column)
+
+    def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
+        # An index on a function only Eraser registers would break every other program that writes the table.
+        return None if FOLD in expression or DIGITS in expression else super().lookup_index_statement(
+            name, table, expression)
+
+    def uses_index(self, conn: Any, statement: str) -> bool:
+        plan = " ".join(str(r[-1]) for r in conn.execute(sa.text("EXPLAIN QUERY PLAN " + statement)))
+        return "USING INDEX" in plan or "USING COVERING INDEX" in plan or "PRIMARY KEY" in plan
 
     def integrity_problems(self, conn: Any) -> list[str]:
         rows = conn.execute(sa.text("PRAGMA foreign_key_check")).fetchall()

@@ -16,6 +16,7 @@ from connectors.sql import SQLConnector
 from eraser.anonymize import strategy_problems
 from eraser.config import Config, line_of
 from eraser.errors import ConfigError
+from eraser.matching import lookup_warning
 
 
 @dataclass(frozen=True)
@@ -188,11 +189,10 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
     for table, rule in conf.tables.items():
         for id_type, cols in rule.identify.items():
             for col in cols:
-                norm = col in normalized.get(table, set())
-                if col in connector.columns(table) and not connector.has_index(table, (col,), normalized=norm):
-                    problem("warning", f"identifier column '{table}.{col}' has no index"
-                            f"{' on lower(trim(' + col + '))' if norm else ''}; every erasure scans the table.",
-                            table, "identify", id_type, fix=connector.index_statement(table, (col,), normalized=norm))
+                kind = config.identifiers[id_type].kind
+                if col in connector.columns(table) and not connector.lookup_indexed(table, col, kind):
+                    problem("warning", lookup_warning(connector, table, col, kind), table, "identify", id_type,
+                            fix=connector.lookup_index_statement(table, col, kind))
     for e in follow + [e for es in owned.values() for e in es]:
         lookup = e.child_cols if e in follow else e.parent_cols
         table = e.child if e in follow else e.parent

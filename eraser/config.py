@@ -247,7 +247,23 @@ class ConnectorConfig(_Model):
 
 class IdentifierType(_Model):
     kind: Literal["email", "phone", "exact"]
-    region: str = "BE"
+    region: str | list[str] = "BE"  # where a number without country code is read; several regions allowed
+    country_column: str | None = None  # a column that, in tables that have it, gives the row's country
+    pattern: str | None = None  # a regular expression every value of an exact identifier must match whole
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return (self.region,) if isinstance(self.region, str) else tuple(self.region)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a regular expression ({exc})") from None
+        return value
 
 
 class SigningConfig(_Model):

@@ -7,7 +7,6 @@ are followed, one level, and such parent rows are never followed down again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,9 @@ import structlog
 from connectors.base import Edge, Key, Row
 from connectors.sql import SQLConnector
 from eraser.config import Config, TableRule
-from eraser.subjects import Subject
+from eraser.errors import SubjectError
+from eraser.matching import Lookup, country_region
+from eraser.subjects import Subject, normalize
 
 log = structlog.get_logger("eraser.locate")
 
@@ -30,7 +31,7 @@ class Graph:
     edges: list[Edge]
     follow: list[Edge]
     owned: dict[str, list[Edge]]
-    normalized: dict[str, set[str]]  # table -> identifier columns compared lower(trim())
+    normalized: dict[str, set[str]]  # table -> email identifier columns (compared folded)
 
     def pk(self, table: str) -> tuple[str, ...]:
         return self.connector.primary_key(table)
@@ -94,26 +95,47 @@ def _key(row: Row, cols: tuple[str, ...]) -> Key:
     return tuple(row[c] for c in cols)
 
 
-def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update: bool = False) -> dict[str, Found]:
-    """Every configured table's rows of the subject."""
-    found = {t: Found(t) for t in graph.rules}
-    frontier: dict[str, list[Key]] = {t: [] for t in graph.rules}
+def _seed(graph: Graph, config: Config, conn: Any, found: dict[str, Found], seeds: dict[str, dict[str, str]],
+          for_update: bool) -> dict[str, list[Key]]:
+    """Rows holding one of the seed identifiers (type -> value -> the table it was learnt from, '' if given). A
+    learnt value that also finds another record in a table where the subject already has rows (a second customer
+    with the same email) is shared, so it names more than the subject and finds nothing."""
+    lookups = {t: Lookup(config.identifiers[t], tuple(sorted(vals))) for t, vals in seeds.items()}
+    per_value = {(t, v): Lookup(config.identifiers[t], (v,)) for t, vals in seeds.items() for v in vals}
+    candidates: dict[str, list[tuple[Row, set[tuple[str, str]]]]] = {}
+    shared: set[tuple[str, str]] = set()
     for table, rule in sorted(graph.rules.items()):
-        matches: dict[str, Sequence[str]] = {}
-        labels: dict[str, str] = {}
-        for id_type, cols in rule.identify.items():
-            for col in cols:
-                matches[col] = [*matches.get(col, []), *subject.forms.get(id_type, ())]
-                labels[col] = id_type
-        matches = {c: v for c, v in matches.items() if v}
-        if not matches:
+        clauses = _seed_clauses(graph, table, rule, lookups)
+        if not clauses:
             continue
         pk = graph.pk(table)
-        for row in graph.connector.rows_matching(conn, table, matches, graph.normalized.get(table, set()),
-                                                 for_update=for_update):
-            hit = ", ".join(sorted({labels[c] for c in matches}))
-            if found[table].add(_key(row, pk), row, f"identifier ({hit}) in {table}"):
+        for row in graph.connector.rows_where(conn, table, clauses, for_update=for_update):
+            hits = {tv for tv, lookup in per_value.items() if _confirmed(rule, row, {tv[0]: lookup})}
+            if not hits:
+                continue
+            candidates.setdefault(table, []).append((row, hits))
+            if found[table].rows and _key(row, pk) not in found[table].rows:
+                shared |= {tv for tv in hits if seeds[tv[0]][tv[1]]}
+    frontier: dict[str, list[Key]] = {t: [] for t in graph.rules}
+    for table, rows in candidates.items():
+        pk = graph.pk(table)
+        for row, hits in rows:
+            usable = sorted(hits - shared)
+            if not usable:
+                continue
+            vias = sorted({seeds[t][v] for t, v in usable if seeds[t][v]})
+            learnt = f", found on {', '.join(vias)}" if vias and all(seeds[t][v] for t, v in usable) else ""
+            kinds = ", ".join(sorted({t for t, _ in usable}))
+            if found[table].add(_key(row, pk), row, f"identifier ({kinds}{learnt}) in {table}"):
                 frontier[table].append(_key(row, pk))
+    if shared:
+        log.info("learnt identifiers shared with other records, not followed", count=len(shared))
+    return frontier
+
+
+def _follow(graph: Graph, conn: Any, found: dict[str, Found], frontier: dict[str, list[Key]],
+            for_update: bool) -> int:
+    """Foreign keys and links followed downwards from the frontier, wave by wave; the number of waves."""
     wave = 0
     while any(frontier.values()):
         wave += 1
@@ -128,6 +150,74 @@ def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update
                 if found[edge.child].add(_key(row, child_pk), row, f"{edge}"):
                     nxt[edge.child].append(_key(row, child_pk))
         frontier = nxt
+    return wave
+
+
+def _seed_clauses(graph: Graph, table: str, rule: TableRule, lookups: dict[str, Lookup]) -> list[Any]:
+    clauses = []
+    for id_type, cols in sorted(rule.identify.items()):
+        lookup = lookups.get(id_type)
+        if lookup is None or not lookup.values:
+            continue
+        for col in cols:
+            expr = graph.connector.lookup_expression(table, col, lookup.kind.kind)
+            clauses.append(expr.in_(lookup.sql_values()))
+    return clauses
+
+
+def _confirmed(rule: TableRule, row: Row, lookups: dict[str, Lookup]) -> list[str]:
+    """The identifier types whose values the row holds (the database's match is only a prefilter)."""
+    hits = []
+    for id_type, cols in sorted(rule.identify.items()):
+        lookup = lookups.get(id_type)
+        country = lookup.kind.country_column if lookup else None
+        if lookup and any(lookup.confirms(row.get(c), row.get(country) if country else None) for c in cols):
+            hits.append(id_type)
+    return hits
+
+
+def held_identifiers(config: Config, rule: TableRule, row: Row) -> dict[str, set[str]]:
+    """The identifiers a subject's row holds in its identify: columns, normalized (unreadable values skipped)."""
+    held: dict[str, set[str]] = {}
+    for id_type, cols in rule.identify.items():
+        kind = config.identifiers.get(id_type)
+        for col in cols:
+            value = row.get(col)
+            if kind is None or value is None or not str(value).strip():
+                continue
+            if kind.kind == "phone" and kind.country_column and (region := country_region(row.get(kind.country_column))):
+                kind = kind.model_copy(update={"region": region})
+            try:
+                held.setdefault(id_type, set()).add(normalize(kind, str(value), id_type))
+            except SubjectError:
+                continue
+    return held
+
+
+def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update: bool = False) -> dict[str, Found]:
+    """Every configured table's rows of the subject. Identifiers held by the rows found become seeds too (the
+    email of the customer row found by phone finds their newsletter row), until no new one turns up; a seed
+    learnt that way never adds a row to a table where it finds rows of someone else besides the subject's."""
+    found = {t: Found(t) for t in graph.rules}
+    known: dict[str, dict[str, str]] = {t: {v: "" for v in vals} for t, vals in subject.identifiers.items()}
+    searched: dict[str, set[str]] = {}
+    waves = 0
+    while True:
+        new = {t: {v: via for v, via in vals.items() if v not in searched.get(t, set())} for t, vals in known.items()}
+        new = {t: vals for t, vals in new.items() if vals and t in config.identifiers}
+        if not new:
+            break
+        for t, vals in new.items():
+            searched.setdefault(t, set()).update(vals)
+        frontier = _seed(graph, config, conn, found, new, for_update)
+        waves += _follow(graph, conn, found, frontier, for_update)
+        for table, f in found.items():
+            for pk, row in f.rows.items():
+                if pk in f.upward:
+                    continue
+                for t, held in held_identifiers(config, graph.rules[table], row).items():
+                    for v in held:
+                        known.setdefault(t, {}).setdefault(v, table)
     for table, edges in sorted(graph.owned.items()):
         for edge in edges:
             values = [_key(row, edge.child_cols) for pk, row in found[table].rows.items()
@@ -136,6 +226,6 @@ def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update
             for row in graph.connector.rows_by_keys(conn, edge.parent, edge.parent_cols, values,
                                                     for_update=for_update):
                 found[edge.parent].add(_key(row, parent_pk), row, f"owned through {edge}", upward=True)
-    log.debug("located", connector=graph.connector.name, waves=wave,
+    log.debug("located", connector=graph.connector.name, waves=waves,
               rows=sum(len(f.rows) for f in found.values()))
     return found

@@ -18,159 +18,58 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import phonenumbers
 import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
-from eraser.anonymize import REDACTED
 from eraser.config import Config, ResidualScan
-from eraser.errors import ConfigError, SubjectError
-from eraser.subjects import Subject, normalize, stored_forms
+from eraser.errors import ConfigError
+from eraser.locate import held_identifiers
+from eraser.subjects import Subject
+from eraser.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, redact_text, subject_terms
 
 if TYPE_CHECKING:
     from eraser.plan import Plan
 
 log = structlog.get_logger("eraser.residual")
 
-MIN_TERM = 5  # shorter identifiers would match everywhere in free text
 KEPT = ("retain", "hold", "review")
 # Faker providers whose original values (names, contact details) are also redacted from the free text of the
 # subject's own anonymized rows (never from other rows: another person may share a first name).
-NAME_PROVIDERS = {"first_name", "last_name", "name", "first_name_male", "first_name_female", "last_name_male",
-                  "last_name_female", "user_name"}
 OWN_VALUE_PROVIDERS = NAME_PROVIDERS | {"email", "free_email", "company_email", "phone_number", "street_address"}
 
 
 # -- terms ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Terms:
-    """What to look for: the strings given to LIKE (with whether case is ignored: ILIKE), each contained in one or
-    more of the identifiers' spellings, and the pattern that confirms a real occurrence."""
-
-    search: tuple[tuple[str, bool], ...]
-    pattern: re.Pattern[str] | None
-    skipped: int = 0  # identifiers too short to look for in free text
-
-    def __bool__(self) -> bool:
-        return bool(self.search)
-
-    def found(self, text: str | None) -> bool:
-        return bool(text) and self.pattern is not None and self.pattern.search(text or "") is not None
-
-
-def _boundaries(kind: str, text: str) -> str:
-    core = re.escape(text)
-    if kind == "email":  # not part of a longer address, but a sentence may end with a full stop
-        return rf"(?<![A-Za-z0-9._%+\-]){core}(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
-    if kind == "phone":
-        return rf"(?<![\d+]){core}(?!\d)"
-    return rf"(?<!\w){core}(?!\w)"
-
-
-def _forms(subject: Subject, config: Config) -> tuple[dict[str, str], int]:
-    """Every stored spelling of the subject's identifiers with its kind, and how many were too short."""
-    found: dict[str, str] = {}
-    skipped = 0
-    for id_type, forms in subject.forms.items():
-        kind = config.identifiers[id_type].kind if id_type in config.identifiers else "exact"
-        for form in forms:
-            text = form.strip().lower() if kind == "email" else form.strip()
-            if len(text) < MIN_TERM:
-                skipped += 1
-                continue
-            found.setdefault(text, kind)
-    return found, skipped
-
-
-def subject_terms(subject: Subject, config: Config) -> Terms:
-    """The subject's identifiers; the (I)LIKE strings leave out those that contain another (a LIKE on the
-    shorter one finds them too)."""
-    return _terms(*_forms(subject, config))
-
-
-def _search_strings(text: str, kind: str) -> set[tuple[str, bool]]:
-    """What the database looks for to find `text`: an email ignoring case; a phone number by the digits and by the
-    spaced form of its national significant number, which every spelling of it contains ("470123456" is in
-    "+32470123456", "0470123456" and "0032470123456"; "470 12 34 56" in "0470 12 34 56" and "+32 470 12 34 56")."""
-    if kind == "email":
-        return {(text.lower(), True)}
-    if kind == "phone" and text.startswith("+"):
-        try:
-            number = phonenumbers.parse(text, None)
-        except phonenumbers.NumberParseException:
-            return {(text, False)}
-        spaced = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).split(" ", 1)[-1]
-        return {(phonenumbers.national_significant_number(number), False), (spaced, False)}
-    return {(text, False)}
-
-
-def _contains(outer: tuple[str, bool], inner: tuple[str, bool]) -> bool:
-    """Whether LIKE on `inner` finds every text that holds `outer`."""
-    return inner[0].lower() in outer[0].lower() if inner[1] else inner[0] in outer[0]
-
-
-def _terms(found: dict[str, str], skipped: int = 0) -> Terms:
-    if not found:
-        return Terms((), None, skipped)
-    candidates = sorted({s for text, kind in found.items() for s in _search_strings(text, kind)
-                         if len(s[0]) >= MIN_TERM}, key=lambda s: (len(s[0]), s))
-    search = tuple(s for i, s in enumerate(candidates) if not any(_contains(s, t) for t in candidates[:i]))
-    alternatives = [_boundaries(kind, text) for text, kind in sorted(found.items(), key=lambda kv: -len(kv[0]))]
-    return Terms(search, re.compile("|".join(alternatives), re.IGNORECASE), skipped)
-
-
 def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Subject:
-    """The subject with the identifiers their own rows hold too: erased by email, their phone number in
-    persons.mobile is theirs as well, and is looked for in free text like the email."""
-    forms = {t: set(f) for t, f in subject.forms.items()}
+    """The identifiers the subject's own rows hold, and only those: erased by email, their phone number in
+    persons.mobile is theirs as well; an identifier given in the request that no row of theirs holds is left out
+    (customer_number=Groeten found no customer, so "Groeten" is nobody's to redact from other people's text)."""
+    held: dict[str, set[str]] = {}
     for tp in plan.tables:
-        for id_type, cols in tp.rule.identify.items():
-            kind = config.identifiers.get(id_type)
-            if kind is None:
-                continue
-            for row in tp.rows.values():
-                for col in cols:
-                    value = row.get(col)
-                    if not isinstance(value, str) or not value.strip():
-                        continue
-                    try:
-                        normalized = normalize(kind, value, id_type)
-                    except SubjectError:
-                        continue
-                    forms.setdefault(id_type, set()).update(stored_forms(kind, normalized))
-    return Subject(subject.identifiers, {t: tuple(sorted(f)) for t, f in forms.items()})
-
-
-def own_terms(subject: Subject, config: Config, values: Iterable[tuple[str, str]]) -> Terms:
-    """The subject's identifiers plus (provider, original value) pairs of their own rows: names also word by
-    word, contact details whole."""
-    found, skipped = _forms(subject, config)
-    for provider, value in values:
-        value = value.strip()
-        kind = "email" if "email" in provider else "phone" if provider == "phone_number" else "exact"
-        if len(value) >= 3:
-            found.setdefault(value.lower() if kind == "email" else value, kind)
-        if provider in NAME_PROVIDERS:
-            for word in value.split():
-                if len(word) >= 3:
-                    found.setdefault(word, "exact")
-    return _terms(found, skipped)
+        for row in tp.rows.values():
+            for id_type, values in held_identifiers(config, tp.rule, row).items():
+                held.setdefault(id_type, set()).update(values)
+    return Subject({t: tuple(sorted(v)) for t, v in held.items()}, {})
 
 
 # -- columns ----------------------------------------------------------------------------------
 
 def is_text(column: sa.Column[Any]) -> bool:
-    """VARCHAR, CHAR, TEXT, CLOB, JSON and JSONB; not enumerations."""
+    """VARCHAR, CHAR, TEXT, CLOB, JSON and JSONB, and untyped columns (SQLite); not enumerations."""
     kind = column.type
-    return isinstance(kind, sa.String | sa.JSON) and not isinstance(kind, sa.Enum) and \
+    return isinstance(kind, sa.String | sa.JSON | sa.types.NullType) and not isinstance(kind, sa.Enum) and \
         type(kind).__name__.upper() != "SET"
+
+
+def _declared_length(connector: SQLConnector, column: sa.Column[Any]) -> int | None:
+    """The length a column's values are held to: none on SQLite, which stores longer text in a VARCHAR(10)."""
+    return None if connector.dialect == "sqlite" else getattr(column.type, "length", None)
 
 
 def text_columns(connector: SQLConnector, table: str, shortest: int = MIN_TERM) -> list[str]:
@@ -179,7 +78,7 @@ def text_columns(connector: SQLConnector, table: str, shortest: int = MIN_TERM) 
     for column in connector.table(table).c:
         if not is_text(column):
             continue
-        length = getattr(column.type, "length", None)
+        length = _declared_length(connector, column)
         if length is not None and length < shortest:
             continue
         out.append(column.name)
@@ -228,7 +127,7 @@ def _escape(term: str) -> str:
 
 
 def _as_text(column: Any) -> Any:
-    return sa.cast(column, sa.Text) if isinstance(column.type, sa.JSON) else column
+    return sa.cast(column, sa.Text) if isinstance(column.type, sa.JSON | sa.types.NullType) else column
 
 
 # -- finding ----------------------------------------------------------------------------------
@@ -251,8 +150,8 @@ class Hit:
 def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
                 limit: int | None, indexed: bool = False) -> list[Row]:
     """Rows with any search term in any of the columns (pk and those columns as text), the newest `limit`.
-    Case is ignored with ILIKE where a trigram index serves it, else with lower() LIKE, which a scan evaluates
-    faster on PostgreSQL (other databases compile ILIKE to the same)."""
+    Case is ignored with ILIKE where a trigram index serves it, else with the dialect's Unicode lower() LIKE,
+    which a scan evaluates faster on PostgreSQL; phone numbers are looked for among the text's digits."""
     tab = connector.table(table)
     pk = [c.name for c in tab.primary_key.columns]
     source: Any = tab
@@ -260,14 +159,16 @@ def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequenc
         newest = sa.select(*(tab.c[c] for c in dict.fromkeys([*pk, *columns])))
         source = newest.order_by(*(tab.c[c].desc() for c in pk)).limit(limit).subquery()
 
-    def match(column: Any, term: str, fold: bool) -> Any:
+    def match(column: Any, term: str, mode: Mode) -> Any:
         text = _as_text(column)
-        if not fold:
+        if mode == "digits":
+            return connector.specifics.digits(text).like(_escape(term), escape="/")
+        if mode == "exact":
             return text.like(_escape(term), escape="/")
         return text.ilike(_escape(term), escape="/") if indexed else \
-            sa.func.lower(text).like(_escape(term.lower()), escape="/")
+            connector.specifics.lowered(text).like(_escape(term.lower()), escape="/")
 
-    clauses = [match(source.c[c], t, fold) for c in columns for t, fold in _fitting(tab.c[c], terms)]
+    clauses = [match(source.c[c], t, mode) for c in columns for t, mode in _fitting(connector, tab.c[c], terms)]
     stmt = sa.select(*(source.c[c] for c in pk),
                      *(_as_text(source.c[c]).label(f"t_{i}") for i, c in enumerate(columns))).where(sa.or_(*clauses))
     out = []
@@ -279,9 +180,9 @@ def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequenc
     return out
 
 
-def _fitting(column: sa.Column[Any], terms: Terms) -> list[tuple[str, bool]]:
+def _fitting(connector: SQLConnector, column: sa.Column[Any], terms: Terms) -> list[tuple[str, Mode]]:
     """The search strings a column is long enough to hold."""
-    length = getattr(column.type, "length", None)
+    length = _declared_length(connector, column)
     return [t for t in terms.search if length is None or len(t[0]) <= length]
 
 
@@ -295,7 +196,7 @@ def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str],
         return hit, False
     tab = connector.table(table)
     pk = [c.name for c in tab.primary_key.columns]
-    columns = [c for c in columns if _fitting(tab.c[c], terms)]  # VARCHAR(12) cannot hold a 22-character email
+    columns = [c for c in columns if _fitting(connector, tab.c[c], terms)]  # VARCHAR(12) cannot hold a 22-character email
     if not columns:
         return hit, False
     indexed = indexed or set()
@@ -315,15 +216,6 @@ def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str],
 
 
 # -- redacting --------------------------------------------------------------------------------
-
-def redact_text(text: str, terms: Terms, length: int | None = None) -> str:
-    """The text with every occurrence replaced by the marker (by asterisks if the marker would not fit)."""
-    assert terms.pattern is not None
-    new = terms.pattern.sub(REDACTED, text)
-    if length is not None and len(new) > length:
-        new = terms.pattern.sub(lambda m: "*" * len(m.group(0)), text)
-    return new
-
 
 def _redact_json(value: Any, terms: Terms) -> Any:
     if isinstance(value, str):

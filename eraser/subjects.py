@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ import phonenumbers
 
 from eraser.config import Config, IdentifierType
 from eraser.errors import SubjectError
+from eraser.matching import folded_email, subject_phone, trimmed
 
 
 @dataclass(frozen=True)
@@ -32,20 +34,16 @@ class Subject:
 
 
 def normalize(kind: IdentifierType, value: str, name: str) -> str:
-    value = value.strip()
-    if not value:
+    """Emails trimmed (Unicode whitespace) and lower-cased, phones in E.164; exact identifiers exactly as given."""
+    if not trimmed(value):
         raise SubjectError(f"identifier '{name}' is empty.")
     if kind.kind == "email":
-        return value.lower()
+        return folded_email(value)
     if kind.kind == "phone":
-        try:
-            number = phonenumbers.parse(value, kind.region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
-            raise SubjectError(f"identifier '{name}' is not a phone number (region {kind.region}); "
-                               "give it as +32 470 12 34 56 or 0470 12 34 56.")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return subject_phone(value, kind, name)
+    if kind.pattern is not None and re.fullmatch(kind.pattern, value) is None:
+        raise SubjectError(f"identifier '{name}' does not have the form its config pattern gives, so it would not "
+                           "name one person; check the value.")
     return value
 
 
@@ -77,7 +75,7 @@ def parse_subject(pairs: list[str] | Mapping[str, str | list[str]], config: Conf
                 items.append((name, value))
     else:
         for pair in pairs:
-            name, sep, value = pair.partition("=")
+            name, sep, value = pair.partition("=")  # the value as given: an exact key may end in a space
             if not sep:
                 raise SubjectError("a subject is given as TYPE=VALUE, e.g. --subject email=jan@example.be.")
             items.append((name.strip(), value))
