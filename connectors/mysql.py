@@ -34,7 +34,7 @@ class MySQLSpecifics(DialectSpecifics):
 
     def uses_index(self, conn: Any, statement: str) -> bool:
         rows = conn.execute(sa.text("EXPLAIN " + statement)).mappings().all()
-        return bool(rows) and all(r.get("key") for r in rows)
+        return bool(rows) and all(r.get("key") and r.get("type") not in ("ALL", "index") for r in rows)
 
 
 SPECIFICS = MySQLSpecifics()

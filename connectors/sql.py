@@ -206,8 +206,7 @@ class SQLConnector:
 
     def lookup_expression(self, table: str, column: str, kind: str) -> Any:
         """What an identifier column is compared by: folded (email), its digits (phone), or as stored (exact)."""
-        col = self.table(table).c[column]
-        return self.specifics.folded(col) if kind == "email" else self.specifics.digits(col) if kind == "phone" else col
+        return lookup_expression(self.specifics, self.table(table), column, kind)
 
     def _sql(self, stmt: Any) -> str:
         return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
@@ -223,12 +222,7 @@ class SQLConnector:
         """The CREATE INDEX that serves the lookup, or None where this database cannot index it."""
         if kind == "exact":
             return self.index_statement(table, (column,))
-        prep = self.engine.dialect.identifier_preparer
-        suffix = "folded" if kind == "email" else "digits"
-        expression = self._sql(self.lookup_expression(table, column, kind))
-        return self.specifics.lookup_index_statement(prep.quote(f"ix_{table}_{column}_{suffix}"),
-                                                     prep.format_table(self.table(table)),
-                                                     expression.replace(f"{prep.format_table(self.table(table))}.", ""))
+        return lookup_index_statement(self.engine.dialect, self.specifics, self.table(table), column, kind)
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -343,3 +337,20 @@ def specifics_for(name: str, backend: str) -> DialectSpecifics:
 
 def open_connector(name: str, url: str, schema: str | None = None) -> SQLConnector:
     return SQLConnector(name, url, schema)
+
+
+def lookup_expression(specifics: DialectSpecifics, table: sa.Table, column: str, kind: str) -> Any:
+    col = table.c[column]
+    return specifics.folded(col) if kind == "email" else specifics.digits(col) if kind == "phone" else col
+
+
+def lookup_index_statement(dialect: sa.Dialect, specifics: DialectSpecifics, table: sa.Table, column: str,
+                           kind: str) -> str | None:
+    """The expression index that serves an email or phone lookup, as the lookup itself compiles it (an index
+    serves only an expression that is the same word for word), or None where the database cannot have one."""
+    prep = dialect.identifier_preparer
+    qtable = prep.format_table(table)
+    expression = str(lookup_expression(specifics, table, column, kind).compile(
+        dialect=dialect, compile_kwargs={"literal_binds": True})).replace(f"{qtable}.", "")
+    suffix = "folded" if kind == "email" else "digits"
+    return specifics.lookup_index_statement(prep.quote(f"ix_{table.name}_{column}_{suffix}"), qtable, expression)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from tests.identity_helpers import create, dialect, erase_subject, ids, rows, write_config
+from tests.identity_helpers import create, dialect, erase_subject, ids, plan_subject, rows, write_config
 
 # (stored spelling, country column, the number it is): every spelling the lookup must find as stored.
 PHONE_SPELLINGS = [
@@ -134,4 +135,63 @@ def test_residual_scan_redacts_phone_spellings_in_free_text(db_url: str, tmp_pat
     assert "[erased]" in notes[1][0] and "470" not in notes[1][0]
     assert notes[2] == ("bel 0470/12.34.57 na 18u",)
     assert outcome.verification["residual_scan"]["redacted_rows"] == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_config_check_proposes_expression_indexes_and_lookups_use_them(db_url: str, tmp_path: Path) -> None:
+    """On PostgreSQL, `config check` proposes an expression index for the email and the phone lookup; once it is
+    created, EXPLAIN of the lookup Eraser runs shows an index scan, and the check no longer warns."""
+    from eraser.checks import check_config
+
+    people = [{"id": i, "email": f"p{i}@example.be", "phone": f"0470 {i:06d}", "country": None,
+               "customer_number": f"C{i}"} for i in range(1, 5001)]
+    engine = create(db_url, ["CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(200), "
+                             "phone VARCHAR(40), country VARCHAR(40), customer_number VARCHAR(20))"],
+                    {"customers": people})
+    config = _config(tmp_path, db_url)
+    problems, _ = check_config(config)
+    fixes = [p.fix for p in problems if p.fix and ("_folded" in p.fix or "_digits" in p.fix)]
+    assert len(fixes) == 2, [str(p) for p in problems]
+    with engine.begin() as conn:
+        for fix in fixes:
+            conn.execute(sa.text(fix))
+        conn.execute(sa.text("ANALYZE customers"))
+    assert not [p for p in check_config(config)[0] if "customers.email" in p.message or "customers.phone" in p.message]
+    from connectors.sql import open_connector
+
+    connector = open_connector("db", db_url)
+    try:
+        for column, kind, values in [("email", "email", ["p7@example.be"]), ("phone", "phone", ["0470000007"])]:
+            lookup = sa.select(connector.table("customers")).where(
+                connector.lookup_expression("customers", column, kind).in_(values))
+            with engine.connect() as conn:
+                plan = "\n".join(conn.execute(sa.text("EXPLAIN " + connector._sql(lookup))).scalars())
+            assert "Index Scan" in plan or "Bitmap Index Scan" in plan, plan
+    finally:
+        connector.dispose()
+    engine.dispose()
+
+
+def test_identifiers_on_the_subjects_rows_find_their_other_rows(db_url: str, tmp_path: Path) -> None:
+    """Given by phone, the customer's email (on their customer row) finds their newsletter row, keyed only by email,
+    and the plan says it was found via the customer row; an email that another customer shares is not followed."""
+    engine = create(db_url, ["CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(200), phone VARCHAR(40))",
+                             "CREATE TABLE newsletter (id INTEGER PRIMARY KEY, email VARCHAR(200))"],
+                    {"customers": [{"id": 1, "email": "an@example.be", "phone": "0470 12 34 56"},
+                                   {"id": 2, "email": "gezin@example.be", "phone": "0470 99 99 99"},
+                                   {"id": 3, "email": "gezin@example.be", "phone": "0471 11 11 11"},
+                                   {"id": 4, "email": "other@example.be", "phone": "0472 22 22 22"}],
+                     "newsletter": [{"id": 1, "email": "AN@example.be "}, {"id": 2, "email": "gezin@example.be"},
+                                    {"id": 3, "email": "other@example.be"}]})
+    identifiers = {"email": {"kind": "email"}, "phone": {"kind": "phone", "region": "BE"}}
+    tables = {"customers": {"identify": {"email": "email", "phone": "phone"}, "action": "delete"},
+              "newsletter": {"identify": {"email": "email"}, "action": "delete"}}
+    config = write_config(tmp_path, db_url, identifiers, tables)
+    plan = plan_subject(config, "phone=+32470123456")
+    assert plan.table("db", "newsletter").reached == ["identifier (email, found on customers) in newsletter"]
+    erase_subject(config, "phone=+32470123456")
+    assert ids(engine, "customers") == {2, 3, 4} and ids(engine, "newsletter") == {2, 3}
+    erase_subject(config, "phone=0470 99 99 99")  # their email is a household's: customer 3 and the newsletter stay
+    assert ids(engine, "customers") == {3, 4} and ids(engine, "newsletter") == {2, 3}
     engine.dispose()
