@@ -195,3 +195,23 @@ def test_identifiers_on_the_subjects_rows_find_their_other_rows(db_url: str, tmp
     erase_subject(config, "phone=0470 99 99 99")  # their email is a household's: customer 3 and the newsletter stay
     assert ids(engine, "customers") == {3, 4} and ids(engine, "newsletter") == {2, 3}
     engine.dispose()
+
+
+def spellings_table() -> str:
+    """The README's table of the phone spellings and email forms the tests above find, made from their lists."""
+    lines = ["| stored as | found for | read in |", "|---|---|---|"]
+    for stored, country, number in PHONE_SPELLINGS:
+        where = f"the row's country (`{country}`)" if country else (
+            "any region (country code given)" if stored.startswith(("+", "00", "32")) else "a configured region")
+        lines.append(f"| `{stored}` | `{number}` | {where} |")
+    for stored, given in EMAIL_FORMS:
+        shown = stored.replace("\t", "\\t").replace("\u00a0", "\\u00a0")
+        lines.append(f"| `\"{shown}\"` | `{given}` | Unicode case folding, whitespace trimmed |")
+    return "\n".join(lines) + "\n"
+
+
+def test_readme_lists_the_spellings_that_are_found() -> None:
+    """README.md carries the table of spellings generated from this file's lists, so it cannot drift from them."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    unindented = "".join(line.strip() + "\n" for line in readme.splitlines())  # the table sits in a list item
+    assert spellings_table() in unindented, spellings_table()
