@@ -250,6 +250,7 @@ class IdentifierType(_Model):
     region: str | list[str] = "BE"  # where a number without country code is read; several regions allowed
     country_column: str | None = None  # a column that, in tables that have it, gives the row's country
     pattern: str | None = None  # a regular expression every value of an exact identifier must match whole
+    max_rows: int = Field(default=100, ge=1)  # more rows of one table than this: too common to name one person
 
     @property
     def regions(self) -> tuple[str, ...]:

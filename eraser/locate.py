@@ -116,6 +116,7 @@ def _seed(graph: Graph, config: Config, conn: Any, found: dict[str, Found], seed
             candidates.setdefault(table, []).append((row, hits))
             if found[table].rows and _key(row, pk) not in found[table].rows:
                 shared |= {tv for tv in hits if seeds[tv[0]][tv[1]]}
+    _refuse_common(config, candidates, seeds)
     frontier: dict[str, list[Key]] = {t: [] for t in graph.rules}
     for table, rows in candidates.items():
         pk = graph.pk(table)
@@ -131,6 +132,22 @@ def _seed(graph: Graph, config: Config, conn: Any, found: dict[str, Found], seed
     if shared:
         log.info("learnt identifiers shared with other records, not followed", count=len(shared))
     return frontier
+
+
+def _refuse_common(config: Config, candidates: dict[str, list[tuple[Row, set[tuple[str, str]]]]],
+                   seeds: dict[str, dict[str, str]]) -> None:
+    """A given identifier held by more rows of one table than its type's `max_rows` names many people: refused."""
+    for table, rows in sorted(candidates.items()):
+        counted: dict[tuple[str, str], int] = {}
+        for _, hits in rows:
+            for t, v in hits:
+                if not seeds[t][v]:
+                    counted[(t, v)] = counted.get((t, v), 0) + 1
+        for (t, _), n in sorted(counted.items()):
+            if n > config.identifiers[t].max_rows:
+                raise SubjectError(f"identifier '{t}' matches {n} rows of {table}, too many to name one person "
+                                   f"(identifiers.{t}.max_rows is {config.identifiers[t].max_rows}); nothing was "
+                                   "changed; give a more specific identifier.")
 
 
 def _follow(graph: Graph, conn: Any, found: dict[str, Found], frontier: dict[str, list[Key]],

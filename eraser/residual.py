@@ -284,6 +284,18 @@ def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> tuple[
 
 # -- the residual scan ------------------------------------------------------------------------
 
+def _redactable(hit: Hit, terms: Terms) -> tuple[Hit, int]:
+    """The hit rows whose text holds an identifier of the subject's own rows, and how many hold only identifiers
+    that no row of the subject holds (those are never redacted: "Groeten" given as a customer number that matches
+    no customer is nobody's to take out of other people's messages)."""
+    kept = Hit(hit.table)
+    for key, cols in hit.rows.items():
+        held = {c: text for c, text in cols.items() if terms.found(text)}
+        if held:
+            kept.rows[key] = held
+    return kept, len(hit.rows) - len(kept.rows)
+
+
 def _kept_keys(plan: Plan, connector: str) -> dict[str, set[Key]]:
     kept: dict[str, set[Key]] = {}
     for tp in plan.tables:
@@ -307,8 +319,10 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                   plan: Plan) -> tuple[dict[str, Any], list[str]]:
     """Scan every connector as configured; (what the certificate says, failures that roll back)."""
     terms = subject_terms(subject, config)
+    redactable = subject_terms(with_stored_identifiers(subject, config, plan), config)
     result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
                               "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,
+                              "hits_not_redacted": 0,
                               "hits_in_kept_rows": 0, "search_terms": len(terms.search),
                               "identifiers_too_short": terms.skipped, "by_connector": []}
     failures: list[str] = []
@@ -344,10 +358,12 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                 result["hits"] += rows
             result["rows_with_hits"] += len(hit.rows)
             if settings.mode == "redact":
-                changed, problems = redact(connector, conns[name], hit, terms)
+                hit, unproven = _redactable(hit, redactable)
+                result["hits_not_redacted"] += unproven
+                changed, problems = redact(connector, conns[name], hit, redactable)
                 result["redacted_rows"] += changed
                 failures += problems
-                left = still_found(connector, conns[name], hit, terms)
+                left = still_found(connector, conns[name], hit, redactable)
                 if left and not problems:
                     failures.append(f"{left} row(s) of {table} still hold an identifier after redaction")
             elif settings.mode == "fail":

@@ -68,7 +68,9 @@ def _boundaries(kind: str, text: str) -> str:
     core = re.escape(text)
     if kind == "email":  # not part of a longer address, but a sentence may end with a full stop
         return rf"(?<![A-Za-z0-9._%+\-]){core}(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
-    return rf"(?<!\w){core}(?!\w)"
+    if kind == "exact":  # a key is compared as stored, case included
+        return rf"(?<!\w)(?-i:{core})(?!\w)"
+    return rf"(?<!\w){core}(?!\w)"  # a name or other own value, in any case
 
 
 def phone_regions(config: Config) -> tuple[str, ...]:
@@ -114,7 +116,7 @@ def _contains(outer: tuple[str, Mode], inner: tuple[str, Mode]) -> bool:
 
 
 def _terms(found: _Found, regions: tuple[str, ...]) -> Terms:
-    candidates: set[tuple[str, Mode]] = {(text.lower(), "fold") if kind == "email" else (text, "exact")
+    candidates: set[tuple[str, Mode]] = {(text.lower(), "fold") if kind in ("email", "value") else (text, "exact")
                                          for text, kind in found.texts.items()}
     skipped = found.skipped
     for e164 in found.phones:
@@ -140,19 +142,19 @@ def own_terms(subject: Subject, config: Config, values: Iterable[tuple[str, str]
     reader = IdentifierType(kind="phone", region=list(regions))
     for provider, value in values:
         value = value.strip()
-        kind = "email" if "email" in provider else "phone" if provider == "phone_number" else "exact"
+        kind = "email" if "email" in provider else "phone" if provider == "phone_number" else "value"
         if kind == "phone":
             try:
                 found.phones.add(subject_phone(value, reader, provider))
                 continue
             except SubjectError:
-                kind = "exact"
+                kind = "value"
         if len(value) >= 3:
             found.texts.setdefault(value.lower() if kind == "email" else value, kind)
         if provider in NAME_PROVIDERS:
             for word in value.split():
                 if len(word) >= 3:
-                    found.texts.setdefault(word, "exact")
+                    found.texts.setdefault(word, "value")
     return _terms(found, regions)
 
 
