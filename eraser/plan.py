@@ -177,20 +177,32 @@ def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) ->
 
 
 def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]], conn: Any) -> None:
-    """Owned parent rows also used by rows outside the subject's data stay, for review."""
+    """Rows of the subject's that rows outside the subject's data also use stay, for review; the reason names every
+    referencing table with its count. Along a followed edge only owned parents can have such rows (locate found
+    every child of the others)."""
     for table, f in found.items():
-        if not f.upward:
-            continue
+        outside: dict[Key, list[tuple[int, Edge]]] = {}
         for edge in graph.inbound(table):
-            keys = [_key(f.rows[pk], edge.parent_cols) for pk in f.upward]
-            outside = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn)
-                              if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
-            for pk in f.upward:
-                n = outside.get(_fold(_key(f.rows[pk], edge.parent_cols)), 0)
-                if n and decisions[table][pk].action != "review":
-                    decisions[table][pk] = Decision(
-                        "review", f"shared: also used by {n} row(s) of {edge.child} outside this subject's data "
-                        f"({edge}); left for review")
+            check = [pk for pk in f.rows if edge not in graph.follow or edge.child not in found or pk in f.upward]
+            if not check:
+                continue
+            keys = [_key(f.rows[pk], edge.parent_cols) for pk in check]
+            refs = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn)
+                           if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
+            for pk in check:
+                if n := refs.get(_fold(_key(f.rows[pk], edge.parent_cols)), 0):
+                    outside.setdefault(pk, []).append((n, edge))
+        for pk, uses in outside.items():
+            if decisions[table][pk].action not in ("review", "hold", "retain"):
+                decisions[table][pk] = Decision("review", _shared_reason(uses))
+
+
+def _shared_reason(uses: list[tuple[int, Edge]]) -> str:
+    if len(uses) == 1:  # the form the PDF translates
+        n, edge = uses[0]
+        return f"shared: also used by {n} row(s) of {edge.child} outside this subject's data ({edge}); left for review"
+    parts = [f"{n} row(s) of {edge.child} ({edge})" for n, edge in uses]
+    return f"shared: also used by {', '.join(parts[:-1])} and {parts[-1]} outside this subject's data; left for review"
 
 
 def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]],

@@ -27,6 +27,9 @@ def with_notes(demo_env, tmp_path: Path, scan: str) -> Path:
                      [{"i": 1, "n": NOTE, "m": "{\"by\": \"jan@example.be\"}"},
                       {"i": 2, "n": "mail xjan@example.be and jan@example.bel", "m": None},
                       {"i": 3, "n": "nothing personal here", "m": None}])
+        # the subject's own row: only an identifier some row of theirs holds is redacted from others' text
+        conn.execute(sa.text("INSERT INTO newsletter_subscriptions (id, email, language, subscribed_at, source) "
+                             "VALUES (9999, 'jan@example.be', 'nl', '2025-01-01 00:00:00', 'web')"))
     text = demo_env.config.read_text().replace("      mode: fail\n", scan)
     path = tmp_path / "scan.yaml"
     path.write_text(text)
