@@ -91,6 +91,28 @@ def _valid_period(value: str) -> str:
 Period = Annotated[str, AfterValidator(_valid_period)]
 
 
+def _valid_month_day(text: str) -> str:
+    try:
+        date.fromisoformat(f"2000-{text}")
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month and day such as 12-31") from None
+    return text
+
+
+def _valid_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not a time zone such as Europe/Brussels") from None
+    return name
+
+
+MonthDay = Annotated[str, AfterValidator(_valid_month_day)]
+TimeZone = Annotated[str, AfterValidator(_valid_zone)]
+
+
 class EarlierPeriod(_Model):
     """Documents dated before `date` keep `period` (a law lengthened the period for newer documents only)."""
 
@@ -108,6 +130,8 @@ class RetainRule(_Model):
     then: Literal["delete", "anonymize"] = "delete"
     before: EarlierPeriod | None = None
     preset: str | None = None
+    time_zone: TimeZone | None = None  # where a timestamp's date is read (the jurisdiction's, from a preset)
+    financial_year_end: MonthDay = "12-31"  # for count_from: next_year, the year counted from ends on this day
 
     @model_validator(mode="before")
     @classmethod
@@ -131,6 +155,8 @@ class RetainPreset(_Model):
     count_from: Literal["date", "next_year"] | None = None
     then: Literal["delete", "anonymize"] | None = None
     before: EarlierPeriod | None = None
+    time_zone: TimeZone | None = None
+    financial_year_end: MonthDay | None = None
 
 
 class ResidualScan(_Model):

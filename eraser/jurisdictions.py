@@ -72,8 +72,15 @@ LEGAL_CLAIMS: dict[str, dict[str, str]] = {
 LEGAL_CLAIMS_NAME = "legal_claims"
 
 
+# The time zone whose calendar dates a jurisdiction's documents: an invoice issued at 00:30 on 1 January in
+# Brussels is dated 1 January, though the database may hand it over as 23:30 UTC on 31 December.
+TIME_ZONES = {"BE": "Europe/Brussels", "NL": "Europe/Amsterdam", "FR": "Europe/Paris", "DE": "Europe/Berlin",
+              "LU": "Europe/Luxembourg"}
+
+
 def preset(name: str, jurisdiction: str | None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The retain fields of a named preset (a copy); ValueError with the reason if there is none."""
+    """The retain fields of a named preset (a copy), with the jurisdiction's time zone; ValueError with the reason
+    if there is none."""
     if name == LEGAL_CLAIMS_NAME:
         raise ValueError("legal claims are not a retention period: name the subject under holds: with "
                          "'preset: legal_claims' and a review date (e.g. Belgian Civil Code art. 2262bis)")
@@ -90,7 +97,7 @@ def preset(name: str, jurisdiction: str | None, overrides: dict[str, Any] | None
     if name not in known and not own:
         names = sorted({*known, *(overrides or {})})
         raise ValueError(f"jurisdiction {jurisdiction} has no retain preset '{name}' (presets: {', '.join(names)})")
-    return {**known.get(name, {}), **own}
+    return {"time_zone": TIME_ZONES[jurisdiction], **known.get(name, {}), **own}
 
 
 def legal_claims(jurisdiction: str | None) -> dict[str, str]:

@@ -27,7 +27,8 @@ def create(url: str, statements: list[str], rows: dict[str, list[dict[str, Any]]
         meta = sa.MetaData()
         meta.reflect(conn)
         for table, values in rows.items():
-            conn.execute(meta.tables[table].insert(), values)
+            if values:
+                conn.execute(meta.tables[table].insert(), values)
     return engine
 
 
