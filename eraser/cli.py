@@ -107,6 +107,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     from eraser.report import format_outcome, format_plan
     from eraser.rights import ErasureCare
     from eraser.subjects import parse_subject
+    from eraser.suppression import already_erased, earlier_erasure, record_against_earlier
     from eraser.tickets import new_ticket
 
     config = load_config(config_path)
@@ -119,6 +120,13 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
             hold = subject_hold(config, store, subject, hold_reason)
         the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold)
         click.echo(format_plan(the_plan, session.dialects))
+        if (earlier := earlier_erasure(config, subject)) is not None:
+            click.echo(f"The subject was {already_erased(earlier)}.")
+            if not any(the_plan.totals().values()):
+                record_against_earlier(config, subject, ticket, earlier)
+                click.echo(f"Nothing remains: ticket {ticket.reference} recorded against certificate "
+                           f"{earlier['certificate_id']}; no new certificate.")
+                return
         if not yes:
             if not sys.stdin.isatty():
                 raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")

@@ -29,7 +29,7 @@ from eraser.replay import journal_entries
 from eraser.rights_state import KeyCodec, RightsStore
 from eraser.state import StateStore, now
 from eraser.subjects import Subject
-from eraser.suppression import references
+from eraser.suppression import erased_anything, references
 from eraser.tickets import Ticket
 
 log = structlog.get_logger("eraser.rights")
@@ -56,7 +56,7 @@ def prepare_erasure(config: Config, session: Session, outcome: Outcome, subject:
     found = erasure_files.targets(config, plan, personal_keys=personal) if has_files else []
     return {"held": False, "has_files": has_files, "files": codec.seal_json(found, context) if found else None,
             "journal": journal_entries(config, session, plan),
-            "suppress": [list(p) for p in references(subject, config.secret_bytes())],
+            "suppress": [list(p) for p in references(subject, config.secret_bytes())] if erased_anything(outcome) else [],
             "recipients": sorted({r for tp in plan.tables for r in tp.summary().get("recipients", [])}),
             "subject_ref": plan.subject_ref, "completed_at": _iso(outcome.completed_at)}
 
