@@ -165,6 +165,7 @@ class ResidualScan(_Model):
     mode: Literal["fail", "redact", "report"] = "report"
     tables: Literal["all"] | list[str] = "all"
     max_rows_per_table: int | None = Field(default=None, ge=1)
+    refresh_materialized_views: bool = False  # refresh them inside the erasure's transaction, before the scan
 
 
 class Link(_Model):

@@ -28,6 +28,7 @@ import structlog
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
 from eraser.config import Config, ResidualScan
+from eraser.derived import derived_copies
 from eraser.errors import ConfigError
 from eraser.locate import held_identifiers
 from eraser.subjects import Subject
@@ -369,6 +370,12 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
             elif settings.mode == "fail":
                 where = ", ".join(f"{table}.{c} ({n} row(s))" for c, n in sorted(hit.columns().items()))
                 failures.append(f"the residual scan found the subject's identifiers in {where}")
+        entry["derived_copies"] = derived_copies(connector, conns[name], terms, settings.refresh_materialized_views)
+        for copy in entry["derived_copies"]:
+            if copy["rows_with_hits"] and settings.mode != "report":
+                failures.append(f"materialized view {copy['view']} still holds the subject's identifiers in "
+                                f"{copy['rows_with_hits']} row(s) ({copy['refresh']} refreshes it, or set "
+                                "residual_scan.refresh_materialized_views)")
         result["tables_scanned"] += len(tables)
         result["columns_scanned"] += entry["columns"]
         result["by_connector"].append(entry)
