@@ -760,7 +760,7 @@ class SqlClock:
         out = []
         with psycopg.connect(dsn(args, args.db)) as conn:
             for text, (_, _, _, params) in self.by_statement.items():
-                if "lower(trim(" in text and "FOR UPDATE" not in text:
+                if ("lower(btrim(" in text or "regexp_replace(" in text) and "FOR UPDATE" not in text:
                     plan = conn.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + text, params).fetchall()
                     out.append(" ".join(text.split())[:160] + " ...\n" + "\n".join("    " + r[0] for r in plan))
             conn.rollback()

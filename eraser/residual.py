@@ -3,9 +3,10 @@ configured `free_text:` columns during erasure.
 
 The scan searches the text-like columns (VARCHAR, TEXT, CLOB, JSON/JSONB) of every table of a connector,
 configured or not, for the subject's identifiers in every stored spelling (emails in any case, phone numbers in
-each form of `Subject.forms`). The database filters with (I)LIKE, which a trigram index serves on PostgreSQL;
-each candidate is then confirmed in Python with word boundaries (jan@example.be is not inside
-xjan@example.be). Hits are reported by table, column and number of rows, never by value. Rows the plan keeps
+any spelling: see eraser/terms.py). The database filters with (I)LIKE, which a trigram index serves on
+PostgreSQL; each candidate is then confirmed in Python (word boundaries: jan@example.be is not inside
+xjan@example.be; phone numbers with phonenumbers.PhoneNumberMatcher). Only identifiers some row of the subject
+holds are redacted. Hits are reported by table, column and number of rows, never by value. Rows the plan keeps
 (retained, held, left for review) are not hits: they are counted apart and never changed.
 
 Modes (`residual_scan.mode` per connector): `fail` rolls the erasure back, `redact` replaces each identifier
