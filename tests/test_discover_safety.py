@@ -115,6 +115,8 @@ def test_trading_draft_retains_orders_and_passes_check(keys_env: Path) -> None:
     for table in ("shippers", "suppliers", "customers"):  # businesses: the row stays, a contact's data may go
         assert rules.get(table, {}).get("action") in (None, "review", "anonymize"), (table, rules.get(table))
     assert "redact" not in str(rules.get("categories", {}).get("columns", {}))
+    phone = yaml.safe_load(path.read_text())["identifiers"]["phone"]
+    assert set(phone["region"]) == {"US", "DE", "FR", "BR", "MX"} and phone["country_column"] == "country"
 
 
 def test_review_table_is_planned_but_erase_refuses(keys_env: Path) -> None:

@@ -144,8 +144,11 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     if big:
         notes.append(f"{len(big)} table(s) hold more than 1,000,000 rows: the residual scan reads the newest "
                      "50,000 rows of their text columns unless a trigram index serves them (PostgreSQL).")
+    phoned = [t for t, p in proposals.items() if "phone" in p.identify]
+    countries = {c for t in phoned for c in findings[t] if is_country_column(normalize_name(c))}
     return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
-                     findings, proposals, notes, dict(seen), parts)
+                     findings, proposals, notes, dict(seen), parts,
+                     countries.pop() if len(countries) == 1 else None)
 
 
 def _codes(values: list[str]) -> bool:

@@ -73,12 +73,13 @@ def regions_in(phones: Iterable[str], countries: Iterable[Any]) -> Counter[str]:
         except phonenumbers.NumberParseException:
             continue
         region = phonenumbers.region_code_for_number(number)
-        if region and region != "ZZ":
+        if region in phonenumbers.SUPPORTED_REGIONS:  # not ZZ, nor 001 (non-geographic numbers)
             found[region] += 1
     for value in countries:
         if (region := region_of_country(value)) is not None:
             found[region] += 1
-    return found
+    total = sum(found.values())
+    return Counter({r: n for r, n in found.items() if n >= 2 and n >= 0.02 * total})  # not a stray typo
 
 
 def partitions(connector: SQLConnector, conn: Any) -> dict[str, str]:

@@ -192,6 +192,7 @@ class Discovery:
     notes: list[str] = field(default_factory=list)
     regions: dict[str, int] = field(default_factory=dict)  # phone regions the data names, with counts
     partitions: dict[str, str] = field(default_factory=dict)  # partition -> partitioned parent (PostgreSQL)
+    country_column: str | None = None  # the column giving a row's country in the tables identified by phone
 
     def personal_columns(self) -> set[tuple[str, str]]:
         return {(t, c) for t, cols in self.columns.items() for c, f in cols.items() if f.personal}

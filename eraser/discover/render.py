@@ -73,7 +73,7 @@ def render(d: Discovery) -> str:
         out.append("  email: {kind: email}                 # no identifier column was found; see the tables below")
     for kind in kinds:
         out.append({"email": "  email: {kind: email}",
-                    "phone": f"  phone: {{kind: phone, region: {d.region}}}" + _regions_seen(d),
+                    "phone": _phone_identifier(d),
                     "customer_number": "  customer_number: {kind: exact}"}[kind])
     out += ["", "connectors:", f"  {q(d.connector)}:", f"    url: {q(url)}"]
     if d.schema:
@@ -133,8 +133,13 @@ def _why(f: ColumnFinding) -> str:
     return f"   # {text}" if text else ""
 
 
-def _regions_seen(d: Discovery) -> str:
-    if not d.regions:
-        return f"   # no phone region seen in the data: {d.region} from --locale; check it"
-    return "   # phone regions in the data: " + ", ".join(f"{r} {n}" for r, n in
-                                                      sorted(d.regions.items(), key=lambda kv: -kv[1]))
+def _phone_identifier(d: Discovery) -> str:
+    """Every region the data names, most frequent first (a national number is read in each); the row's country
+    column where the person tables share one."""
+    regions = [r for r, _ in sorted(d.regions.items(), key=lambda kv: (-kv[1], kv[0]))] or [d.region]
+    region = regions[0] if len(regions) == 1 else "[" + ", ".join(regions) + "]"
+    country = f", country_column: {q(d.country_column)}" if d.country_column else ""
+    seen = ("   # phone regions in the data: " + ", ".join(f"{r} {n}" for r, n in sorted(
+        d.regions.items(), key=lambda kv: (-kv[1], kv[0])))) if d.regions else \
+        f"   # no phone region seen in the data: {d.region} from --locale; check it"
+    return f"  phone: {{kind: phone, region: {region}{country}}}" + seen
