@@ -356,7 +356,9 @@ def explain(url: str, tenant: str) -> str:
     from eraser import logging as eraser_logging
     from eraser.config import load_config
     from eraser.execute import open_session
-    from eraser.purge import Scope
+    from eraser.purge.batches import run_batch
+    from eraser.purge.pools import Pools
+    from eraser.purge.scope import Scope
 
     eraser_logging.configure(level="WARNING")
     os.environ.update({k: v for k, v in env().items() if k.startswith(("ERASER_", "COVER_"))})
@@ -366,11 +368,12 @@ def explain(url: str, tenant: str) -> str:
         with graph.connector.engine.connect() as conn:
             scope = Scope(config, "cover", graph, conn, tenant, "anonymize", date.today())
             scope.build()
-            lo, hi, _n = next(scope.boundaries("usage_events", 10_000))
-            scope.explain = []
-            scope.run_batch("usage_events", lo, hi)
+            lo, hi, n = next(scope.boundaries("usage_events", 10_000))
+            pools = Pools(scope)
+            pools.explain = []
+            run_batch(scope, pools, "usage_events", lo, hi, n)
             conn.rollback()
-            return scope.explain[0] if scope.explain else "(no UPDATE)"
+            return pools.explain[0] if pools.explain else "(no UPDATE)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -258,6 +258,10 @@ class SQLConnector:
         log.debug("sql", connector=self.name, statement=template[:300])
         return result
 
+    def run(self, conn: Connection, stmt: Any, params: Any = None) -> sa.CursorResult[Any]:
+        """The one entry point for statements built outside this module (the tenant purge's)."""
+        return self._run(conn, stmt, params)
+
     def iter_statements(self) -> Iterator[str]:
         yield from self._templates
 

@@ -265,7 +265,12 @@ def check_config(path: Path) -> tuple[list[Problem], str]:
             problems.append(Problem("error", str(exc), ("connectors", name, "url"), None, config.path))
             continue
         try:
-            problems += graph_problems(config, name, connector)[1]
+            graph, found = graph_problems(config, name, connector)
+            problems += found
+            if graph is not None and config.tenants is not None:
+                from eraser.purge.scope import scope_problems
+
+                problems += scope_problems(config, name, graph)
             tables += len(conf.tables)
         finally:
             connector.dispose()

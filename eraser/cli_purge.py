@@ -29,14 +29,13 @@ def register(main: click.Group) -> None:
         from eraser.config import load_config
         from eraser.errors import EraserError
         from eraser.execute import open_session
-        from eraser.purge import dry_run_text, seconds_text
-        from eraser.purge import purge as run_purge
+        from eraser.purge import dry_run_text, purge_tenant, seconds_text
         from eraser.state import StateStore
 
         config = load_config(config_path)
         with open_session(config) as session:
             if dry_run:
-                result = run_purge(session, None, tenant, mode=mode, dry_run=True, batch_size=batch_size)
+                result = purge_tenant(session, None, tenant, mode=mode, dry_run=True, batch_size=batch_size)
                 click.echo(dry_run_text(result), nl=False)
                 return
             if not yes:
@@ -60,8 +59,8 @@ def register(main: click.Group) -> None:
                 bar.update(p.done - bar.pos)
 
             try:
-                result = run_purge(session, store, tenant, mode=mode, export_dir=export_dir, batch_size=batch_size,
-                                   on_progress=progress)
+                result = purge_tenant(session, store, tenant, mode=mode, export_dir=export_dir,
+                                      batch_size=batch_size, on_progress=progress)
             finally:
                 if bar is not None:
                     bar.__exit__(None, None, None)

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from eraser.certificates import generate_keys, read_jws, verify
 from eraser.config import Config, load_config
 from eraser.execute import open_session
-from eraser.purge import ACTIONS, purge, verify_package
+from eraser.purge import ACTIONS, verify_package
+from eraser.purge import purge_tenant as purge
 from eraser.state import StateStore
 from tests.conftest import DIALECTS, fresh_database
 

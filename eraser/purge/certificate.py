@@ -1,0 +1,130 @@
+"""What a purge certifies and what it keeps: the tenant-wide certificate, the dry run's table, and the retained
+rows entered in the state store's retained-row schedule, so the retention sweep releases them and issues a
+follow-up certificate that names the purge's."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from eraser.config import Config, TableRule
+from eraser.purge.result import Key, PurgeResult
+from eraser.purge.rules import kept, retained_parent
+from eraser.purge.scope import Scope, same
+from eraser.retention import add_period, release_date
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def retained_schedule(scope: Scope, result: PurgeResult) -> list[dict[str, Any]]:
+    """Per retained row of this connector: table, primary key and release date (what the sweep needs)."""
+    from eraser.certificates import canonical
+
+    releases: dict[str, dict[Key, date]] = {}
+    for table in reversed(scope.order()):  # parents first: a `from: parent` row is released with its parent
+        rule = scope.graph.rules[table].retain
+        if scope.graph.rules[table].action != "retain" or rule is None:
+            continue
+        t = scope.t(table)
+        pk = scope.pk_cols(table, t)
+        mine = [scope.mine(table, t), kept(scope, table, t)]
+        found: dict[Key, date] = {}
+        if rule.from_ == "parent" and (e := retained_parent(scope, table)) is not None and e.parent in releases:
+            p = scope.t(e.parent).alias()
+            stmt = sa.select(*pk, *scope.pk_cols(e.parent, p)).select_from(t).join(
+                p, same([p.c[c] for c in e.parent_cols], [t.c[c] for c in e.child_cols])).where(*mine)
+            for row in scope.run(stmt):
+                parent = releases[e.parent].get(tuple(row[len(pk):]))
+                found[tuple(row[:len(pk)])] = release_date(rule, {}, scope.today, parent_release=parent)
+        else:
+            start = [t.c[rule.from_]] if rule.from_ not in ("request", "parent") else []
+            for row in scope.run(sa.select(*pk, *start).where(*mine)):
+                values = {rule.from_: row[len(pk)]} if start else {}
+                found[tuple(row[:len(pk)])] = release_date(rule, values, scope.today)
+        releases[table] = found
+    return [{"connector": scope.name, "table_name": table, "primary_key": canonical(list(k)).decode(),
+             "release_on": day.isoformat()} for table, found in releases.items() for k, day in sorted(found.items())]
+
+
+def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | None, started_at: datetime,
+                  action: str) -> dict[str, Any]:
+    """The tenant-wide certificate: counts per table and action, retained rows with basis and release range,
+    the return package's manifest digest, the verification, what remains in backups. No row value."""
+    from eraser.certificates import software
+
+    completed = datetime.now(UTC)
+    databases: dict[str, list[dict[str, Any]]] = {}
+    retained = []
+    for p in result.parts:
+        rule: TableRule = config.connectors[p.connector].tables[p.table]
+        entry: dict[str, Any] = {"table": p.table, "rows": p.rows, "counts": dict(p.counts)}
+        if p.appeared:
+            entry["appeared_during_purge"] = p.appeared
+        if rule.category:
+            entry["category"] = rule.category
+        if p.counts["anonymize"]:
+            entry["strategies"] = {c: str(s) for c, s in sorted(rule.columns.items())}
+        databases.setdefault(p.connector, []).append(entry)
+        if p.counts["retain"] and rule.retain is not None:
+            retained.append({"connector": p.connector, "table": p.table, "rows": p.counts["retain"],
+                             "basis": rule.retain.basis, "period": rule.retain.period,
+                             "counted_from": rule.retain.from_,
+                             "release_first": (p.release or {}).get("first"),
+                             "release_last": (p.release or {}).get("last")})
+    backups_until = add_period(completed.date(), config.backups.retention)
+    received = ticket["received_at"] if ticket else started_at
+    return {
+        "certificate": {"type": "purge"},
+        "issuer": {"organisation": config.organisation, "role": config.role, "software": software()},
+        "controller": config.controller_name,
+        "ticket": {"reference": (ticket.get("external_ref") or ticket["id"]) if ticket else f"purge:{result.purge_id}",
+                   "kind": "purge", "received_at": iso(received), "started_at": iso(started_at),
+                   "completed_at": iso(completed)},
+        "legal_ground": "End of the contract: all personal data deleted, or returned and then deleted, at the end "
+                        "of the provision of services (GDPR Art. 28(3)(g))",
+        "tenant": {"code": result.tenant, "action": action, "mode": result.mode},
+        "outcome": "purged_with_retention" if any(r["rows"] for r in retained) else "purged",
+        "totals": result.totals(),
+        "databases": [{"connector": n, "tables": t} for n, t in sorted(databases.items())],
+        "retained": retained,
+        "export": result.export,
+        "verification": result.verification,
+        "execution": {"purge_id": result.purge_id, "batches": sum(len(p.batches) for p in result.parts),
+                      "resumed": result.resumed},
+        "remaining_copies": {
+            "statement": ("This is logical deletion in the databases named above, not sanitization of storage "
+                          "media: deleted rows stay in dead tuples until VACUUM (OPTIMIZE TABLE on MariaDB) and in "
+                          "the write-ahead log or binary log until it is recycled. Backups (" +
+                          config.backups.description + ") keep copies until they expire; after any restore, the "
+                          "purge must be applied again."),
+            "backups_retention": config.backups.retention,
+            "backups_expire_on": backups_until.isoformat()},
+    }
+
+
+def seconds_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown"
+    return str(timedelta(seconds=round(seconds)))
+
+
+def dry_run_text(result: PurgeResult) -> str:
+    """The dry run as a table: rows per action, release-date range of retained rows, estimated time."""
+    out = io.StringIO()
+    out.write(f"Purge of tenant {result.tenant} ({result.mode} mode): {result.rows:,} row(s) in "
+              f"{len(result.parts)} table(s); nothing changed.\n")
+    out.write(f"{'table':<28}{'delete':>10}{'anonymize':>11}{'retain':>10}{'review':>9}  retained until\n")
+    for p in result.parts:
+        c = p.counts
+        rel = f"{p.release['first']} .. {p.release['last']}" if p.release and c["retain"] else ""
+        out.write(f"{p.connector + '.' + p.table:<28}{c['delete']:>10,}{c['anonymize']:>11,}{c['retain']:>10,}"
+                  f"{c['review']:>9,}  {rel}\n")
+    t = result.totals()
+    out.write(f"{'total':<28}{t['delete']:>10,}{t['anonymize']:>11,}{t['retain']:>10,}{t['review']:>9,}\n")
+    out.write(f"Estimated time: {seconds_text(result.estimate_seconds)} ({result.estimate_basis}).\n")
+    return out.getvalue()
