@@ -227,10 +227,9 @@ def test_composite_foreign_key_purges_only_the_tenant(tiny: Tiny) -> None:
     assert certified_counts(result.certificate.path) == seen
 
 
-def test_text_and_composite_primary_keys_are_purged(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) \
-        -> None:
-    """Tables keyed by text and by (tenant, number) are purged in batches; other tenants' rows stay identical."""
-    engine = sa.create_engine(db_url)
+def keyed(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[sa.Engine, Path]:
+    """Projects keyed by (tenant, number) and their files keyed by text, three tenants; and its config."""
+    engine = sa.create_engine(url)
     meta = sa.MetaData()
     sa.Table("tenants", meta, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
              sa.Column("code", sa.String(20), nullable=False, unique=True))
@@ -251,27 +250,60 @@ def test_text_and_composite_primary_keys_are_purged(db_url: str, tmp_path: Path,
     directory = tmp_path / "keyed"
     generate_keys(directory / "keys")
     monkeypatch.setenv("ERASER_SECRET", "test-secret-" + uuid.uuid4().hex)
-    data = config_data(db_url, directory, batch_size=5)
+    data = config_data(url, directory, batch_size=5)
     data["identifiers"] = {"customer_number": {"kind": "exact"}}
     data["connectors"]["shop"]["tables"] = {
         "projects": {"identify": {"customer_number": "title"}, "tenant": "tenant_id", "action": "delete"},
         "files": {"action": "delete"}}
     path = directory / "keyed.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    before = rows_by_key(engine)
+    return engine, path
+
+
+def purge_keyed(path: Path, **kwargs: Any) -> Any:
     from eraser.purge import purge_tenant
 
     store = StateStore(load_config(path).state or "")
     store.migrate()
     try:
         with open_session(load_config(path)) as session:
-            result = purge_tenant(session, store, "T2", today=TODAY)
+            return purge_tenant(session, store, "T2", today=TODAY, **kwargs)
     finally:
         store.dispose()
+
+
+def test_text_and_composite_primary_keys_are_purged(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) \
+        -> None:
+    """Tables keyed by text and by (tenant, number) are purged in batches; other tenants' rows stay identical."""
+    engine, path = keyed(db_url, tmp_path, monkeypatch)
+    before = rows_by_key(engine)
+    result = purge_keyed(path)
     seen = observed(before, rows_by_key(engine), 2, set())
     assert seen == {"projects": {"delete": 7, "anonymize": 0, "retain": 0, "review": 0},
                     "files": {"delete": 21, "anonymize": 0, "retain": 0, "review": 0}}
     assert certified_counts(result.certificate.path) == seen
+    engine.dispose()
+
+
+def test_rows_gained_inside_done_batches_are_purged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text key that sorts into a batch already done is caught too: the batch runs again, and the parent it kept
+    for that row goes as well."""
+    db = tmp_path / "keyed.db"
+    sa.create_engine(f"sqlite:///{db}").connect().close()
+    engine, path = keyed(f"sqlite:///{db}", tmp_path, monkeypatch)
+    added = False
+
+    def gain(table: str, seq: int, when: str) -> None:
+        nonlocal added
+        if table == "files" and when == "committed" and not added:
+            with engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO files (name, tenant_id, project) VALUES ('0-new', 2, 0)"))
+            added = True
+    result = purge_keyed(path, on_batch=gain)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM files WHERE tenant_id = 2")).scalar_one() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM projects WHERE tenant_id = 2")).scalar_one() == 0
+    assert certified_counts(result.certificate.path)["files"]["delete"] == 22
     engine.dispose()
 
 

@@ -60,13 +60,15 @@ def execute(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools: di
     for p in result.parts:
         scope = scopes[p.connector]
         for i, (lo, hi, n) in enumerate(p.batches):
-            state, recorded = states[(p.connector, p.table, i)]
+            state, recorded, _rows = states[(p.connector, p.table, i)]
             if state == "done":
                 continue
             clock = time.perf_counter()
             counts = run_batch(scope, pools[p.connector], p.table, lo, hi, n)
             if state == "pending" and recorded:  # committed before, but not marked done: keep what it did then
                 counts = {a: max(counts[a], recorded.get(a, 0)) for a in ACTIONS}
+            elif state == "again" and recorded:  # run again for rows that appeared in it: its deletions add up
+                counts["delete"] += recorded.get("delete", 0)
             journal.mark(store, result.purge_id, p.connector, p.table, i, status="pending",
                          counts=json.dumps(counts))
             if on_batch is not None:
@@ -92,28 +94,52 @@ def execute(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools: di
 
 def final_pass(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools: dict[str, Pools], size: int,
                regather: Callable[[Scope], None], on_batch: OnBatch | None) -> None:
-    """Gather the tenant's rows again and purge those with keys after each table's planned batches (rows that
-    appeared while the purge ran), until a pass finds none."""
+    """Gather the tenant's rows again and purge those that appeared while the purge ran: keys after a table's
+    planned batches get batches of their own, a batch that holds more rows than it left is run again; until a
+    pass finds none (a tenant still gaining rows then fails verification, saying how many)."""
     for _ in range(FINAL_PASSES):
-        new = []
+        new, again = [], []
+        states = journal.batch_states(store, result.purge_id)
         for scope in scopes.values():
             regather(scope)
             pools[scope.name].forget()
             for p in (p for p in result.parts if p.connector == scope.name):
+                stale = _deletable(scope, p.table, None)  # e.g. a parent kept for a child that appeared, now gone
+                for i, (lo, hi, _n) in enumerate(p.batches):
+                    counts = states[(p.connector, p.table, i)][1] or {}
+                    there = scope.count_range(p.table, lo, hi)
+                    if there > counts.get("anonymize", 0) + counts.get("retain", 0) + counts.get("review", 0) or \
+                            stale and _deletable(scope, p.table, (lo, hi)):
+                        again.append((p, i, counts, counts.get("delete", 0) + there))
                 start = p.batches[-1][1] if p.batches else None
-                found = list(scope.boundaries(p.table, size, start))
-                for bounds in found:
+                for bounds in scope.boundaries(p.table, size, start):
                     new.append((p.connector, p.table, len(p.batches), bounds, scope.int_key(p.table)))
                     p.batches.append(bounds)
-                    p.appeared += bounds[2]
-                    p.rows += bounds[2]
             scope.conn.commit()
-        if not new:
+        if not new and not again:
             return
-        journal.add_batches(store, result, new)
+        for p, i, counts, rows in again:  # its counts come back, with the rows it held then and holds now
+            journal.mark(store, result.purge_id, p.connector, p.table, i, status="again", rows=rows)
+            p.batches[i] = (p.batches[i][0], p.batches[i][1], rows)
+            for a in ACTIONS:
+                p.counts[a] -= counts.get(a, 0)
+        if new:
+            journal.add_batches(store, result, new)
+        for p in result.parts:
+            p.rows = sum(n for _lo, _hi, n in p.batches)
         log.info("purge final pass: rows appeared while the purge ran", tenant=result.tenant,
-                 rows=sum(b[3][2] for b in new))
+                 rows=sum(result.appeared(p) for p in result.parts))
         execute(store, result, scopes, pools, None, on_batch)
+
+
+def _deletable(scope: Scope, table: str, bounds: tuple[Any, Any] | None) -> int:
+    """The tenant's rows (in a batch's range) that a batch would delete now."""
+    if forced(scope, table):
+        return 0
+    t = scope.t(table)
+    where = scope.in_batch(table, t, *bounds) if bounds else scope.mine(table, t)
+    return int(scope.run(sa.select(sa.func.count()).select_from(t).where(
+        where, sa.not_(kept(scope, table, t)), sa.not_(referenced(scope, table, t)))).scalar_one())
 
 
 def estimate(scope: Scope, parts: dict[str, Part]) -> None:

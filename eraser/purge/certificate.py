@@ -63,8 +63,8 @@ def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | 
     for p in result.parts:
         rule: TableRule = config.connectors[p.connector].tables[p.table]
         entry: dict[str, Any] = {"table": p.table, "rows": p.rows, "counts": dict(p.counts)}
-        if p.appeared:
-            entry["appeared_during_purge"] = p.appeared
+        if result.appeared(p):
+            entry["appeared_during_purge"] = result.appeared(p)
         if rule.category:
             entry["category"] = rule.category
         if p.counts["anonymize"]:

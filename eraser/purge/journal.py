@@ -98,7 +98,7 @@ def set_purge(store: Any, pid: str, **values: Any) -> None:
 
 def _plan(result: PurgeResult) -> str:
     return json.dumps({"tables": [{"connector": p.connector, "table": p.table, "rows": p.rows, "owned": p.owned,
-                                   "release": p.release, "appeared": p.appeared,
+                                   "release": p.release,
                                    "batches": [[list(lo) if lo is not None else None, list(hi), n]
                                                for lo, hi, n in p.batches]} for p in result.parts],
                        "baseline": result.baseline}, default=str)
@@ -144,31 +144,35 @@ def load_baseline(result: PurgeResult, earlier: dict[str, Any]) -> None:
 
 
 def load(store: Any, result: PurgeResult, earlier: dict[str, Any]) -> None:
-    """A resumed purge's own plan: its parts' batch bounds and the rows that appeared so far."""
+    """A resumed purge's own plan: its parts' batch bounds."""
     plan = json.loads(earlier["plan"])
     for entry in plan["tables"]:
         p = result.part(entry["connector"], entry["table"])
         p.batches = [(tuple(lo) if lo is not None else None, tuple(hi), n) for lo, hi, n in entry["batches"]]
-        p.appeared = entry.get("appeared", 0)
 
 
-def batch_states(store: Any, purge_id: str) -> dict[tuple[str, str, int], tuple[str, dict[str, int] | None]]:
+State = tuple[str, dict[str, int] | None, int]  # status, counts, rows
+
+
+def batch_states(store: Any, purge_id: str) -> dict[tuple[str, str, int], State]:
     with store.engine.connect() as conn:
-        return {(r.connector, r.table_name, r.seq): (r.status, json.loads(r.counts) if r.counts else None)
+        return {(r.connector, r.table_name, r.seq): (r.status, json.loads(r.counts) if r.counts else None, r.rows)
                 for r in conn.execute(sa.select(purge_batches).where(purge_batches.c.purge_id == purge_id))}
 
 
 def done_counts(store: Any, result: PurgeResult) -> None:
-    """Each part's rows and the counts of its batches already done."""
+    """Each part's rows (as journaled: a batch run again holds the rows that appeared in it) and the counts of
+    its batches already done."""
     states = batch_states(store, result.purge_id)
     for p in result.parts:
-        p.rows = sum(n for _lo, _hi, n in p.batches)
         p.counts = no_counts()
-        for i in range(len(p.batches)):
-            status, counts = states[(p.connector, p.table, i)]
+        for i, (lo, hi, _n) in enumerate(p.batches):
+            status, counts, rows = states[(p.connector, p.table, i)]
+            p.batches[i] = (lo, hi, rows)
             if status == "done" and counts:
                 for a in ACTIONS:
                     p.counts[a] += counts.get(a, 0)
+        p.rows = sum(n for _lo, _hi, n in p.batches)
 
 
 def mark(store: Any, purge_id: str, connector: str, table: str, seq: int, **values: Any) -> None:

@@ -35,7 +35,6 @@ class Part:
     counts: dict[str, int] = field(default_factory=no_counts)
     batches: list[Bounds] = field(default_factory=list)
     release: dict[str, str] | None = None
-    appeared: int = 0  # rows of the tenant that appeared while the purge ran, caught by the final pass
 
 
 @dataclass
@@ -79,6 +78,10 @@ class PurgeResult:
     @property
     def rows(self) -> int:
         return sum(p.rows for p in self.parts)
+
+    def appeared(self, p: Part) -> int:
+        """Rows of the tenant that appeared in a table while the purge ran (caught by the final pass)."""
+        return p.rows - int(self.baseline["tables"][p.connector][p.table]["rows"])
 
     def part(self, connector: str, table: str) -> Part:
         return next(p for p in self.parts if p.connector == connector and p.table == table)

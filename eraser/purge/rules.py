@@ -70,8 +70,8 @@ def release_range(scope: Scope, table: str) -> dict[str, str] | None:
         return {"first": day, "last": day}
     t = scope.t(table)
     col = t.c[rule.retain.from_]
-    lo, hi = scope.run(sa.select(sa.func.min(col), sa.func.max(col)).where(kept(scope, table), scope.mine(table, t))
-                       ).one()
+    span = sa.select(sa.func.min(col), sa.func.max(col)).where(kept(scope, table), scope.mine(table, t))
+    lo, hi = tuple(scope.run(span).one())
     if lo is None:
         return None
     return {"first": release_date(rule.retain, {rule.retain.from_: lo}, scope.today).isoformat(),

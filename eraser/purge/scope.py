@@ -97,7 +97,7 @@ def tables_in_scope(config: Config, graph: Graph) -> tuple[dict[str, str], list[
         if rules[table].minimize:
             problems.append((table, f"table '{table}' has 'minimize:', which a purge does not apply; purge the tenant "
                                     "after removing it, or erase per subject."))
-    pending, built = set(scope), set()
+    pending, built = set(scope), set[str]()
     while pending:
         ready = {t for t in pending if depends(graph, scope, t) <= built}
         if not ready:
@@ -256,10 +256,14 @@ class Scope:
                 if row is None:
                     return
             hi = tuple(row)
-            n = self.run(sa.select(sa.func.count()).select_from(self.keys[table])
-                         .where(after(cols, lo), up_to(cols, hi))).scalar_one()
-            yield lo, hi, int(n)
+            yield lo, hi, self.count_range(table, lo, hi)
             lo = hi
+
+    def count_range(self, table: str, lo: Key | None, hi: Key) -> int:
+        kt = self.keys[table]
+        cols = self.key_cols(kt)
+        return int(self.run(sa.select(sa.func.count()).select_from(kt).where(after(cols, lo), up_to(cols, hi)))
+                   .scalar_one())
 
     def in_batch(self, table: str, t: Any, lo: Key | None, hi: Key) -> sa.ColumnElement[bool]:
         cols = self.key_cols(self.keys[table])

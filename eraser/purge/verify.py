@@ -114,7 +114,7 @@ def verify(result: PurgeResult, scopes: dict[str, Scope]) -> dict[str, Any]:
             expected = p.counts["anonymize"] + p.counts["retain"] + p.counts["review"]
             deletable = 0 if forced(scope, p.table) else _count(scope, sa.select(sa.func.count()).select_from(t).where(
                 theirs, sa.not_(kept(scope, p.table, t)), sa.not_(referenced(scope, p.table, t))))
-            gone = base["rows"] + p.appeared - remaining
+            gone = p.rows - remaining  # every row the batches ever held, less those still there
             tables.append({"connector": name, "table": p.table, "remaining": remaining, "expected": expected,
                            "deletable_left": deletable, "gone": gone})
             if remaining > expected:
