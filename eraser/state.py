@@ -390,12 +390,12 @@ class StateStore:
             exists = conn.execute(sa.select(certificates.c.id).where(certificates.c.id == certificate["id"])).first()
             if not exists:
                 conn.execute(certificates.insert().values(ticket_id=ticket_id, issued_at=now(), **certificate))
-                for row in retained:
-                    release = row["release_on"]
-                    conn.execute(retained_rows.insert().values(
-                        ticket_id=ticket_id, certificate_id=certificate["id"], connector=row["connector"],
-                        table_name=row["table_name"], primary_key=row["primary_key"],
-                        release_on=date.fromisoformat(release) if isinstance(release, str) else release))
+                schedule = [{"ticket_id": ticket_id, "certificate_id": certificate["id"], "connector": row["connector"],
+                             "table_name": row["table_name"], "primary_key": row["primary_key"],
+                             "release_on": date.fromisoformat(r) if isinstance(r := row["release_on"], str) else r}
+                            for row in retained]
+                if schedule:  # one executemany: a tenant purge keeps many rows
+                    conn.execute(retained_rows.insert(), schedule)
             # A held ticket keeps its sealed identifiers: lifting the hold puts it back in the queue.
             sealed = {} if status == "held" else {"sealed_subject": None}
             conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(

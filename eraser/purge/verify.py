@@ -19,35 +19,46 @@ import sqlalchemy as sa
 
 from eraser.purge.result import PurgeResult, TenantError
 from eraser.purge.rules import forced, kept, referenced
-from eraser.purge.scope import Scope, any_of, same, up_to
+from eraser.purge.scope import Scope, any_of, matches, same, up_to
 
 METHOD = ("the tenant's rows found again from their tenant column and foreign keys (not from the purge's scope): "
           "every remaining row retained, anonymized or left for review as counted, the rows gone equal to the rows "
           "deleted, retained rows byte-identical (SHA-256), foreign keys intact")
 
 
-def belongs(scope: Scope, table: str, t: Any, owned_by_keys: bool = False) -> sa.ColumnElement[bool]:
-    """The row is the tenant's. Owned parents are found through their owners, or (`owned_by_keys`, once the
-    owners are gone) by the keys journaled for them."""
+def tenant_keys(scope: Scope, table: str, owned_by_keys: bool = False) -> Any:
+    """The primary keys of the tenant's rows as one SELECT: a UNION of joins down from the tables' tenant columns.
+    Owned parents are found through their owners, or (`owned_by_keys`, once the owners are gone) by the keys
+    journaled for them."""
     rule, graph = scope.graph.rules[table], scope.graph
-    terms: list[sa.ColumnElement[bool]] = []
+    t = scope.t(table).alias()
+    pk = scope.pk_cols(table, t)
+    parts: list[Any] = []
     if rule.tenant:
-        terms.append(t.c[rule.tenant] == scope.tenant_value(table, rule.tenant))
+        parts.append(sa.select(*pk).where(t.c[rule.tenant] == scope.tenant_value(table, rule.tenant)))
     for e in graph.follow:
         if e.child == table and e.parent in scope.tables and e.parent != table:
             p = scope.t(e.parent).alias()
-            terms.append(sa.exists(sa.select(sa.literal(1)).select_from(p).where(
-                same([p.c[c] for c in e.parent_cols], [t.c[c] for c in e.child_cols]),
-                belongs(scope, e.parent, p, owned_by_keys))))
+            parts.append(sa.select(*pk).select_from(t.join(p, same([p.c[c] for c in e.parent_cols],
+                                                                   [t.c[c] for c in e.child_cols])))
+                         .where(matches(scope.pk_cols(e.parent, p), tenant_keys(scope, e.parent, owned_by_keys))))
     if scope.tables[table] == "owned" and owned_by_keys:
-        terms.append(scope.mine(table, t))
+        parts.append(sa.select(*scope.key_cols(scope.keys[table])))
     elif scope.tables[table] == "owned":
         for owner, edges in graph.owned.items():
             for e in (e for e in edges if e.parent == table and owner in scope.tables):
                 o = scope.t(owner).alias()
-                terms.append(sa.exists(sa.select(sa.literal(1)).select_from(o).where(
-                    same([o.c[c] for c in e.child_cols], [t.c[c] for c in e.parent_cols]), belongs(scope, owner, o))))
-    return any_of(terms, f"table '{table}'")
+                parts.append(sa.select(*pk).select_from(t.join(o, same([o.c[c] for c in e.child_cols],
+                                                                       [t.c[c] for c in e.parent_cols])))
+                             .where(matches(scope.pk_cols(owner, o), tenant_keys(scope, owner))))
+    if not parts:
+        any_of([], f"table '{table}'")  # raises: no terms must never mean every row
+    return parts[0] if len(parts) == 1 else sa.union(*parts)
+
+
+def belongs(scope: Scope, table: str, t: Any, owned_by_keys: bool = False) -> sa.ColumnElement[bool]:
+    """The row is the tenant's, by `tenant_keys`."""
+    return matches(scope.pk_cols(table, t), tenant_keys(scope, table, owned_by_keys))
 
 
 def _count(scope: Scope, stmt: Any) -> int:
@@ -55,21 +66,23 @@ def _count(scope: Scope, stmt: Any) -> int:
 
 
 def check_scope(scope: Scope, owned_by_keys: bool) -> None:
-    """The gathered keys are the tenant's rows, exactly; otherwise refuse before changing anything."""
+    """The gathered keys are the tenant's rows (and, when first planned, all of them); otherwise refuse before
+    changing anything."""
     for table in scope.order():
         if owned_by_keys and scope.tables[table] == "owned":
             continue  # its keys are the journaled ones, by definition
-        kt, t = scope.keys[table], scope.t(table).alias()
+        kt = scope.keys[table]
         cols = scope.key_cols(kt)
-        theirs = sa.exists(sa.select(sa.literal(1)).select_from(t).where(
-            same(scope.pk_cols(table, t), cols), belongs(scope, table, t, owned_by_keys)))
-        stray = _count(scope, sa.select(sa.func.count()).select_from(kt).where(sa.not_(theirs)))
+        stray = _count(scope, sa.select(sa.func.count()).select_from(kt).where(
+            sa.not_(matches(cols, tenant_keys(scope, table, owned_by_keys)))))
         if stray:
             raise TenantError(f"the purge's scope of table '{table}' holds {stray} row(s) that do not belong to "
                               f"tenant {scope.tenant}; nothing was changed.")
-        t2 = scope.t(table)
-        missing = _count(scope, sa.select(sa.func.count()).select_from(t2).where(
-            belongs(scope, table, t2, owned_by_keys), sa.not_(scope.mine(table, t2))))
+        if owned_by_keys:
+            continue  # rows the scope misses later are counted by the verification
+        theirs = tenant_keys(scope, table).subquery()
+        missing = _count(scope, sa.select(sa.func.count()).select_from(theirs).where(
+            sa.not_(matches(list(theirs.c), sa.select(*cols)))))
         if missing:
             raise TenantError(f"the purge's scope of table '{table}' misses {missing} row(s) of tenant "
                               f"{scope.tenant}; nothing was changed.")
