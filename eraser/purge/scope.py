@@ -63,10 +63,10 @@ def tables_in_scope(config: Config, graph: Graph) -> tuple[dict[str, str], list[
     problems: list[tuple[str, str]] = []
     tenants = config.tenants
     if tenants.table not in connector.table_names():
-        problems.append((tenants.table, f"the tenants table '{tenants.table}' does not exist in connector "
+        problems.append(("", f"the tenants table '{tenants.table}' does not exist in connector "
                                         f"'{connector.name}'."))
     elif tenants.key not in connector.columns(tenants.table):
-        problems.append((tenants.table, f"the tenants table '{tenants.table}' has no column '{tenants.key}'."))
+        problems.append(("", f"the tenants table '{tenants.table}' has no column '{tenants.key}'."))
     scope = {t: "tenant column" for t, r in rules.items() if r.tenant}
     for table in scope:
         if rules[table].tenant not in connector.columns(table):
