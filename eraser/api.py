@@ -175,10 +175,10 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
 
     @app.get("/certificates/{certificate_id}.html", response_class=HTMLResponse)
     def certificate_html(certificate_id: ObjectId, who: CertificateReader) -> str:
-        from eraser.certificates import _unb64
+        from eraser.proofio import unb64
 
         cert = _certificate(certificate_id, who)
-        payload = json.loads(_unb64(json.loads(cert["body"])["payload"]))
+        payload = json.loads(unb64(json.loads(cert["body"])["payload"]))
         return render_html(payload, "stored by the issuing daemon; verify the JSON with `eraser certificate verify`")
 
     @app.get("/certificates/{certificate_id}")

@@ -1,124 +1,48 @@
 """Destruction certificates: RFC 8785 canonical JSON, signed with Ed25519 as a flattened JWS (RFC 7515),
-chained by the SHA-256 of the previous certificate, verifiable offline, rendered for humans."""
+chained by the SHA-256 of the previous certificate's canonical payload, verifiable offline, rendered for
+humans. The formats are specified in docs/PROOF.md; verification is in eraser.chain."""
 
 from __future__ import annotations
 
-import base64
-import fcntl
 import hashlib
 import html
-import json
 import os
-import unicodedata
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from eraser import SOFTWARE_NAME, __version__
+from eraser.chain import FORMAT, TYP, Verified, verify
 from eraser.errors import CertificateError
+from eraser.freetext import scrubbed
+from eraser.keys import check_signing_setup, generate_keys, key_id, load_private_key, load_public_key
+from eraser.proofio import (
+    ALG,
+    canonical,
+    certificate_name,
+    find_certificate,
+    index_certificate,
+    iso,
+    jws_bytes,
+    locked,
+    payload_sha256,
+    read_jws,
+    sign_jws,
+    write_head,
+)
+from eraser.translog import append_entry, head_of
 
-ALG = "Ed25519"  # fully-specified JOSE algorithm name (RFC 9864); the key is an OKP Ed25519 key
-TYP = "eraser-certificate+jws"
-FORMAT = "eraser-certificate/1"
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-# -- keys -------------------------------------------------------------------------------------
-
-def key_id(public: Ed25519PublicKey) -> str:
-    """RFC 7638 JWK thumbprint of the public key."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": _b64(raw)}, separators=(",", ":"), sort_keys=True)
-    return _b64(hashlib.sha256(jwk.encode()).digest())
-
-
-def generate_keys(out: Path, name: str = "eraser-signing") -> tuple[Path, Path, str]:
-    """Write NAME.pem (private, mode 0600) and NAME.pub.pem; refuse to overwrite an existing key."""
-    out.mkdir(parents=True, exist_ok=True)
-    private_path, public_path = out / f"{name}.pem", out / f"{name}.pub.pem"
-    if private_path.exists():
-        raise CertificateError(f"{private_path} already exists; refusing to overwrite a signing key.")
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    public_path.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
-    return private_path, public_path, key_id(key.public_key())
-
-
-def load_private_key(path: Path) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except OSError as exc:
-        raise CertificateError(f"cannot read signing key {path}: {exc.strerror}; "
-                               "create one with `eraser keys generate`.") from None
-    except (ValueError, TypeError):
-        raise CertificateError(f"{path} is not an unencrypted PEM private key.") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CertificateError(f"{path} is not an Ed25519 key.")
-    return key
-
-
-def load_public_key(path: Path) -> Ed25519PublicKey:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"cannot read public key {path}: {exc.strerror}.") from None
-    try:
-        key = serialization.load_pem_public_key(data)
-    except ValueError:
-        raise CertificateError(f"{path} is not a PEM public key.") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise CertificateError(f"{path} is not an Ed25519 public key.")
-    return key
-
-
-# -- signing and the chain --------------------------------------------------------------------
-
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_nfc(v) for v in value]
-    if isinstance(value, float):
-        raise TypeError("certificates hold no floating-point numbers")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def canonical(payload: Any) -> bytes:
-    return rfc8785.dumps(_nfc(payload))
+__all__ = ["ALG", "FORMAT", "TYP", "Verified", "canonical", "generate_keys", "key_id", "load_private_key",
+           "load_public_key", "read_jws", "sign", "verify"]
 
 
 def sign(payload: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, str]:
     """A flattened JWS JSON serialization (RFC 7515 section 7.2.2) of the canonical payload."""
-    header = {"alg": ALG, "kid": key_id(key.public_key()), "typ": TYP, "cty": "application/json"}
-    protected = _b64(canonical(header))
-    body = _b64(canonical(payload))
-    signature = key.sign(f"{protected}.{body}".encode())
-    return {"protected": protected, "payload": body, "signature": _b64(signature)}
+    return sign_jws(payload, key, TYP, key_id(key.public_key()))
 
 
 @dataclass(frozen=True)
@@ -126,123 +50,53 @@ class Issued:
     path: Path
     certificate_id: str
     sequence: int
-    digest: str
+    digest: str  # SHA-256 of the file, as the state store records it
+    payload_sha256: str = ""  # what the next certificate and the log name it by
 
 
-def _chain_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.cert.json") if p.name[:6].isdigit())
+def _issued(path: Path) -> Issued:
+    payload = read_jws(path)[1]
+    meta = payload["certificate"]
+    return Issued(path, str(meta["id"]), int(meta["sequence"]), hashlib.sha256(path.read_bytes()).hexdigest(),
+                  payload_sha256(payload))
 
 
-@contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".chain.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert_id: str | None = None,
+          issued_at: datetime | None = None) -> Issued:
+    """Sign and store a certificate as the next link of the directory's chain, and log it. With a `cert_id`
+    that is already in the chain, return that certificate: a retried ticket never gets two.
 
-
-def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert_id: str | None = None) -> Issued:
-    """Sign and store a certificate as the next link of the directory's chain. With a `cert_id` that is already
-    in the chain, return that certificate: a retried ticket never gets two."""
-    with _locked(directory):
-        files = _chain_files(directory)
-        if cert_id is not None:
-            for existing in (p for p in files if p.name[7:].startswith(cert_id)):
-                return Issued(existing, cert_id, int(existing.name[:6]),
-                              hashlib.sha256(existing.read_bytes()).hexdigest())
-        previous = files[-1] if files else None
-        sequence = int(previous.name[:6]) + 1 if previous else 1
-        cert_id = cert_id or str(uuid.uuid4())
+    Reads and writes a few small files whatever the chain's length (the head, the id index, one log line).
+    """
+    with locked(directory):
+        head = head_of(directory)
+        if cert_id is not None and (existing := find_certificate(directory, cert_id)) is not None:
+            return _issued(existing)
+        last = datetime.fromisoformat(head.issued_at) if head.issued_at else None
+        moment = (issued_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        if last is not None and moment < last:
+            if issued_at is not None:
+                raise CertificateError(f"issue time {iso(moment)} is before the last certificate's "
+                                       f"({iso(last)}); issue times never go backwards along a chain.")
+            moment = last  # the clock stepped back: never let the chain's times go backwards
+        sequence, cert_id = head.sequence + 1, cert_id or str(uuid.uuid4())
         payload = dict(payload)
         payload["certificate"] = {**payload.get("certificate", {}), "id": cert_id, "format": FORMAT,
-                                  "sequence": sequence,
-                                  "previous_sha256": hashlib.sha256(previous.read_bytes()).hexdigest()
-                                  if previous else None}
-        document = json.dumps(sign(payload, key), indent=2).encode() + b"\n"
-        path = directory / f"{sequence:06d}-{cert_id}.cert.json"
+                                  "sequence": sequence, "issued_at": iso(moment),
+                                  "previous_sha256": head.digest}
+        document = jws_bytes(sign(payload, key))
+        path = directory / certificate_name(sequence, cert_id)
+        write_head(directory, replace(head, pending=path.name))  # a crash from here on forces a rebuild
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(document)
         os.replace(tmp, path)
-        from eraser.translog import append_locked
-
-        append_locked(path)  # into the transparency log, under the lock the chain already holds
-    return Issued(path, cert_id, sequence, hashlib.sha256(document).hexdigest())
-
-
-# -- verification -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Verified:
-    payload: dict[str, Any]
-    kid: str
-    sequence: int
-    chain: str
-
-
-def read_jws(path: Path) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
-    """(header, payload, signing input, signature) of a certificate file, or CertificateError 'malformed'."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"cannot read certificate {path}: {exc.strerror}.") from None
-    try:
-        jws = json.loads(raw)
-        protected, body, signature = jws["protected"], jws["payload"], _unb64(jws["signature"])
-        header = json.loads(_unb64(protected))
-        payload_bytes = _unb64(body)
-        payload = json.loads(payload_bytes)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise CertificateError(f"{path}: malformed certificate (not a JWS JSON document with protected, payload "
-                               "and signature).") from None
-    if not isinstance(header, dict) or not isinstance(payload, dict):
-        raise CertificateError(f"{path}: malformed certificate (header or payload is not a JSON object).")
-    if canonical(payload) != payload_bytes:
-        raise CertificateError(f"{path}: malformed certificate (payload is not in RFC 8785 canonical form).")
-    return header, payload, f"{protected}.{body}".encode(), signature
-
-
-def default_public_keys(path: Path) -> list[Path]:
-    """Public keys next to the certificate store: ../keys/*.pub.pem."""
-    return sorted((path.resolve().parent.parent / "keys").glob("*.pub.pem"))
-
-
-def verify(path: Path, public_keys: list[Path]) -> Verified:
-    header, payload, signing_input, signature = read_jws(path)
-    if header.get("alg") not in (ALG, "EdDSA"):
-        raise CertificateError(f"{path}: unsupported algorithm {header.get('alg')!r} (expected {ALG}).")
-    if not public_keys:
-        raise CertificateError(f"{path}: no public key to verify with; pass --public-key FILE.")
-    keys = {key_id(k): k for k in (load_public_key(p) for p in public_keys)}
-    kid = header.get("kid")
-    if kid not in keys:
-        raise CertificateError(f"{path}: signed by unknown key {kid}; none of the {len(keys)} public key(s) "
-                               "given has that key id.")
-    try:
-        keys[kid].verify(signature, signing_input)
-    except InvalidSignature:
-        raise CertificateError(f"{path}: bad signature: the certificate was changed after signing, or signed by "
-                               "another key.") from None
-    meta = payload.get("certificate", {})
-    sequence = meta.get("sequence")
-    if not isinstance(sequence, int) or sequence < 1:
-        raise CertificateError(f"{path}: malformed certificate (no chain sequence number).")
-    previous = meta.get("previous_sha256")
-    chain = "first certificate of its chain"
-    if sequence > 1:
-        candidates = list(path.resolve().parent.glob(f"{sequence - 1:06d}-*.cert.json"))
-        if not previous:
-            raise CertificateError(f"{path}: broken chain: certificate {sequence} names no previous certificate.")
-        if not candidates:
-            chain = f"previous certificate {sequence - 1} not present beside it; link not checked"
-        elif hashlib.sha256(candidates[0].read_bytes()).hexdigest() != previous:
-            raise CertificateError(f"{path}: broken chain: certificate {sequence - 1} ({candidates[0].name}) is not "
-                                   "the one this certificate follows; it was replaced or edited.")
-        else:
-            chain = f"linked to certificate {sequence - 1}"
-    return Verified(payload, str(kid), sequence, chain)
+        index_certificate(directory, cert_id, path.name)
+        digest = payload_sha256(payload)
+        written = append_entry(directory, head.log_entries, digest, path.name)
+        write_head(directory, replace(head, sequence=sequence, file=path.name, digest=digest,
+                                      issued_at=iso(moment), log_entries=head.log_entries + 1,
+                                      log_bytes=head.log_bytes + written, pending=None))
+    return Issued(path, cert_id, sequence, hashlib.sha256(document).hexdigest(), digest)
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -320,26 +174,23 @@ def _scan_html(scan: dict[str, Any] | None) -> str:
 
 
 def _files_html(files: dict[str, Any] | None) -> str:
-    """Files the erased rows referred to: how many were destroyed and how, listed by the SHA-256 of their path."""
+    """Files the erased rows referred to: how many were destroyed and how, listed by the keyed reference of their
+    path."""
     if not files:
         return ""
     e = html.escape
-    items = "".join(f"<li><code>{e(f['path_sha256'])}</code> ({e(f['table'])}): {e(f['status'])}</li>"
+    items = "".join(f"<li><code>{e(f.get('path_ref', ''))}</code> ({e(f['table'])}): {e(f['status'])}</li>"
                     for f in files.get("entries", [])) or "<li>None.</li>"
     return (f"<h2>Files</h2><p>{files.get('files_destroyed', 0)} file(s) {e(files.get('method', ''))}. "
             f"{e(files.get('statement', ''))}</p><ul>{items}</ul>\n")
 
 
 def now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
 
 
 def software() -> dict[str, str]:
     return {"name": SOFTWARE_NAME, "version": __version__}
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
@@ -388,9 +239,9 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
         "certificate": {"type": "erasure"},
         "issuer": {"organisation": config.organisation, "role": config.role, "software": software()},
         "controller": config.controller_name,
-        "ticket": {"reference": ticket.reference, "kind": ticket.kind, "received_at": _iso(ticket.received_at),
-                   "due_at": _iso(ticket.due_at), "started_at": _iso(outcome.started_at),
-                   "completed_at": _iso(outcome.completed_at)},
+        "ticket": {"reference": ticket.reference, "kind": ticket.kind, "received_at": iso(ticket.received_at),
+                   "due_at": iso(ticket.due_at), "started_at": iso(outcome.started_at),
+                   "completed_at": iso(outcome.completed_at)},
         "legal_ground": config.legal_ground,
         "subject": {"reference": plan.subject_ref, "identifier_types": plan.identifier_types},
         "outcome": outcome_word,
@@ -416,13 +267,15 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
 def ready_to_certify(config: Any, directory: Path | None = None) -> None:
     """Check, before anything is erased, that a certificate can be signed and written: an erasure must never be
     left without its proof because of a missing key or an unwritable directory."""
-    load_private_key(config.signing.private_key)
+    check_signing_setup(config)
     target = directory or config.certificates
     try:
         target.mkdir(parents=True, exist_ok=True)
         probe = target / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
+        with locked(target):
+            head_of(target)  # a chain the issuer cannot extend is refused now, not after the erasure
     except OSError as exc:
         raise CertificateError(f"cannot write certificates to {target}: {exc.strerror}; nothing was erased.") from None
 
@@ -432,5 +285,6 @@ def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = Non
     """Sign the certificate of a verified (or held) erasure and add it to the chain."""
     if outcome is not None and outcome.verification.get("result") == "FAIL":
         raise CertificateError("refusing to certify an erasure that did not verify.")
-    key = load_private_key(config.signing.private_key)
-    return issue(payload or erasure_payload(config, outcome, ticket), key, directory or config.certificates, cert_id)
+    key = load_private_key(config.signing.private_key)  # checked whole by ready_to_certify, before erasing
+    content = scrubbed(payload or erasure_payload(config, outcome, ticket), config.secret_bytes())
+    return issue(content, key, directory or config.certificates, cert_id)

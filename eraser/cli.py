@@ -14,7 +14,13 @@ import structlog
 
 from eraser import __version__
 from eraser import logging as eraser_logging
-from eraser.cli_proof import pdf_options, render_pdf_command, verify_command, verify_options
+from eraser.cli_proof import (
+    checked_for_rendering,
+    pdf_options,
+    render_pdf_command,
+    verify_command,
+    verify_options,
+)
 from eraser.errors import EraserError
 
 log = structlog.get_logger("eraser.cli")
@@ -42,9 +48,14 @@ class Eraser(click.Group):
               help="Log lines as JSON (daemon) or for a terminal; auto picks by whether stderr is a terminal.")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="WARNING",
               show_default=True)
-def main(log_format: str, log_level: str) -> None:
+@click.option("--insecure-permissions", is_flag=True, default=False,
+              help="Warn about key and secret files readable by others instead of refusing to run.")
+def main(log_format: str, log_level: str, insecure_permissions: bool) -> None:
     """Erase personal data from databases, keep what the law requires, and prove it."""
+    from eraser.keys import allow_insecure_permissions
+
     eraser_logging.configure(json=None if log_format == "auto" else log_format == "json", level=log_level)
+    allow_insecure_permissions(insecure_permissions)
 
 
 config_option = click.option("--config", "-c", "config_path", required=True, type=click.Path(path_type=Path),
@@ -103,6 +114,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     from eraser.config import load_config
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
+    from eraser.freetext import refuse_identifier
     from eraser.holds import holds_store, subject_hold
     from eraser.report import format_outcome, format_plan
     from eraser.rights import ErasureCare
@@ -110,6 +122,8 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     from eraser.suppression import already_erased, earlier_erasure, record_against_earlier
     from eraser.tickets import new_ticket
 
+    refuse_identifier("--ticket-ref", ticket_ref)
+    refuse_identifier("--operator", operator)
     config = load_config(config_path)
     subject = parse_subject(list(subjects), config)
     ticket = new_ticket(ticket_ref, request_date, operator)
@@ -150,13 +164,14 @@ def certificate() -> None:
 @certificate.command("verify")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path),
-              help="Public key(s) (PEM) to check against; default: ../keys/*.pub.pem beside the certificate.")
+              help="Public key(s) (PEM) to check against (or --manifest with --root-key); keys beside the "
+                   "certificate are never used unless named.")
 @verify_options
 def certificate_verify(file: Path, public_keys: tuple[Path, ...], checkpoint: Path | None, manifest: Path | None,
-                       root_key: Path | None, pdf_cert: Path | None) -> None:
-    """Check signature, key and chain offline (and, if asked, the key manifest and the log). Exit 0 if valid,
-    1 with the reason if not. FILE may also be a certificate's signed PDF."""
-    for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert):
+                       root_key: Path | None, partial: bool, pdf_cert: Path | None) -> None:
+    """Check signature, key and the whole chain offline (and, if asked, the key manifest and the log). Exit 0 if
+    valid, 1 with the reason if not. FILE may also be a certificate's signed PDF."""
+    for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial):
         click.echo(line)
 
 
@@ -173,14 +188,10 @@ def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tupl
     if fmt == "pdf":
         click.echo(f"Wrote {render_pdf_command(file, out, public_keys, lang, pdf_key, pdf_cert)}")
         return
-    from eraser.certificates import default_public_keys, read_jws, render_html, verify
+    from eraser.certificates import read_jws, render_html
 
-    keys = list(public_keys) or default_public_keys(file)
-    if keys:
-        result = verify(file, keys)
-        payload, checked = result.payload, f"valid, key {result.kid}, chain position {result.sequence}"
-    else:
-        payload, checked = read_jws(file)[1], "not checked (no public key at hand)"
+    result, checked = checked_for_rendering(file, public_keys)
+    payload = result.payload if result is not None else read_jws(file)[1]
     target = out or file.with_name(file.name.removesuffix(".json").removesuffix(".cert") + ".html")
     try:
         target.write_text(render_html(payload, checked), encoding="utf-8")
@@ -262,7 +273,7 @@ def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
 @click.option("--persons", default=1000, show_default=True, help="How many end-customers to generate.")
 def demo(directory: Path, persons: int) -> None:
     """Build the COVER GROUP demo database, erase one person, and verify the signed certificate."""
-    from eraser.certificates import default_public_keys, render_html, verify
+    from eraser.certificates import render_html, verify
     from eraser.config import load_config
     from eraser.demo import DEMO_EMAIL, prepare
     from eraser.execute import erase as run_erasure
@@ -289,7 +300,7 @@ def demo(directory: Path, persons: int) -> None:
                                   expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
             issued = care.certify(outcome)
     click.echo(format_outcome(outcome) + (f"\n{care.summary()}" if care.summary() else ""))
-    result = verify(issued.path, default_public_keys(issued.path))
+    result = verify(issued.path, [p for p in [config.signing.public_key] if p])  # named by the config, not found
     html_path = issued.path.with_name(issued.path.name.removesuffix(".cert.json") + ".html")
     html_path.write_text(render_html(result.payload, f"valid, key {result.kid}"), encoding="utf-8")
     click.echo(f"Certificate: {issued.path}\n  verified: valid, key {result.kid}, chain position {result.sequence}\n"

@@ -215,6 +215,9 @@ def register(main: click.Group) -> None:
         config, store = _store(config_path, state_url)
         rows = register(store, config.certificates, start.date() if start else None, end.date() if end else None)
         click.echo(render(rows, fmt), nl=False)
+        flagged = sum(1 for r in rows if r["flags"])
+        if flagged:
+            raise EraserError(f"{flagged} row(s) of the register are flagged; see their flags.")
 
     @main.command()
     @config_option

@@ -27,7 +27,7 @@ def _path(**kwargs: Any) -> click.Path:
 
 def load_root_public(path: Path) -> Ed25519PublicKey:
     """The root public key from a public PEM, or derived from the root private PEM."""
-    from eraser.certificates import load_private_key, load_public_key
+    from eraser.keys import load_private_key, load_public_key
 
     try:
         data = path.read_bytes()
@@ -39,14 +39,14 @@ def load_root_public(path: Path) -> Ed25519PublicKey:
 
 
 def _load_root_private(path: Path) -> Ed25519PrivateKey:
-    from eraser.certificates import load_private_key
+    from eraser.keys import load_private_key
 
     return load_private_key(path)
 
 
-def _keys_for(store: Path, public_keys: Sequence[Path], manifest: Path | None, root_key: Path | None) -> Any:
-    """What checks signatures: the manifest (with the root key), else the public keys given, else those in
-    keys/ beside the certificates directory STORE."""
+def trusted_keys(public_keys: Sequence[Path], manifest: Path | None, root_key: Path | None) -> Any:
+    """What checks signatures: the manifest checked against the root key the verifier names, else the public
+    key files given. Never a key found beside the certificates: whoever can write there could drop one."""
     from eraser.keyring import KeySet, load_manifest
 
     if manifest is not None:
@@ -54,11 +54,24 @@ def _keys_for(store: Path, public_keys: Sequence[Path], manifest: Path | None, r
             raise EraserError("--manifest needs --root-key: the manifest is checked against the root public "
                               "key.")
         return load_manifest(manifest, load_root_public(root_key))
-    keys = list(public_keys) or sorted((store.resolve().parent / "keys").glob("*.pub.pem"))
-    if not keys:
-        raise CertificateError(f"no public key to verify with beside {store}; pass --public-key FILE or "
-                               "--manifest.")
-    return KeySet.from_files(keys)
+    if root_key is not None:
+        raise EraserError("--root-key needs --manifest: the root key signs the manifest, not certificates.")
+    if not public_keys:
+        raise CertificateError("no trusted key to verify with: pass --public-key FILE, or --manifest FILE with "
+                               "--root-key FILE (keys found beside the certificates are never trusted).")
+    return KeySet.from_files(list(public_keys))
+
+
+def trust_options(f: F) -> F:
+    """--public-key, --manifest and --root-key: the keys a verifier names."""
+    f = click.option("--root-key", type=_path(), default=None,
+                     help="Root public key (PEM) the key manifest is signed with.")(f)
+    f = click.option("--manifest", type=_path(), default=None,
+                     help="Key manifest: verify with the key it lists for each certificate's issue time.")(f)
+    f = click.option("--public-key", "public_keys", multiple=True, type=_path(),
+                     help="Public key (PEM) to verify with; repeatable. Keys beside the certificates are never "
+                          "used unless named here.")(f)
+    return f
 
 
 # -- certificate render --format pdf -----------------------------------------------------------
@@ -76,17 +89,26 @@ def pdf_options(f: F) -> F:
     return f
 
 
+def checked_for_rendering(file: Path, public_keys: Sequence[Path]) -> tuple[Any, str]:
+    """(Verified or None, what to say about the check) for a rendering: the chain is checked with the keys
+    named, and without a named key the rendering says it was not checked."""
+    from eraser.chain import verify
+    from eraser.proofio import read_jws
+
+    if not public_keys:
+        read_jws(file)
+        return None, "not checked (no --public-key given)"
+    result = verify(file, list(public_keys))
+    return result, f"valid, key {result.kid}, chain position {result.sequence}"
+
+
 def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path], lang: str,
                        pdf_key: Path | None = None, pdf_cert: Path | None = None) -> Path:
-    """Write FILE's signed PDF in `lang` (default FILE with .LANG.pdf); the JWS is checked first when a public
-    key is at hand. Returns the path written."""
-    from eraser.certificates import Verified, default_public_keys, read_jws, verify
+    """Write FILE's signed PDF in `lang` (default FILE with .LANG.pdf); the JWS and its chain are checked first
+    when a public key is given. Returns the path written."""
     from eraser.pdf import default_pdf_key, render_pdf
 
-    keys = list(public_keys) or default_public_keys(file)
-    check: Verified | None = verify(file, keys) if keys else None
-    if check is None:
-        read_jws(file)
+    check, _ = checked_for_rendering(file, public_keys)
     default_key, default_cert = default_pdf_key(file)
     data = render_pdf(file, lang, pdf_key or default_key, pdf_cert or default_cert, check)
     target = out or file.with_name(file.name.removesuffix(".json").removesuffix(".cert") + f".{lang}.pdf")
@@ -100,66 +122,71 @@ def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path]
 # -- certificate verify: PDF, manifest, checkpoint -----------------------------------------------
 
 def verify_options(f: F) -> F:
-    """--checkpoint, --manifest, --root-key and --pdf-cert, for `certificate verify`."""
+    """--checkpoint, --manifest, --root-key, --partial and --pdf-cert, for `certificate verify`."""
     f = click.option("--pdf-cert", type=_path(), default=None,
-                     help="For a PDF: the X.509 certificate it must be signed with (default: "
-                          "../keys/eraser-pdf-signing.cert.pem beside it, if present).")(f)
+                     help="For a PDF: the X.509 certificate it must be signed with (without it, the PDF "
+                          "signature is checked intact but its signer is not vouched for).")(f)
+    f = click.option("--partial", is_flag=True, default=False,
+                     help="Verify this one certificate out of its chain (its place in the chain is not "
+                          "checked, and the output says so).")(f)
     f = click.option("--root-key", type=_path(), default=None,
                      help="Root public key (PEM) the key manifest is signed with.")(f)
     f = click.option("--manifest", type=_path(), default=None,
-                     help="Key manifest: verify with the key it lists for the certificate's issue time.")(f)
+                     help="Key manifest: verify with the key it lists for each certificate's issue time.")(f)
     f = click.option("--checkpoint", type=_path(), default=None,
-                     help="Signed log checkpoint: also prove the certificate is in the log it describes.")(f)
+                     help="Signed log checkpoint: also prove the certificate is in the log it describes, and "
+                          "that the log is the chain in order.")(f)
     return f
 
 
 def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Path | None = None,
                    manifest: Path | None = None, root_key: Path | None = None,
-                   pdf_cert: Path | None = None) -> list[str]:
-    """Verify a certificate (.cert.json, or its signed .pdf) and return the lines to print; CertificateError
-    (exit 1) with the reason on the first check that fails."""
-    from eraser.certificates import default_public_keys, verify
-    from eraser.keyring import Manifest, iso, verify_with_manifest
+                   pdf_cert: Path | None = None, partial: bool = False) -> list[str]:
+    """Verify a certificate (.cert.json, or its signed .pdf) and, unless partial, its whole chain; return the
+    lines to print; CertificateError (exit 1) with the reason on the first check that fails."""
+    from eraser.chain import check_chain, verify
+    from eraser.keyring import Manifest, iso
     from eraser.translog import verify_inclusion
 
-    keys = _keys_for(file.resolve().parent, public_keys, manifest, root_key)
+    keys = trusted_keys(public_keys, manifest, root_key)
+    if partial and checkpoint is not None:
+        raise EraserError("--checkpoint checks the log whole; it cannot be combined with --partial.")
     lines: list[str] = []
     certificate = file
-    by_manifest = None
     if file.suffix.lower() == ".pdf":
         from eraser.pdf import verify_pdf
 
-        checked = verify_pdf(file, list(public_keys), pdf_cert, keys if isinstance(keys, Manifest) else None)
+        checked = verify_pdf(file, keys, pdf_cert, partial)
         sig = checked.signature
         who = "the expected certificate" if sig.trusted else "a certificate not compared with a known one"
         lines.append(f"valid PDF: PAdES signature intact over the whole file, by “{sig.signer}” (SHA-256 "
                      f"{sig.fingerprint[:16]}...), {who}; attached {checked.attachment}"
                      + (", identical to the store copy." if checked.compared_with else "."))
-        result, by_manifest = checked.certificate, checked.manifest
+        result = checked.certificate
         certificate = checked.compared_with or file
-    elif isinstance(keys, Manifest):
-        by_manifest = verify_with_manifest(file, keys)
-        result = by_manifest.verified
     else:
-        result = verify(file, list(public_keys) or default_public_keys(file))
-    lines.insert(0, f"valid: signed by key {result.kid}; chain position {result.sequence} ({result.chain}); "
+        result = verify(file, keys, partial)
+    whole = "" if partial else f"; the chain of {result.chain_length} certificate(s) checked whole"
+    lines.insert(0, f"valid: signed by key {result.kid}; chain position {result.sequence} ({result.chain}{whole}); "
                     f"outcome {result.payload.get('outcome')}.")
-    if by_manifest is not None:
-        k = by_manifest.key
+    if isinstance(keys, Manifest):
+        k = keys.key(result.kid)
+        assert k is not None and result.issued_at is not None
         until = iso(k.valid_until) if k.valid_until else "now"
-        lines.append(f"key: {k.status} in manifest {by_manifest.manifest.path.name} (version "
-                     f"{by_manifest.manifest.version}), valid {iso(k.valid_from)} to {until}; certificate "
-                     f"issued {iso(by_manifest.issued_at)}, within that period.")
+        lines.append(f"key: {k.status} in manifest {keys.path.name} (version {keys.version}), valid "
+                     f"{iso(k.valid_from)} to {until}; certificate issued {iso(result.issued_at)}, within that "
+                     "period.")
     if checkpoint is not None:
         if certificate.suffix.lower() == ".pdf":
             raise CertificateError(f"{file}: to check the log, verify the certificate file in its store, not "
                                    "the PDF.")
-        keyset = keys.keyset() if isinstance(keys, Manifest) else keys
-        inclusion = verify_inclusion(certificate, checkpoint, keyset)
+        links = check_chain(certificate.resolve().parent, keys.keyset() if isinstance(keys, Manifest) else keys)
+        inclusion = verify_inclusion(certificate, checkpoint, keys, links=links)
         cp = inclusion.checkpoint
         lines.append(f"log: entry {inclusion.index} of the log as of checkpoint {checkpoint.name} (tree size "
                      f"{cp.tree_size}, signed {iso(cp.timestamp)} by key {cp.kid}); the inclusion proof of "
-                     f"{inclusion.path_length} hash(es) leads to its signed root.")
+                     f"{inclusion.path_length} hash(es) leads to its signed root; every entry it covers is the "
+                     "chain's certificate of that position.")
     return lines
 
 
@@ -172,12 +199,16 @@ def log_group() -> None:
 
 @log_group.command("append")
 @click.argument("files", nargs=-1, required=True, type=_path())
-def log_append(files: tuple[Path, ...]) -> None:
-    """Add certificates to the log of their directory (a certificate already logged keeps its entry)."""
+@trust_options
+def log_append(files: tuple[Path, ...], public_keys: tuple[Path, ...], manifest: Path | None,
+               root_key: Path | None) -> None:
+    """Add certificates to the log of their directory, in chain order, after checking the chain whole (a
+    certificate already logged keeps its entry)."""
     from eraser.translog import append
 
+    keys = trusted_keys(public_keys, manifest, root_key)
     for file in files:
-        entry = append(file)
+        entry = append(file, keys)
         click.echo(f"{file.name}: log entry {entry.index} (SHA-256 {entry.sha256}).")
 
 
@@ -188,19 +219,31 @@ def log_append(files: tuple[Path, ...]) -> None:
               help="Ed25519 signing key (default: ../keys/eraser-signing.pem beside the directory).")
 @click.option("--origin", default=None,
               help="Name of the log (default: from the first certificate's issuer).")
-def log_checkpoint(directory: Path, key: Path | None, origin: str | None) -> None:
-    """Log new certificates, check every logged one is still there unchanged, and sign a checkpoint."""
-    from eraser.certificates import key_id, load_private_key
-    from eraser.keyring import KeySet, iso
+@trust_options
+def log_checkpoint(directory: Path, key: Path | None, origin: str | None, public_keys: tuple[Path, ...],
+                   manifest: Path | None, root_key: Path | None) -> None:
+    """Check the chain whole and the log against it, log new certificates, and sign a checkpoint. The
+    certificates are verified with --manifest (needed once keys were rotated), --public-key, or else the
+    signing key's own public key."""
+    from eraser.keyring import iso
+    from eraser.keys import load_private_key
     from eraser.translog import checkpoint, read_checkpoint
 
     if not directory.is_dir():
         raise EraserError(f"--certificates {directory} is not a directory.")
     signing = load_private_key(key or directory.resolve().parent / "keys" / "eraser-signing.pem")
-    path = checkpoint(directory, signing, origin)
-    cp = read_checkpoint(path, KeySet({key_id(signing.public_key()): signing.public_key()}))
+    keys = trusted_keys(public_keys, manifest, root_key) if public_keys or manifest or root_key else None
+    path = checkpoint(directory, signing, origin, keys=keys)
+    cp = read_checkpoint(path, _own_key(signing))
     click.echo(f"Checkpoint: {path}\n  tree size {cp.tree_size}, root {cp.root_hash.hex()}, signed "
                f"{iso(cp.timestamp)} by key {cp.kid}.")
+
+
+def _own_key(signing: Ed25519PrivateKey) -> Any:
+    from eraser.keyring import KeySet
+    from eraser.keys import key_id
+
+    return KeySet({key_id(signing.public_key()): signing.public_key()})
 
 
 @log_group.command("verify")
@@ -208,19 +251,15 @@ def log_checkpoint(directory: Path, key: Path | None, origin: str | None) -> Non
 @click.argument("new", type=_path(dir_okay=False))
 @click.option("--certificates", "directory", type=_path(file_okay=False), default=None,
               help="The certificates directory (default: the one NEW's checkpoints/ folder is in).")
-@click.option("--public-key", "public_keys", multiple=True, type=_path(),
-              help="Public key(s) the checkpoints may be signed with; default: ../keys/*.pub.pem.")
-@click.option("--manifest", type=_path(), default=None, help="Key manifest instead of --public-key.")
-@click.option("--root-key", type=_path(), default=None, help="Root public key of the manifest.")
+@trust_options
 def log_verify(old: Path, new: Path, directory: Path | None, public_keys: tuple[Path, ...],
                manifest: Path | None, root_key: Path | None) -> None:
-    """Prove NEW's log only grew from OLD's (RFC 9162 consistency proof), every certificate still there."""
-    from eraser.keyring import Manifest
+    """Prove NEW's log only grew from OLD's (RFC 9162 consistency proof), every certificate still there, the
+    log the chain in order, every certificate verified."""
     from eraser.translog import default_store, verify_consistency
 
     store = directory or default_store(new)
-    keys = _keys_for(store, public_keys, manifest, root_key)
-    result = verify_consistency(old, new, keys.keyset() if isinstance(keys, Manifest) else keys, store)
+    result = verify_consistency(old, new, trusted_keys(public_keys, manifest, root_key), store)
     click.echo(f"consistent: the log grew from {result.old.tree_size} to {result.new.tree_size} entries "
                f"(proof of {result.proof_length} hash(es)); all {result.new.tree_size} certificate(s) are in "
                f"{store}, unchanged.")
@@ -267,8 +306,8 @@ def manifest_group() -> None:
                    "certificates.")
 def manifest_create(root_key: Path, public_key: Path, out: Path, valid_from: datetime | None) -> None:
     """Write version 1 of a key manifest, with the signing key in use as the active key."""
-    from eraser.certificates import key_id, load_public_key
     from eraser.keyring import create_manifest
+    from eraser.keys import key_id, load_public_key
 
     signing = load_public_key(public_key)
     start = valid_from.replace(tzinfo=UTC) if valid_from else None

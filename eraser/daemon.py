@@ -57,6 +57,10 @@ def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict
                   external_ref: str | None, received_at: datetime | None, requested_by: str,
                   tenant: str | None = None, submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
     """Validate the subject against the config, seal its identifiers, and record the ticket."""
+    from eraser.freetext import refuse_identifier
+
+    refuse_identifier("external_ref", external_ref)  # both reach the signed certificate
+    refuse_identifier("requested_by", requested_by)
     parsed = parse_subject(subject, config)
     secret = config.secret_bytes()
     ticket_id = str(uuid.uuid4())

@@ -1,6 +1,6 @@
 """Files that a subject's rows refer to (`files:` per table): found from the plan, checked before the database
 commits (a path escaping its root refuses the whole erasure), destroyed after it, and listed in the certificate
-by the SHA-256 of their path."""
+by the keyed reference (HMAC) of their path."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 import structlog
 
 from connectors.base import Key, Row
-from connectors.files import METHOD, STATEMENT, FileRefusedError, FileStore, path_digest, split_path
+from connectors.files import METHOD, STATEMENT, FileRefusedError, FileStore, split_path
 from eraser.config import Config, FilesRule
+from eraser.keys import keyed_reference
 from eraser.plan import Plan
 
 log = structlog.get_logger("eraser.files")
@@ -74,7 +75,7 @@ def targets(config: Config, plan: Plan, actions: tuple[str, ...] = ERASED,
 
 def destroy(config: Config, session: Any, found: list[dict[str, Any]]) -> dict[str, Any]:
     """Destroy the files (after the database commit); a file another row outside the subject's data still refers
-    to is left in place. Returns the certificate's `files` section (paths only as SHA-256)."""
+    to is left in place. Returns the certificate's `files` section (paths only as keyed references)."""
     shared = _shared(config, session, found)
     entries = []
     stores: dict[Path, FileStore] = {}
@@ -83,18 +84,19 @@ def destroy(config: Config, session: Any, found: list[dict[str, Any]]) -> dict[s
         assert rule is not None
         root = root_of(config, rule)
         store = stores.get(root) or stores.setdefault(root, FileStore(root))
+        path_ref = keyed_reference(config.secret_bytes(), "file-path", target["path"])  # a path is guessable
         if (target["connector"], target["table"], target["path"]) in shared:
             entries.append({"connector": target["connector"], "table": target["table"],
-                            "path_sha256": path_digest(target["path"]), "status": "shared", "files": 0,
+                            "path_ref": path_ref, "status": "shared", "files": 0,
                             "detail": "another row outside the subject's data refers to it; left in place"})
             continue
         result = store.destroy(target["path"])
         entry: dict[str, Any] = {"connector": target["connector"], "table": target["table"],
-                                 "path_sha256": result.path_sha256, "status": result.status, "files": result.files}
+                                 "path_ref": path_ref, "status": result.status, "files": result.files}
         if result.detail:
             entry["detail"] = result.detail
         entries.append(entry)
-    unique = {(e["connector"], e["table"], e["path_sha256"]): e for e in entries}
+    unique = {(e["connector"], e["table"], e["path_ref"]): e for e in entries}
     entries = [unique[k] for k in sorted(unique)]
     counts = {s: sum(1 for e in entries if e["status"] == s) for s in ("destroyed", "absent", "shared", "failed",
                                                                         "refused")}

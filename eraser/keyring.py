@@ -3,16 +3,15 @@
 The manifest is a flattened JWS (like the certificates) over RFC 8785 canonical JSON, signed by the root key.
 It lists every signing key ever used: its key id (RFC 7638 thumbprint), public key (JWK), status (`active` or
 `retired`) and validity period. A certificate verifies against the manifest when its key is listed and the
-certificate's issue time (`ticket.completed_at`) falls within that key's period: certificates signed before a
-rotation keep verifying, and a retired key cannot issue new ones without the issue time giving it away.
+certificate's signed issue time (`certificate.issued_at`) falls within that key's period: certificates signed
+before a rotation keep verifying, and a retired key cannot issue new ones without the issue time giving it away
+(the chain checks that issue times never go backwards, so a backdated certificate is caught too).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,18 +22,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from eraser.certificates import (
-    Verified,
-    _b64,
-    _unb64,
-    canonical,
-    generate_keys,
-    key_id,
-    load_public_key,
-    read_jws,
-    verify,
-)
 from eraser.errors import CertificateError
+from eraser.keys import generate_keys, jwk, key_id, load_public_key
+from eraser.proofio import ALGS, iso, read_jws, unb64, write_jws
+from eraser.proofio import sign_jws as _sign_jws
+
+__all__ = ["iso", "jwk", "write_jws"]
 
 MANIFEST_TYP = "eraser-key-manifest+jws"
 MANIFEST_FORMAT = "eraser-key-manifest/1"
@@ -43,13 +36,6 @@ STATUSES = ("active", "retired")
 
 class KeyringError(CertificateError):
     """A key manifest is malformed, not signed by the root key, or does not vouch for a signature."""
-
-
-# -- small JWS helpers shared by the manifest and the transparency-log checkpoints -------------
-
-def iso(moment: datetime) -> str:
-    """UTC, seconds, with Z: the form every timestamp in certificates, manifests and checkpoints has."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_time(value: Any, what: str) -> datetime:
@@ -65,38 +51,15 @@ def parse_time(value: Any, what: str) -> datetime:
 
 
 def sign_jws(payload: dict[str, Any], key: Ed25519PrivateKey, typ: str) -> dict[str, str]:
-    """A flattened JWS JSON serialization of the canonical payload; the protected header names the key."""
-    header = {"alg": "Ed25519", "kid": key_id(key.public_key()), "typ": typ, "cty": "application/json"}
-    protected = _b64(canonical(header))
-    body = _b64(canonical(payload))
-    signature = key.sign(f"{protected}.{body}".encode())
-    return {"protected": protected, "payload": body, "signature": _b64(signature)}
-
-
-def write_jws(path: Path, document: dict[str, str], *, exclusive: bool = False) -> None:
-    """Write a JWS file atomically (or, with exclusive, only if it does not exist yet)."""
-    data = json.dumps(document, indent=2).encode() + b"\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if exclusive:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def jwk(public: Ed25519PublicKey) -> dict[str, str]:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return {"crv": "Ed25519", "kty": "OKP", "x": _b64(raw)}
+    """A flattened JWS of the canonical payload, the protected header naming the key by its thumbprint."""
+    return _sign_jws(payload, key, typ, key_id(key.public_key()))
 
 
 def public_from_jwk(value: Any, what: str) -> Ed25519PublicKey:
     if not isinstance(value, dict) or value.get("kty") != "OKP" or value.get("crv") != "Ed25519":
         raise KeyringError(f"{what} is not an Ed25519 JWK.")
     try:
-        return Ed25519PublicKey.from_public_bytes(_unb64(str(value.get("x", ""))))
+        return Ed25519PublicKey.from_public_bytes(unb64(str(value.get("x", ""))))
     except ValueError:
         raise KeyringError(f"{what} holds no valid Ed25519 public key.") from None
 
@@ -147,7 +110,7 @@ def verify_signed(path: Path, typ: str, keys: KeySet,
     header, payload, signing_input, signature = read_jws(path)
     if header.get("typ") != typ:
         raise KeyringError(f"{path}: not a {typ.split('+')[0]} file (type {header.get('typ')!r}).")
-    if header.get("alg") not in ("Ed25519", "EdDSA"):
+    if header.get("alg") not in ALGS:
         raise KeyringError(f"{path}: unsupported algorithm {header.get('alg')!r}.")
     at = parse_time(payload.get(at_field), f"{path}: {at_field}") if at_field else None
     key = keys.key_for(header.get("kid"), at, str(path))
@@ -318,39 +281,3 @@ def rotate(manifest_path: Path, root_key: Ed25519PrivateKey, keys_dir: Path, nam
     updated = load_manifest(manifest_path, root_key.public_key())
     return Rotated(updated, private_path, public_path, new_kid, old.kid,
                    retired_public)
-
-
-# -- verifying a certificate with the manifest ----------------------------------------------------
-
-@dataclass(frozen=True)
-class ManifestVerified:
-    verified: Verified
-    key: ManifestKey
-    issued_at: datetime
-    manifest: Manifest
-
-
-def issue_time(payload: dict[str, Any], what: str) -> datetime:
-    """When a certificate was issued: the completion time of its ticket."""
-    return parse_time((payload.get("ticket") or {}).get("completed_at"), f"{what}: ticket.completed_at")
-
-
-def verify_with_manifest(path: Path, manifest: Manifest | Path, root: Ed25519PublicKey | Path | None = None,
-                         ) -> ManifestVerified:
-    """Verify a certificate with only the manifest and the root public key: signature, chain, key period."""
-    if not isinstance(manifest, Manifest):
-        if root is None:
-            raise KeyringError("a key manifest is checked against the root public key; pass it.")
-        manifest = load_manifest(manifest, root)
-    header, payload, _, _ = read_jws(path)
-    kid = str(header.get("kid"))
-    at = issue_time(payload, str(path))
-    manifest.keyset().key_for(kid, at, str(path))
-    entry = manifest.key(kid)
-    assert entry is not None
-    with tempfile.TemporaryDirectory(prefix="eraser-keys-") as tmp:
-        pem = Path(tmp) / "key.pub.pem"
-        pem.write_bytes(entry.public.public_bytes(serialization.Encoding.PEM,
-                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
-        verified = verify(path, [pem])
-    return ManifestVerified(verified, entry, at, manifest)

@@ -28,9 +28,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from eraser.certificates import Verified, default_public_keys, read_jws, verify
+from eraser.chain import ManifestVerified, Verified, as_keys, verify
 from eraser.errors import CertificateError
-from eraser.keyring import KeySet, Manifest, ManifestVerified, verify_with_manifest
+from eraser.keyring import KeySet, Manifest
+from eraser.proofio import read_jws
 
 LANGS = ("nl", "fr", "en")
 NBSP = "\u00a0"
@@ -254,7 +255,7 @@ T: dict[str, dict[str, str]] = {
         "a.made.value": "{moment}, met {software}",
         "chain.linked": "gekoppeld aan attest nr. {n}",
         "chain.first": "eerste attest van de keten",
-        "chain.absent": "vorig attest nr. {n} niet beschikbaar; koppeling niet nagezien",
+        "chain.partial": "alleen dit attest nagezien; zijn plaats in de keten niet",
         "status.active": "actief",
         "status.retired": "buiten gebruik gesteld",
         "open": "heden",
@@ -451,7 +452,7 @@ T: dict[str, dict[str, str]] = {
         "a.made.value": "{moment}, au moyen de {software}",
         "chain.linked": "rattachée à l'attestation n° {n}",
         "chain.first": "première attestation de la chaîne",
-        "chain.absent": "attestation précédente n° {n} non disponible ; lien non vérifié",
+        "chain.partial": "seule cette attestation vérifiée ; sa place dans la chaîne ne l'a pas été",
         "status.active": "active",
         "status.retired": "retirée",
         "open": "ce jour",
@@ -624,7 +625,7 @@ T: dict[str, dict[str, str]] = {
         "a.made.value": "{moment}, with {software}",
         "chain.linked": "linked to certificate no. {n}",
         "chain.first": "first certificate of the chain",
-        "chain.absent": "previous certificate no. {n} not at hand; link not checked",
+        "chain.partial": "this certificate checked on its own; its place in the chain was not",
         "status.active": "active",
         "status.retired": "retired",
         "open": "today",
@@ -782,8 +783,8 @@ class Words:
             return self("chain.linked", n=match.group(1))
         if text == "first certificate of its chain":
             return self.t["chain.first"]
-        if match := re.match(r"previous certificate (\d+) not present", text):
-            return self("chain.absent", n=match.group(1))
+        if text.startswith("verified on its own"):
+            return self.t["chain.partial"]
         return text
 
 
@@ -1343,41 +1344,43 @@ def embedded_certificate(data: bytes, name: str = "PDF") -> tuple[str, bytes]:
     raise CertificateError(f"{name}: no certificate JSON is attached to this PDF.")
 
 
-def verify_pdf(pdf: Path, public_keys: KeySet | Sequence[Path] = (), trusted_cert: Path | None = None,
-               manifest: Manifest | None = None) -> PdfVerified:
-    """Check a certificate PDF: its PAdES signature, then the attached JSON (Ed25519 JWS, chain, and with a
-    manifest the key's period). If the store copy of the JSON is beside the PDF, the two must be identical."""
+def verify_pdf(pdf: Path, keys: KeySet | Manifest | Sequence[Path], trusted_cert: Path | None = None,
+               partial: bool = False) -> PdfVerified:
+    """Check a certificate PDF: its PAdES signature (its signer vouched for only by the `trusted_cert` named),
+    then the attached JSON with the keys named. If the store copy of the JSON is beside the PDF, the two must
+    be identical and the store's chain is checked whole; without it, only with `partial`."""
     try:
         data = pdf.read_bytes()
     except OSError as exc:
         raise CertificateError(f"cannot read {pdf}: {exc.strerror}.") from None
-    if trusted_cert is None and default_pdf_key(pdf)[1].exists():
-        trusted_cert = default_pdf_key(pdf)[1]
     signature = check_pdf_signature(data, trusted_cert, str(pdf))
     file_name, raw = embedded_certificate(data, str(pdf))
     if Path(file_name).name != file_name:
         raise CertificateError(f"{pdf}: attached file name {file_name!r} is not a plain file name.")
     store_copy = pdf.resolve().parent / file_name
     compared = None
-    keys: KeySet | Sequence[Path] = public_keys or default_public_keys(pdf)
+    keyset = as_keys(keys)
 
-    def check(path: Path) -> tuple[Verified, ManifestVerified | None]:
-        if manifest is not None:
-            result = verify_with_manifest(path, manifest)
-            return result.verified, result
-        if isinstance(keys, KeySet):
-            raise CertificateError("pass public key files or a manifest to check the attached certificate.")
-        return verify(path, list(keys)), None
+    def check(path: Path, alone: bool) -> tuple[Verified, ManifestVerified | None]:
+        verified = verify(path, keyset, alone)
+        if isinstance(keys, Manifest):
+            entry = keys.key(verified.kid)
+            assert entry is not None and verified.issued_at is not None
+            return verified, ManifestVerified(verified, entry, verified.issued_at, keys)
+        return verified, None
 
     if store_copy.exists():
         if store_copy.read_bytes() != raw:
             raise CertificateError(f"{pdf}: the attached certificate differs from {store_copy}.")
         compared = store_copy
-        verified, by_manifest = check(store_copy)
+        verified, by_manifest = check(store_copy, partial)
     else:
+        if not partial:
+            raise CertificateError(f"{pdf}: the store copy {file_name} is not beside the PDF, so its chain cannot "
+                                   "be checked; put the PDF in the certificates directory, or pass --partial.")
         with tempfile.TemporaryDirectory(prefix="eraser-pdf-") as tmp:
             path = Path(tmp) / file_name
             path.write_bytes(raw)
-            verified, by_manifest = check(path)
+            verified, by_manifest = check(path, True)
     return PdfVerified(signature, file_name, verified, by_manifest, compared)
 

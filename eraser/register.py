@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from eraser.certificates import _chain_files, read_jws
+from eraser.proofio import chain_files, read_jws
 from eraser.state import FINAL, StateStore, now
 from eraser.translog import read_log
 
@@ -26,7 +26,7 @@ def register(store: StateStore, certificates: Path, start: date | None = None,
              end: date | None = None) -> list[dict[str, Any]]:
     """One row per ticket received in [start, end], then one row per certificate that no ticket accounts for."""
     log_index = {e.certificate: e.index for e in read_log(certificates)} if certificates.is_dir() else {}
-    files = {p.name: p for p in _chain_files(certificates)} if certificates.is_dir() else {}
+    files = {p.name: p for p in chain_files(certificates)} if certificates.is_dir() else {}
     with store.engine.connect() as conn:
         from eraser.state import certificates as certs_table
 

@@ -1,6 +1,7 @@
 """Transparency log of the certificates: an append-only Merkle tree (RFC 9162) with signed checkpoints.
 
-Each certificate's SHA-256 is a leaf of the log, in the order logged. The log lives beside the certificates,
+Each certificate's digest (the SHA-256 of its canonical payload) is a leaf of the log, in chain order: entry i
+is certificate i + 1 of the chain, and a log that says otherwise was reordered or renumbered. The log lives beside the certificates,
 in `transparency-log.jsonl` (one JSON line per entry). A checkpoint signs the tree size, the root hash and a
 timestamp with the Ed25519 signing key. Whoever keeps a checkpoint can later check, offline:
 
@@ -9,7 +10,7 @@ timestamp with the Ed25519 signing key. Whoever keeps a checkpoint can later che
   and every certificate the old checkpoint covers is still in the store, unchanged.
 
 Hashing is RFC 9162's: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 || left || right); the data of a
-leaf is the 32-byte SHA-256 of the certificate file.
+leaf is the 32-byte SHA-256 of the certificate's canonical payload.
 """
 
 from __future__ import annotations
@@ -24,9 +25,21 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eraser.certificates import _chain_files, _locked, read_jws
+from eraser.chain import Verified, as_keys, check_chain
 from eraser.errors import CertificateError
-from eraser.keyring import KeySet, as_keyset, iso, parse_time, sign_jws, verify_signed, write_jws
+from eraser.keyring import KeySet, Manifest, parse_time, sign_jws, verify_signed
+from eraser.keys import key_id
+from eraser.proofio import (
+    Head,
+    index_certificate,
+    iso,
+    locked,
+    payload_sha256,
+    read_head,
+    read_jws,
+    write_head,
+    write_jws,
+)
 
 LOG_FILE = "transparency-log.jsonl"
 CHECKPOINTS = "checkpoints"
@@ -195,57 +208,106 @@ def read_log(path: Path) -> list[Entry]:
 
 
 def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise LogError(f"cannot read certificate {path}: {exc.strerror}.") from None
+    return payload_sha256(read_jws(path)[1])
 
 
-def _append_unlocked(directory: Path, cert_path: Path, entries: list[Entry]) -> Entry:
-    digest = _digest(cert_path)
-    for entry in entries:
-        if entry.sha256 == digest:
-            return entry
-    entry = Entry(len(entries), digest, cert_path.name, iso(datetime.now(UTC)))
-    line = json.dumps({"index": entry.index, "sha256": entry.sha256, "certificate": entry.certificate,
-                       "logged_at": entry.logged_at}, separators=(",", ":")) + "\n"
+def _line(entry: Entry) -> bytes:
+    return (json.dumps({"index": entry.index, "sha256": entry.sha256, "certificate": entry.certificate,
+                        "logged_at": entry.logged_at}, separators=(",", ":")) + "\n").encode()
+
+
+def append_entry(directory: Path, index: int, digest: str, name: str) -> int:
+    """Append entry `index` to the log (the caller holds the store's lock and knows the log's size); return
+    the bytes written."""
+    line = _line(Entry(index, digest, name, iso(datetime.now(UTC))))
     fd = os.open(log_path(directory), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
-        os.write(fd, line.encode())
+        os.write(fd, line)
         os.fsync(fd)
     finally:
         os.close(fd)
-    entries.append(entry)
-    return entry
+    return len(line)
 
 
-def append(cert_path: Path) -> Entry:
-    """Add a certificate's SHA-256 to the log of its directory (once: a logged certificate keeps its
-    entry)."""
+def check_log(entries: Sequence[Entry], links: Sequence[Verified]) -> None:
+    """Entry i is certificate i + 1 of the chain, by file name and digest; LogError with one sentence if not."""
+    for entry in entries:
+        if entry.index >= len(links):
+            raise LogError(f"log entry {entry.index} names {entry.certificate}, but the chain has only "
+                           f"{len(links)} certificate(s): it is missing from the store.")
+        link = links[entry.index]
+        name = link.path.name if link.path else ""
+        if entry.certificate != name:
+            raise LogError(f"log entry {entry.index} names {entry.certificate}, but certificate "
+                           f"{link.sequence} of the chain is {name}: the log was reordered or renumbered.")
+        if entry.sha256 != link.digest:
+            raise LogError(f"certificate {name} (log entry {entry.index}) was changed after it was logged.")
+
+
+def _extend(directory: Path, links: Sequence[Verified], upto: int | None = None) -> list[Entry]:
+    """Under the lock: check the log against the chain, log the certificates it lacks (up to sequence
+    `upto`), and refresh the store's head. Returns the whole log."""
+    entries = read_log(directory)
+    check_log(entries, links)
+    for link in links[len(entries):upto]:
+        assert link.path is not None
+        append_entry(directory, len(entries), link.digest, link.path.name)
+        entries.append(Entry(len(entries), link.digest, link.path.name, ""))
+    for link in links:
+        assert link.path is not None
+        index_certificate(directory, str(link.payload["certificate"].get("id")), link.path.name)
+    last = links[-1] if links else None
+    size = log_path(directory).stat().st_size if log_path(directory).exists() else 0
+    write_head(directory, Head(last.sequence, last.path.name, last.digest,
+                               iso(last.issued_at) if last.issued_at else None, len(entries), size)
+               if last and last.path else Head(log_entries=len(entries), log_bytes=size))
+    return entries
+
+
+def rebuild_head(directory: Path) -> Head:
+    """The issuer's head rebuilt from the store (after a crash, or for a store without one): the chain's
+    structure is checked (signatures are the verifier's business) and the log completed. Under the lock."""
+    _extend(directory, check_chain(directory, None))
+    head = read_head(directory)
+    assert head is not None
+    return head
+
+
+def head_of(directory: Path) -> Head:
+    """The store's head if it matches the store (two stat calls), else rebuilt. Under the lock."""
+    head = read_head(directory)
+    log = log_path(directory)
+    if head is not None and head.pending is None \
+            and (head.file is None if head.sequence == 0 else (directory / str(head.file)).exists()) \
+            and (log.stat().st_size if log.exists() else 0) == head.log_bytes:
+        return head
+    return rebuild_head(directory)
+
+
+def sync(directory: Path, keys: KeySet | Manifest | Sequence[Path]) -> list[Entry]:
+    """Log every certificate of the directory not logged yet, in chain order, after checking the chain whole
+    with the keys and the log against it; return the whole log."""
+    keyset = as_keys(keys)
+    with locked(directory):
+        audit(directory, read_log(directory))
+        return _extend(directory, check_chain(directory, keyset))
+
+
+def append(cert_path: Path, keys: KeySet | Manifest | Sequence[Path]) -> Entry:
+    """Log a certificate (and any before it not logged yet); a logged certificate keeps its entry. The chain
+    is checked whole with the keys first: a forged, reordered or renumbered certificate is never logged."""
     directory = cert_path.resolve().parent
-    with _locked(directory):
-        return _append_unlocked(directory, cert_path.resolve(), read_log(log_path(directory)))
-
-
-def append_locked(cert_path: Path) -> Entry:
-    """`append` for a caller that already holds the store's lock (the chain, as it issues a certificate)."""
-    directory = cert_path.resolve().parent
-    return _append_unlocked(directory, cert_path.resolve(), read_log(log_path(directory)))
-
-
-def sync(directory: Path) -> list[Entry]:
-    """Log every certificate of the directory not logged yet, in chain order; return the whole log."""
-    with _locked(directory):
-        entries = read_log(log_path(directory))
-        logged = {e.certificate for e in entries}
-        for cert in _chain_files(directory):
-            if cert.name not in logged:
-                _append_unlocked(directory, cert, entries)
-        return entries
+    keyset = as_keys(keys)
+    with locked(directory):
+        links = check_chain(directory, keyset)
+        target = next((v for v in links if v.path and v.path.resolve() == cert_path.resolve()), None)
+        if target is None:
+            raise LogError(f"{cert_path}: not a certificate of the chain in {directory}.")
+        return _extend(directory, links, target.sequence)[target.sequence - 1]
 
 
 def audit(directory: Path, entries: Sequence[Entry]) -> None:
-    """Every logged certificate is still in the store, byte for byte; LogError listing those that are not."""
+    """Every logged certificate is still in the store, unchanged; LogError listing those that are not."""
     problems = []
     for entry in entries:
         path = directory / entry.certificate
@@ -284,14 +346,16 @@ def _origin(directory: Path, entries: Sequence[Entry]) -> str:
 
 
 def checkpoint(directory: Path, key: Ed25519PrivateKey, origin: str | None = None,
-               now: datetime | None = None) -> Path:
+               now: datetime | None = None, keys: KeySet | Manifest | Sequence[Path] | None = None) -> Path:
     """Log any new certificates, check the store still holds every logged one, sign and write a checkpoint.
 
-    Refuses (LogError) when a logged certificate is missing or changed: a checkpoint is never signed over a
-    store that no longer matches its log.
+    Refuses (LogError, CertificateError) when a logged certificate is missing or changed, when the log is
+    not the chain in order, or when any certificate does not verify with `keys` (default: the signing key's
+    own public key; pass the manifest once keys were rotated): a checkpoint is never signed over a store
+    that no longer matches its log.
     """
-    entries = sync(directory)
-    audit(directory, entries)
+    public = key.public_key()
+    entries = sync(directory, keys if keys is not None else KeySet({key_id(public): public}))
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     payload = {"type": "log-checkpoint", "format": CHECKPOINT_FORMAT,
                "origin": origin or _origin(directory, entries),
@@ -306,9 +370,9 @@ def checkpoint(directory: Path, key: Ed25519PrivateKey, origin: str | None = Non
     return path
 
 
-def read_checkpoint(path: Path, public_keys: KeySet | Sequence[Path]) -> Checkpoint:
+def read_checkpoint(path: Path, public_keys: KeySet | Manifest | Sequence[Path]) -> Checkpoint:
     """A checkpoint whose signature checks out with one of the keys (within its period, for a manifest)."""
-    payload, kid = verify_signed(path, CHECKPOINT_TYP, as_keyset(public_keys), at_field="timestamp")
+    payload, kid = verify_signed(path, CHECKPOINT_TYP, as_keys(public_keys), at_field="timestamp")
     size, root = payload.get("tree_size"), payload.get("root_hash")
     if payload.get("format") != CHECKPOINT_FORMAT or not isinstance(size, int) or size < 0 \
             or not isinstance(root, str) or len(root) != 64:
@@ -336,14 +400,16 @@ class Inclusion:
     path_length: int
 
 
-def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet | Sequence[Path],
-                     log: Path | None = None) -> Inclusion:
+def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet | Manifest | Sequence[Path],
+                     log: Path | None = None, links: Sequence[Verified] | None = None) -> Inclusion:
     """The certificate is in the log the checkpoint describes (RFC 9162 inclusion proof against its root).
 
     The audit path is computed from the log (default: the one beside the certificate) and checked against
-    the signed root, so a rewritten log fails as surely as an edited certificate.
+    the signed root, so a rewritten log fails as surely as an edited certificate. Every entry the checkpoint
+    covers must be the chain's certificate of that position, verified (`links`: the chain already checked).
     """
-    cp = read_checkpoint(checkpoint_file, public_keys)
+    keys = as_keys(public_keys)
+    cp = read_checkpoint(checkpoint_file, keys)
     entries = read_log(log or cert_path.resolve().parent)
     if len(entries) < cp.tree_size:
         raise LogError(f"the log has {len(entries)} entries, fewer than the {cp.tree_size} of checkpoint "
@@ -358,6 +424,7 @@ def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet
                            "SHA-256).")
         raise LogError(f"{cert_path}: not in the log as of checkpoint {checkpoint_file.name} "
                        f"(tree size {cp.tree_size}).")
+    check_log(entries, links if links is not None else check_chain(cert_path.resolve().parent, keys))
     leaves = [e.leaf for e in entries]
     path = inclusion_path(index, leaves)
     if not verify_inclusion_path(leaf_hash(bytes.fromhex(digest)), index, cp.tree_size, path, cp.root_hash):
@@ -374,11 +441,12 @@ class Consistency:
     proof_length: int
 
 
-def verify_consistency(old_cp: Path, new_cp: Path, public_keys: KeySet | Sequence[Path],
+def verify_consistency(old_cp: Path, new_cp: Path, public_keys: KeySet | Manifest | Sequence[Path],
                        store: Path | None = None) -> Consistency:
     """The new checkpoint's log extends the old one's (RFC 9162 consistency proof), and the store still holds
-    every certificate the new checkpoint covers, unchanged. LogError with the reason otherwise."""
-    keys = as_keyset(public_keys)
+    every certificate the new checkpoint covers, unchanged and in chain order. LogError with the reason
+    otherwise."""
+    keys = as_keys(public_keys)
     old, new = read_checkpoint(old_cp, keys), read_checkpoint(new_cp, keys)
     if old.origin != new.origin:
         raise LogError(f"the checkpoints are of different logs ({old.origin!r} and {new.origin!r}).")
@@ -392,6 +460,7 @@ def verify_consistency(old_cp: Path, new_cp: Path, public_keys: KeySet | Sequenc
                        f"of checkpoint {new_cp.name}: entries were removed.")
     entries = entries[:new.tree_size]
     audit(directory, entries)
+    check_log(entries, check_chain(directory, keys))
     leaves = [e.leaf for e in entries]
     if root_hash(leaves) != new.root_hash:
         raise LogError(f"the log in {directory} does not match checkpoint {new_cp.name}: it was rewritten.")

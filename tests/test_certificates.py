@@ -13,12 +13,12 @@ from joserfc.jwk import OKPKey
 
 from eraser.certificates import (
     canonical,
-    default_public_keys,
     generate_keys,
     issue,
     load_private_key,
     read_jws,
     render_html,
+    sign,
     verify,
 )
 from eraser.errors import CertificateError
@@ -51,14 +51,17 @@ def test_a_jose_library_verifies_the_signature(keys: tuple[Path, Path], tmp_path
 
 
 def test_chain_links_each_certificate_to_the_previous(keys: tuple[Path, Path], tmp_path: Path) -> None:
-    """Each certificate carries the SHA-256 of the one before; verify reports the chain position."""
+    """Each certificate carries the SHA-256 of the canonical payload of the one before; verify reports the
+    chain position; a predecessor replaced by another signed certificate breaks the chain."""
     key = load_private_key(keys[0])
     first = issue(PAYLOAD, key, tmp_path / "certs")
     second = issue(PAYLOAD, key, tmp_path / "certs")
     result = verify(second.path, [keys[1]])
     assert result.sequence == 2 and result.chain == "linked to certificate 1"
-    assert read_jws(second.path)[1]["certificate"]["previous_sha256"] == first.digest
-    first.path.write_bytes(first.path.read_bytes().replace(b'"signature"', b'"signature" '))
+    assert read_jws(second.path)[1]["certificate"]["previous_sha256"] == first.payload_sha256
+    header, payload = read_jws(first.path)[:2]
+    payload["totals"]["delete"] = 4
+    first.path.write_text(json.dumps(sign(payload, key)))
     with pytest.raises(CertificateError, match="broken chain"):
         verify(second.path, [keys[1]])
 
@@ -75,12 +78,6 @@ def test_unknown_key_is_named(keys: tuple[Path, Path], tmp_path: Path) -> None:
     _, other, _ = generate_keys(tmp_path / "other")
     with pytest.raises(CertificateError, match="unknown key"):
         verify(issued.path, [other])
-
-
-def test_default_public_keys_are_found_beside_the_store(keys: tuple[Path, Path], tmp_path: Path) -> None:
-    """With the demo layout (keys/ beside certificates/), no --public-key is needed."""
-    issued = issue(PAYLOAD, load_private_key(keys[0]), tmp_path / "certificates")
-    assert default_public_keys(issued.path) == [keys[1]]
 
 
 def test_html_says_it_in_words() -> None:

@@ -30,12 +30,15 @@ from eraser.certificates import (
     key_id,
     load_private_key,
     load_public_key,
+    read_jws,
+    sign,
     verify,
 )
 from eraser.cli import main
 from eraser.cli_proof import pdf_options, register, render_pdf_command, verify_command, verify_options
 from eraser.errors import CertificateError
-from eraser.keyring import KeyringError, create_manifest, load_manifest, rotate, verify_with_manifest
+from eraser.chain import verify_with_manifest
+from eraser.keyring import KeyringError, create_manifest, load_manifest, rotate
 from eraser.pdf import (
     check_pdf_signature,
     embedded_certificate,
@@ -152,8 +155,12 @@ class Store:
     def pdf_cert(self) -> Path:
         return self.keys / "eraser-pdf-signing.cert.pem"
 
-    def issue(self, payload: dict[str, Any] | None = None, key: Path | None = None) -> Path:
-        return issue(payload or PAYLOAD, load_private_key(key or self.private), self.certificates).path
+    def issue(self, payload: dict[str, Any] | None = None, key: Path | None = None,
+              issued_at: datetime | None = None) -> Path:
+        """Issue a certificate, by default at its ticket's completion time (as if certified right then)."""
+        content = payload or PAYLOAD
+        moment = issued_at or datetime.fromisoformat(content["ticket"]["completed_at"])
+        return issue(content, load_private_key(key or self.private), self.certificates, issued_at=moment).path
 
 
 @pytest.fixture
@@ -186,8 +193,8 @@ def cli() -> Iterator[CliRunner]:
     @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path))
     @verify_options
     def verify_cmd(file: Path, public_keys: tuple[Path, ...], checkpoint: Path | None, manifest: Path | None,
-                   root_key: Path | None, pdf_cert: Path | None) -> None:
-        for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert):
+                   root_key: Path | None, partial: bool, pdf_cert: Path | None) -> None:
+        for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial):
             click.echo(line)
 
     try:
@@ -292,7 +299,7 @@ def test_checkpoints_prove_inclusion_and_that_the_log_only_grew(store: Store) ->
     key = load_private_key(store.private)
     old = checkpoint(store.certificates, key)
     later = [store.issue() for _ in range(2)]
-    append(later[0])
+    append(later[0], [store.public])
     new = checkpoint(store.certificates, key)
     assert [e.certificate for e in read_log(store.certificates)] == [p.name for p in certs + later]
 
@@ -329,25 +336,33 @@ def test_deleting_a_certificate_breaks_the_next_consistency_proof(store: Store) 
     with pytest.raises(LogError, match="missing from the store"):
         checkpoint(store.certificates, key)
 
-    log = store.certificates / LOG_FILE
-    log.unlink()  # whoever deleted it rebuilds the log from what is left and signs a checkpoint over it
+    # Whoever deleted it, holding the key, re-issues the chain from there and signs a checkpoint over it.
+    for path in store.certificates.glob("*.cert.json"):
+        if path != certs[0]:
+            path.unlink()
+    (store.certificates / LOG_FILE).unlink()
+    (store.certificates / ".chain-head.json").unlink()
+    reissued = [store.issue(payload_at(at(100 + n))) for n in range(4)]
     rebuilt = checkpoint(store.certificates, key)
     with pytest.raises(LogError, match="rewritten, not only appended to"):
         verify_consistency(old, rebuilt, [store.public])
     with pytest.raises(LogError, match="rewritten"):
-        verify_inclusion(certs[2], old, [store.public])
+        verify_inclusion(reissued[1], old, [store.public])
 
 
 def test_editing_a_certificate_breaks_inclusion_and_consistency(store: Store) -> None:
-    """A certificate changed after it was logged is no longer in the log, and the store no longer matches."""
+    """A certificate changed after it was logged (and signed anew with the real key) is no longer in the log,
+    and the store no longer matches."""
     certs = [store.issue() for _ in range(2)]
     key = load_private_key(store.private)
     old = checkpoint(store.certificates, key)
     store.issue()
     new = checkpoint(store.certificates, key)
-    certs[0].write_bytes(certs[0].read_bytes().replace(b'"signature"', b'"signature" '))
+    payload = read_jws(certs[1])[1]
+    payload["totals"]["delete"] -= 1
+    certs[1].write_text(json.dumps(sign(payload, key)))
     with pytest.raises(LogError, match="changed since it was logged"):
-        verify_inclusion(certs[0], old, [store.public])
+        verify_inclusion(certs[1], old, [store.public])
     with pytest.raises(LogError, match="changed after it was logged"):
         verify_consistency(old, new, [store.public])
 
@@ -406,14 +421,15 @@ def test_a_retired_key_cannot_issue_new_certificates(store: Store, tmp_path: Pat
 
     late = store.issue(payload_at(at(12)), key=kept)
     with pytest.raises(KeyringError, match="after key .* was retired"):
-        verify_with_manifest(late, manifest, root_public)
-    early = store.issue(payload_at(at(5)))
+        verify_with_manifest(late, manifest, root_public, partial=True)
+    # A certificate claiming an issue time before the new key's period:
+    early = issue(payload_at(at(5)), load_private_key(store.private), tmp_path / "early", issued_at=at(5)).path
     with pytest.raises(KeyringError, match="before key .* became valid"):
-        verify_with_manifest(early, manifest, root_public)
+        verify_with_manifest(early, manifest, root_public, partial=True)
     _, stranger, _ = generate_keys(tmp_path / "stranger")
     unknown = store.issue(payload_at(at(12)), key=stranger.with_name("eraser-signing.pem"))
     with pytest.raises(KeyringError, match="unknown key"):
-        verify_with_manifest(unknown, manifest, root_public)
+        verify_with_manifest(unknown, manifest, root_public, partial=True)
 
     _, other_root, _ = generate_keys(tmp_path / "other-root")
     with pytest.raises(KeyringError, match="unknown key"):
@@ -424,7 +440,7 @@ def test_a_retired_key_cannot_issue_new_certificates(store: Store, tmp_path: Pat
     document["payload"] = base64.urlsafe_b64encode(canonical(body)).rstrip(b"=").decode()
     manifest.write_text(json.dumps(document))
     with pytest.raises(KeyringError, match="bad signature"):
-        verify_with_manifest(late, manifest, root_public)
+        verify_with_manifest(late, manifest, root_public, partial=True)
 
 
 # -- the signed PDF ----------------------------------------------------------------------------
@@ -616,7 +632,7 @@ def test_commands_for_pdf_log_manifest_and_rotation(store: Store, cli: CliRunner
     assert result.exit_code == 0, result.output
     pdf = first.with_name(first.name.removesuffix(".cert.json") + ".fr.pdf")
     assert pdf.exists()
-    result = run("certificate", "verify-proof", pdf)
+    result = run("certificate", "verify-proof", pdf, "--public-key", store.public, "--pdf-cert", store.pdf_cert)
     assert result.exit_code == 0, result.output
     assert "valid PDF" in result.output and "the expected certificate" in result.output
 
@@ -631,7 +647,8 @@ def test_commands_for_pdf_log_manifest_and_rotation(store: Store, cli: CliRunner
     result = run("keys", "rotate", "--manifest", manifest, "--root-key", root_private)
     assert result.exit_code == 0 and "version 2" in result.output, result.output
     second = store.issue(payload_at(datetime.now(UTC) + timedelta(seconds=2)))
-    result = run("log", "checkpoint", "--certificates", store.certificates)
+    result = run("log", "checkpoint", "--certificates", store.certificates, "--manifest", manifest,
+                 "--root-key", root_public)
     assert result.exit_code == 0 and "tree size 2" in result.output, result.output
     new = max((store.certificates / "checkpoints").glob("*.checkpoint.json"))
     assert new != old
@@ -644,13 +661,14 @@ def test_commands_for_pdf_log_manifest_and_rotation(store: Store, cli: CliRunner
                  "--root-key", root_public)
     assert result.exit_code == 0, result.output
     assert "key: retired in manifest" in result.output and "log: entry 0" in result.output
-    result = run("certificate", "verify-proof", second, "--checkpoint", new)
+    trust = ("--manifest", manifest, "--root-key", root_public)
+    result = run("certificate", "verify-proof", second, "--checkpoint", new, *trust)
     assert result.exit_code == 0 and "log: entry 1" in result.output, result.output
 
-    result = run("certificate", "verify-proof", second, "--checkpoint", old)
+    result = run("certificate", "verify-proof", second, "--checkpoint", old, *trust)
     assert result.exit_code == 1 and "not in the log as of checkpoint" in result.output
     first.unlink()
-    result = run("log", "verify", old, new)
+    result = run("log", "verify", old, new, *trust)
     assert result.exit_code == 1 and "missing from the store" in result.output
 
 

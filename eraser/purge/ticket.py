@@ -43,7 +43,8 @@ def purge_id_of(ticket: dict[str, Any]) -> str:
 def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     """A `purge` ticket (recorded at a contract's end): the purge, resumed at its next batch if a worker died, then
     the ticket closed with the tenant-wide certificate and its retained rows."""
-    from eraser.certificates import _chain_files, read_jws, ready_to_certify
+    from eraser.certificates import read_jws, ready_to_certify
+    from eraser.proofio import find_certificate
     from eraser.purge import purge_tenant
     from eraser.rights import exports_directory
     from eraser.state import now
@@ -67,11 +68,12 @@ def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
         certificate_id = result.certificate.certificate_id
     else:  # purged, certified and closed; a retry of a ticket whose close was not seen
         certificate_id = done["certificate_id"]
-        path = next(p for p in _chain_files(config.certificates) if p.name[7:].startswith(certificate_id))
+        path = find_certificate(config.certificates, certificate_id)
+        assert path is not None, "a purge certificate that was certified is in the store"
         body = path.read_text(encoding="utf-8")
         status = "done_with_retention" if read_jws(path)[1]["totals"]["retain"] else "done"
         store.finish(tid, node, status, {"id": certificate_id, "type": "purge", "parent_id": None,
-                                         "sequence": int(path.name[:6]), "path": str(path),
+                                         "sequence": read_jws(path)[1]["certificate"]["sequence"], "path": str(path),
                                          "sha256": hashlib.sha256(body.encode()).hexdigest(), "body": body}, [])
     worker.processed += 1
     log.info("ticket done", kind="purge", tenant=tenant, certificate=certificate_id)
