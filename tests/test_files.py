@@ -4,7 +4,6 @@ nothing changes."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 
 from connectors.files import FileRefusedError, FileStore, split_path
 from eraser.demo import PHOTO_FILES, write_photo_files
+from eraser.keys import keyed_reference
 from tests.rights_helpers import certificate_of, person_id, run, table_rows, variant
 
 
@@ -22,6 +22,11 @@ def _subject_photos(engine: sa.Engine) -> dict[int, str]:
         return {r.id: r.path for r in conn.execute(sa.text(
             "SELECT ph.id, ph.path FROM photos ph JOIN projects p ON p.id = ph.project_id WHERE p.person_id = :p"),
             {"p": pid})}
+
+
+def _path_ref(path: str) -> str:
+    """The keyed reference a certificate lists a file by (never the path, nor its plain SHA-256)."""
+    return keyed_reference(os.environ["ERASER_SECRET"].encode(), "file-path", path)
 
 
 def _files_config(demo_env, tmp_path: Path) -> tuple[Path, Path]:
@@ -92,8 +97,8 @@ def test_a_file_is_overwritten_before_it_is_unlinked(tmp_path: Path) -> None:
 def test_dotdot_refuses_the_erasure_then_the_photos_go_and_are_listed_by_path_hash(demo_env, tmp_path: Path) -> None:
     """A photo row of the subject pointing at ../ makes the erasure fail with a clear message (exit 4): no row
     changes, no file is touched, no certificate. With the row fixed, the erasure destroys the subject's photo
-    files after the commit, leaves every other photo intact, and the certificate lists the files by SHA-256 of
-    their path with the warning about SSDs and copy-on-write file systems."""
+    files after the commit, leaves every other photo intact, and the certificate lists the files by the keyed
+    reference of their path with the warning about SSDs and copy-on-write file systems."""
     config, root = _files_config(demo_env, tmp_path)
     ours = _subject_photos(demo_env.engine)
     others = {p: (root / p).read_bytes() for i, p in ((r, v["path"]) for r, v in table_rows(
@@ -125,8 +130,7 @@ def test_dotdot_refuses_the_erasure_then_the_photos_go_and_are_listed_by_path_ha
     assert victim.read_bytes() == b"not yours"
     payload = certificate_of(result.output)
     files = payload["files"]
-    assert sorted(e["path_sha256"] for e in files["entries"]) == \
-        sorted(hashlib.sha256(p.encode()).hexdigest() for p in ours.values())
+    assert sorted(e["path_ref"] for e in files["entries"]) == sorted(_path_ref(p) for p in ours.values())
     assert {e["status"] for e in files["entries"]} == {"destroyed"}
     assert "SSD" in files["statement"] and "copy-on-write" in files["statement"]
     assert not any(p in repr(payload) for p in ours.values())
@@ -187,8 +191,7 @@ def test_directory_per_subject_and_shared_files(demo_env, tmp_path: Path) -> Non
     assert (root / shared_path).exists()
     entries = certificate_of(result.output)["files"]["entries"]
     assert {e["table"]: e["files"] for e in entries if e["table"] == "persons"} == {"persons": 2}
-    assert [e["status"] for e in entries if e["path_sha256"] == hashlib.sha256(shared_path.encode()).hexdigest()] \
-        == ["shared"]
+    assert [e["status"] for e in entries if e["path_ref"] == _path_ref(shared_path)] == ["shared"]
 
 
 def test_demo_creates_photo_files_and_erases_them(tmp_path: Path) -> None:

@@ -34,10 +34,10 @@ from eraser.certificates import (
     sign,
     verify,
 )
+from eraser.chain import verify_with_manifest
 from eraser.cli import main
 from eraser.cli_proof import pdf_options, register, render_pdf_command, verify_command, verify_options
 from eraser.errors import CertificateError
-from eraser.chain import verify_with_manifest
 from eraser.keyring import KeyringError, create_manifest, load_manifest, rotate
 from eraser.pdf import (
     check_pdf_signature,

@@ -14,11 +14,11 @@ from eraser.demo import DEMO_EMAIL
 from tests.test_daemon import Daemon
 
 
-def register_rows(daemon: Daemon, *extra: str) -> list[dict]:
+def register_rows(daemon: Daemon, *extra: str, exit_code: int = 0) -> list[dict]:
     result = CliRunner().invoke(main, ["register", "--config", str(daemon.config_path), "--format", "json", *extra],
                                 catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return list(json.loads(result.output))
+    assert result.exit_code == exit_code, result.output
+    return list(json.loads(result.stdout))
 
 
 def test_register_lists_tickets_certificates_follow_ups_and_flags(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_register_lists_tickets_certificates_follow_ups_and_flags(tmp_path: Path
         with daemon.store.engine.begin() as conn:
             conn.execute(sa.text("UPDATE tickets SET certificate_id = NULL WHERE external_ref = 'MAIL-2026-5'"))
         flagged: dict[str, list[str]] = {}
-        for r in register_rows(daemon):
+        for r in register_rows(daemon, exit_code=1):  # any finding is a non-zero exit
             flagged.setdefault(r["reference"], []).extend(r["flags"])
         assert any("missing from the store" in f for f in flagged["HD-77"])
         # The ticket lost its link: the ticket and its certificate are each flagged.

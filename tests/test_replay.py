@@ -67,7 +67,7 @@ def test_restore_then_replay_erases_the_subject_again(demo_env, tmp_path: Path) 
                  "--ticket-ref", "HD-77")
     assert erased.exit_code == 0, erased.output
     original = certificate_of(erased.output)
-    original_file = next(demo_env.certificates.glob("000001-*.cert.json"))
+    original_file = next(demo_env.certificates.glob("0000000001-*.cert.json"))
     after_erasure = digests(engine, INVOICING)
     first_anonymized = table_rows(engine, "persons")[pid]
 
@@ -103,7 +103,7 @@ def test_restore_then_replay_erases_the_subject_again(demo_env, tmp_path: Path) 
     assert replay["totals"]["delete"] == original["totals"]["delete"]
     assert replay["totals"]["retain"] == original["totals"]["retain"]
     assert replay["certificate"]["sequence"] == 2
-    verified = run("certificate", "verify", str(next(demo_env.certificates.glob("000002-*.cert.json"))),
+    verified = run("certificate", "verify", str(next(demo_env.certificates.glob("0000000002-*.cert.json"))),
                    "--public-key", str(demo_env.public_key))
     assert verified.exit_code == 0, verified.output
 
