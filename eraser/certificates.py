@@ -40,9 +40,9 @@ __all__ = ["ALG", "FORMAT", "TYP", "Verified", "canonical", "generate_keys", "ke
            "load_public_key", "read_jws", "sign", "verify"]
 
 
-def sign(payload: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, str]:
+def sign(payload: dict[str, Any], key: Ed25519PrivateKey, alg: str = ALG) -> dict[str, str]:
     """A flattened JWS JSON serialization (RFC 7515 section 7.2.2) of the canonical payload."""
-    return sign_jws(payload, key, TYP, key_id(key.public_key()))
+    return sign_jws(payload, key, TYP, key_id(key.public_key()), alg)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _issued(path: Path) -> Issued:
 
 
 def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert_id: str | None = None,
-          issued_at: datetime | None = None) -> Issued:
+          issued_at: datetime | None = None, alg: str = ALG) -> Issued:
     """Sign and store a certificate as the next link of the directory's chain, and log it. With a `cert_id`
     that is already in the chain, return that certificate: a retried ticket never gets two.
 
@@ -84,7 +84,7 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         payload["certificate"] = {**payload.get("certificate", {}), "id": cert_id, "format": FORMAT,
                                   "sequence": sequence, "issued_at": iso(moment),
                                   "previous_sha256": head.digest}
-        document = jws_bytes(sign(payload, key))
+        document = jws_bytes(sign(payload, key, alg))
         path = directory / certificate_name(sequence, cert_id)
         write_head(directory, replace(head, pending=path.name))  # a crash from here on forces a rebuild
         tmp = path.with_suffix(".tmp")
@@ -287,4 +287,4 @@ def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = Non
         raise CertificateError("refusing to certify an erasure that did not verify.")
     key = load_private_key(config.signing.private_key)  # checked whole by ready_to_certify, before erasing
     content = scrubbed(payload or erasure_payload(config, outcome, ticket), config.secret_bytes())
-    return issue(content, key, directory or config.certificates, cert_id)
+    return issue(content, key, directory or config.certificates, cert_id, alg=config.signing.jws_alg)

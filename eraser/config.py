@@ -297,6 +297,7 @@ class IdentifierType(_Model):
 class SigningConfig(_Model):
     private_key: Path
     public_key: Path | None = None
+    jws_alg: Literal["Ed25519", "EdDSA"] = "Ed25519"  # EdDSA for JOSE verifiers without RFC 9864's name
 
 
 class BackupsConfig(_Model):

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -76,11 +77,17 @@ def payload_sha256(payload: dict[str, Any]) -> str:
 
 # -- the flattened JWS -----------------------------------------------------------------------------
 
-def sign_jws(payload: dict[str, Any], key: Ed25519PrivateKey, typ: str, kid: str) -> dict[str, str]:
-    """A flattened JWS JSON serialization of the canonical payload; the protected header names key and type."""
-    header = {"alg": ALG, "kid": kid, "typ": typ, "cty": "application/json"}
-    signed = jws.serialize_json({"protected": header}, canonical(payload), OKPKey.import_key(key),
-                                algorithms=[ALG])
+def sign_jws(payload: dict[str, Any], key: Ed25519PrivateKey, typ: str, kid: str,
+             alg: str = ALG) -> dict[str, str]:
+    """A flattened JWS JSON serialization of the canonical payload; the protected header names key and type.
+    `alg` EdDSA (the same signature) is for verifiers that do not know RFC 9864's name yet."""
+    if alg not in ALGS:
+        raise CertificateError(f"JWS algorithm {alg!r} is not one of {', '.join(ALGS)}.")
+    header = {"alg": alg, "kid": kid, "typ": typ, "cty": "application/json"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc warns that EdDSA is deprecated by RFC 9864: chosen knowingly
+        signed = jws.serialize_json({"protected": header}, canonical(payload), OKPKey.import_key(key),
+                                    algorithms=[alg])
     return {"protected": str(signed["protected"]), "payload": str(signed["payload"]),
             "signature": str(signed["signature"])}
 
