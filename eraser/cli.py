@@ -168,10 +168,11 @@ def certificate() -> None:
                    "certificate are never used unless named.")
 @verify_options
 def certificate_verify(file: Path, public_keys: tuple[Path, ...], checkpoint: Path | None, manifest: Path | None,
-                       root_key: Path | None, partial: bool, pdf_cert: Path | None) -> None:
+                       root_key: Path | None, partial: bool, pdf_cert: Path | None,
+                       witness_keys: tuple[Path, ...]) -> None:
     """Check signature, key and the whole chain offline (and, if asked, the key manifest and the log). Exit 0 if
     valid, 1 with the reason if not. FILE may also be a certificate's signed PDF."""
-    for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial):
+    for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial, witness_keys):
         click.echo(line)
 
 

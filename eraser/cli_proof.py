@@ -122,7 +122,11 @@ def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path]
 # -- certificate verify: PDF, manifest, checkpoint -----------------------------------------------
 
 def verify_options(f: F) -> F:
-    """--checkpoint, --manifest, --root-key, --partial and --pdf-cert, for `certificate verify`."""
+    """--checkpoint, --witness-key, --manifest, --root-key, --partial and --pdf-cert, for `certificate
+    verify`."""
+    f = click.option("--witness-key", "witness_keys", multiple=True, type=_path(),
+                     help="Public key (PEM) of a witness that must have co-signed the --checkpoint note; "
+                          "repeatable.")(f)
     f = click.option("--pdf-cert", type=_path(), default=None,
                      help="For a PDF: the X.509 certificate it must be signed with (without it, the PDF "
                           "signature is checked intact but its signer is not vouched for).")(f)
@@ -141,7 +145,8 @@ def verify_options(f: F) -> F:
 
 def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Path | None = None,
                    manifest: Path | None = None, root_key: Path | None = None,
-                   pdf_cert: Path | None = None, partial: bool = False) -> list[str]:
+                   pdf_cert: Path | None = None, partial: bool = False,
+                   witness_keys: Sequence[Path] = ()) -> list[str]:
     """Verify a certificate (.cert.json, or its signed .pdf) and, unless partial, its whole chain; return the
     lines to print; CertificateError (exit 1) with the reason on the first check that fails."""
     from eraser.chain import check_chain, verify
@@ -181,12 +186,16 @@ def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Pat
             raise CertificateError(f"{file}: to check the log, verify the certificate file in its store, not "
                                    "the PDF.")
         links = check_chain(certificate.resolve().parent, keys.keyset() if isinstance(keys, Manifest) else keys)
-        inclusion = verify_inclusion(certificate, checkpoint, keys, links=links)
+        inclusion = verify_inclusion(certificate, checkpoint, keys, links=links, witnesses=witness_keys)
         cp = inclusion.checkpoint
         lines.append(f"log: entry {inclusion.index} of the log as of checkpoint {checkpoint.name} (tree size "
                      f"{cp.tree_size}, signed {iso(cp.timestamp)} by key {cp.kid}); the inclusion proof of "
                      f"{inclusion.path_length} hash(es) leads to its signed root; every entry it covers is the "
                      "chain's certificate of that position.")
+        if witness_keys:
+            lines.append(f"witnessed: co-signed by all {len(witness_keys)} witness key(s) given.")
+    elif witness_keys:
+        raise EraserError("--witness-key needs --checkpoint: witnesses co-sign checkpoints.")
     return lines
 
 
@@ -263,6 +272,40 @@ def log_verify(old: Path, new: Path, directory: Path | None, public_keys: tuple[
     click.echo(f"consistent: the log grew from {result.old.tree_size} to {result.new.tree_size} entries "
                f"(proof of {result.proof_length} hash(es)); all {result.new.tree_size} certificate(s) are in "
                f"{store}, unchanged.")
+
+
+@log_group.command("witness")
+@click.argument("note", type=_path(dir_okay=False))
+@click.option("--certificates", "directory", type=_path(file_okay=False), default=None,
+              help="The certificates directory whose log the checkpoint describes (default: the one NOTE's "
+                   "checkpoints/ folder is in).")
+@click.option("--key", "witness_key", required=True, type=_path(dir_okay=False),
+              help="The witness's own Ed25519 private key (make one with `eraser keys generate`).")
+@click.option("--name", required=True, help="The witness's key name, e.g. dpo.example.be (no spaces).")
+@click.option("--state", required=True, type=_path(file_okay=False),
+              help="Where the witness keeps the last checkpoint it co-signed, per log.")
+@trust_options
+def log_witness(note: Path, directory: Path | None, witness_key: Path, name: str, state: Path,
+                public_keys: tuple[Path, ...], manifest: Path | None, root_key: Path | None) -> None:
+    """Co-sign a checkpoint note (C2SP tlog-cosignature) after checking it is signed by the log's key (the
+    --public-key or --manifest given), describes the log, and is consistent with the last one witnessed."""
+    import re
+
+    from eraser.keyring import Manifest
+    from eraser.keys import check_private, load_private_key
+    from eraser.translog import default_store
+    from eraser.witness import witness
+
+    if not re.fullmatch(r"[^\s+]+", name):
+        raise EraserError("--name must be one word without spaces or '+'.")
+    keys = trusted_keys(public_keys, manifest, root_key)
+    check_private(witness_key, "witness key")
+    result = witness(note, directory or default_store(note), keys.keyset() if isinstance(keys, Manifest) else keys,
+                     load_private_key(witness_key), name, state)
+    since = (f"consistent with the {result.previous_size} entries witnessed before (proof of "
+             f"{result.proof_length} hash(es))" if result.previous_size is not None
+             else "the first checkpoint of this log this witness sees")
+    click.echo(f"co-signed {note} as {name}: tree size {result.checkpoint.tree_size}, {since}.")
 
 
 # -- eraser keys rotate | manifest -------------------------------------------------------------

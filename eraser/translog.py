@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from eraser import signednote
 from eraser.chain import Verified, as_keys, check_chain
 from eraser.errors import CertificateError
 from eraser.keyring import KeySet, Manifest, parse_time, sign_jws, verify_signed
@@ -367,11 +368,22 @@ def checkpoint(directory: Path, key: Ed25519PrivateKey, origin: str | None = Non
         n += 1
         path = path.with_name(f"{len(entries):06d}-{moment:%Y%m%dT%H%M%SZ}-{n}.checkpoint.json")
     write_jws(path, sign_jws(payload, key, CHECKPOINT_TYP), exclusive=True)
+    text = signednote.checkpoint_text(str(payload["origin"]), len(entries), bytes.fromhex(str(payload["root_hash"])),
+                                      moment)
+    note = path.with_name(path.name.removesuffix(".json") + ".note")
+    note.write_text(text + "\n" + signednote.sign_line(text, signednote.key_name(str(payload["origin"])), key),
+                    encoding="utf-8")
     return path
 
 
-def read_checkpoint(path: Path, public_keys: KeySet | Manifest | Sequence[Path]) -> Checkpoint:
-    """A checkpoint whose signature checks out with one of the keys (within its period, for a manifest)."""
+def read_checkpoint(path: Path, public_keys: KeySet | Manifest | Sequence[Path],
+                    witnesses: Sequence[Path] = ()) -> Checkpoint:
+    """A checkpoint (JWS, or C2SP signed note) whose signature checks out with one of the keys (within its
+    period, for a manifest), co-signed by every witness key given (notes only)."""
+    if path.name.endswith(".note"):
+        return _read_note(path, as_keys(public_keys), witnesses)
+    if witnesses:
+        raise LogError(f"{path}: only a checkpoint note (.checkpoint.note) carries witness cosignatures.")
     payload, kid = verify_signed(path, CHECKPOINT_TYP, as_keys(public_keys), at_field="timestamp")
     size, root = payload.get("tree_size"), payload.get("root_hash")
     if payload.get("format") != CHECKPOINT_FORMAT or not isinstance(size, int) or size < 0 \
@@ -383,6 +395,20 @@ def read_checkpoint(path: Path, public_keys: KeySet | Manifest | Sequence[Path])
         raise LogError(f"{path}: malformed checkpoint (root hash is not hex).") from None
     return Checkpoint(path, str(payload.get("origin", "")), size, root_bytes,
                       parse_time(payload.get("timestamp"), f"{path}: timestamp"), kid)
+
+
+def _read_note(path: Path, keys: KeySet, witnesses: Sequence[Path]) -> Checkpoint:
+    from eraser.keys import load_public_key
+
+    try:
+        note = signednote.parse(path.read_text(encoding="utf-8"), str(path))
+    except OSError as exc:
+        raise LogError(f"cannot read checkpoint {path}: {exc.strerror}.") from None
+    kid = signednote.signed_by(note, dict(keys.keys), str(path))
+    keys.key_for(kid, note.timestamp, str(path))
+    for witness in witnesses:
+        signednote.cosigned_by(note, load_public_key(witness), str(path))
+    return Checkpoint(path, note.origin, note.size, note.root, note.timestamp, kid)
 
 
 def default_store(checkpoint_path: Path) -> Path:
@@ -401,7 +427,8 @@ class Inclusion:
 
 
 def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet | Manifest | Sequence[Path],
-                     log: Path | None = None, links: Sequence[Verified] | None = None) -> Inclusion:
+                     log: Path | None = None, links: Sequence[Verified] | None = None,
+                     witnesses: Sequence[Path] = ()) -> Inclusion:
     """The certificate is in the log the checkpoint describes (RFC 9162 inclusion proof against its root).
 
     The audit path is computed from the log (default: the one beside the certificate) and checked against
@@ -409,7 +436,7 @@ def verify_inclusion(cert_path: Path, checkpoint_file: Path, public_keys: KeySet
     covers must be the chain's certificate of that position, verified (`links`: the chain already checked).
     """
     keys = as_keys(public_keys)
-    cp = read_checkpoint(checkpoint_file, keys)
+    cp = read_checkpoint(checkpoint_file, keys, witnesses)
     entries = read_log(log or cert_path.resolve().parent)
     if len(entries) < cp.tree_size:
         raise LogError(f"the log has {len(entries)} entries, fewer than the {cp.tree_size} of checkpoint "

@@ -193,8 +193,10 @@ def cli() -> Iterator[CliRunner]:
     @click.option("--public-key", "public_keys", multiple=True, type=click.Path(path_type=Path))
     @verify_options
     def verify_cmd(file: Path, public_keys: tuple[Path, ...], checkpoint: Path | None, manifest: Path | None,
-                   root_key: Path | None, partial: bool, pdf_cert: Path | None) -> None:
-        for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial):
+                   root_key: Path | None, partial: bool, pdf_cert: Path | None,
+                   witness_keys: tuple[Path, ...]) -> None:
+        for line in verify_command(file, public_keys, checkpoint, manifest, root_key, pdf_cert, partial,
+                                   witness_keys):
             click.echo(line)
 
     try:

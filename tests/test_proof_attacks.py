@@ -347,3 +347,43 @@ def test_a_short_secret_is_refused(demo_env, monkeypatch: pytest.MonkeyPatch) ->
     result = _erase(demo_env)
     assert result.exit_code == 2 and "at least 32" in result.output and "short-secret" not in result.output
     assert table_rows_of(demo_env) == before
+
+
+def test_a_witness_cosigns_only_a_log_that_grew_and_verify_accepts_cosigned_checkpoints(tmp_path: Path) -> None:
+    """Checkpoints are C2SP signed notes; `log witness` co-signs one after checking it against the last it
+    co-signed; verify --checkpoint --witness-key accepts the co-signed note. A log rewritten and signed anew
+    with the log's own key is refused by the witness, and its note is then not accepted as witnessed."""
+    env = Env(tmp_path / "env", n=2)
+    _, witness_public, _ = generate_keys(tmp_path / "dpo", "witness")
+    witness = ("--key", tmp_path / "dpo" / "witness.pem", "--name", "dpo.example.be", "--state", tmp_path / "seen",
+               "--public-key", env.public)
+
+    def checkpoint_note() -> Path:
+        assert run("log", "checkpoint", "--certificates", env.certs, "--key", env.private).exit_code == 0
+        return max((env.certs / "checkpoints").glob("*.checkpoint.note"))
+
+    first = checkpoint_note()
+    assert first.read_text().splitlines()[1] == "2"
+    result = run("log", "witness", first, *witness)
+    assert result.exit_code == 0 and "first checkpoint" in result.output, result.output
+    env.issue(payload_at(NOW))
+    second = checkpoint_note()
+    result = run("log", "witness", second, *witness)
+    assert result.exit_code == 0 and "consistent with the 2 entries" in result.output, result.output
+    result = run("certificate", "verify", env.chain[0], "--public-key", env.public, "--checkpoint", second,
+                 "--witness-key", witness_public)
+    assert result.exit_code == 0 and "witnessed" in result.output, result.output
+
+    for path in [*env.certs.glob("*.cert.json"), env.certs / "transparency-log.jsonl",
+                 env.certs / ".chain-head.json"]:
+        if path != env.chain[0]:
+            path.unlink()
+    shutil.rmtree(env.certs / ".ids")
+    for n in range(3):
+        env.issue(payload_at(NOW + timedelta(minutes=n)))
+    rewritten = checkpoint_note()
+    result = run("log", "witness", rewritten, *witness)
+    assert result.exit_code == 1 and "rewritten" in result.output, result.output
+    result = run("certificate", "verify", env.chain[0], "--public-key", env.public, "--checkpoint", rewritten,
+                 "--witness-key", witness_public)
+    assert result.exit_code == 1 and "not co-signed" in result.output, result.output
