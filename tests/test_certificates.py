@@ -88,3 +88,14 @@ def test_html_says_it_in_words() -> None:
     assert "&lt;b&gt;erased&lt;/b&gt;" in page
     assert "kept until 2035-01-01 to 2036-01-01" in page and "VAT Code art. 60" in page
     assert "unrecoverable" not in page.lower()
+
+
+def test_the_log_and_the_keyring_do_not_import_the_certificates_module() -> None:
+    """The proof modules form layers (proofio, keys, keyring, chain, translog, certificates): no import loop."""
+    import subprocess
+    import sys
+
+    code = ("import sys, eraser.translog, eraser.keyring, eraser.chain, eraser.witness; "
+            "print('eraser.certificates' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

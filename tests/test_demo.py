@@ -20,7 +20,8 @@ def test_demo_builds_erases_and_verifies(tmp_path: Path) -> None:
     assert "Verification: PASS" in result.output and "verified: valid" in result.output
     assert {p.name for p in directory.iterdir()} >= {"cover.db", "cover_group.yaml", "keys", "certificates", "logs"}
     cert = next(directory.glob("certificates/*.cert.json"))
-    again = CliRunner().invoke(main, ["certificate", "verify", str(cert)])
+    again = CliRunner().invoke(main, ["certificate", "verify", str(cert), "--public-key",
+                                      str(directory / "keys" / "eraser-signing.pub.pem")])
     assert again.exit_code == 0 and again.output.startswith("valid"), again.output
     check = CliRunner().invoke(main, ["config", "check", str(directory / "cover_group.yaml")])
     assert check.exit_code == 0 and "0 error(s)" in check.output, check.output
