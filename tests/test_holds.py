@@ -112,7 +112,7 @@ def tenant_shop(root: Path, url: str) -> Path:
     generate_keys(root / "keys")
     path = root / "tenants.yaml"
     path.write_text(f"""organisation: Shop SRL
-secret: hold-test-secret
+secret: hold-test-secret-of-at-least-32-bytes
 signing: {{private_key: keys/eraser-signing.pem, public_key: keys/eraser-signing.pub.pem}}
 certificates: certificates
 tenants: {{table: tenants, key: code}}

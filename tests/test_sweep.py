@@ -73,7 +73,7 @@ def write_config(root: Path, url: str, tables: tuple[str, ...] = ("invoices", "p
     body = "".join(f"      {t}:{TABLES[t]}\n" for t in tables)
     path = root / "shop.yaml"
     path.write_text(f"""organisation: Shop SRL
-secret: sweep-test-secret
+secret: sweep-test-secret-of-at-least-32-bytes
 signing: {{private_key: keys/eraser-signing.pem, public_key: keys/eraser-signing.pub.pem}}
 certificates: certificates
 identifiers:
