@@ -151,6 +151,9 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         files = _chain_files(directory)
         if cert_id is not None:
             for existing in (p for p in files if p.name[7:].startswith(cert_id)):
+                from eraser.translog import append_locked
+
+                append_locked(existing)  # written by an attempt killed before it logged it: logged now
                 return Issued(existing, cert_id, int(existing.name[:6]),
                               hashlib.sha256(existing.read_bytes()).hexdigest())
         previous = files[-1] if files else None
@@ -164,8 +167,14 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         document = json.dumps(sign(payload, key), indent=2).encode() + b"\n"
         path = directory / f"{sequence:06d}-{cert_id}.cert.json"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(document)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(document)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no temporary file
         from eraser.translog import append_locked
 
         append_locked(path)  # into the transparency log, under the lock the chain already holds
@@ -413,7 +422,7 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     }
 
 
-def ready_to_certify(config: Any, directory: Path | None = None) -> None:
+def ready_to_certify(config: Any, directory: Path | None = None, size: int = 65536) -> None:
     """Check, before anything is erased, that a certificate can be signed and written: an erasure must never be
     left without its proof because of a missing key or an unwritable directory."""
     load_private_key(config.signing.private_key)
@@ -421,8 +430,13 @@ def ready_to_certify(config: Any, directory: Path | None = None) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
         probe = target / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        try:  # real bytes, synced: an empty file fits on a full disk
+            with open(probe, "wb") as fh:
+                fh.write(b"\0" * size)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
     except OSError as exc:
         raise CertificateError(f"cannot write certificates to {target}: {exc.strerror}; nothing was erased.") from None
 
