@@ -35,7 +35,7 @@ from eraser.outcome import committed_connectors, intent, plan_changes, union
 from eraser.outcome import final_status as final_status
 from eraser.outcome import record_cli_erasure as record_cli_erasure
 from eraser.outcome import retained_records as retained_records
-from eraser.state import READY, Sealer, StateStore, now
+from eraser.state import FINAL, READY, Sealer, StateStore, now
 from eraser.subjects import parse_subject
 
 __all__ = ["Worker", "public_ticket", "serve", "submit_ticket"]
@@ -275,6 +275,9 @@ class Worker:
         if isinstance(exc, ConnectError):
             self.close()  # reconnect from scratch next time
         status = "failed"
+        if (self.store.ticket(ticket["id"]) or {}).get("status") in FINAL:  # failed after it was finished
+            log.warning("ticket finished, then an error", error=message)
+            return
         if ticket["kind"] == "erase" and self.store.outcome(ticket["id"]) is not None:
             status, message = "committed", f"committed, certificate pending: {message}"
         else:
