@@ -127,9 +127,11 @@ def test_two_daemons_deliver_a_webhook_once(deliveries: Any, monkeypatch: pytest
     other = RightsStore(StateStore(daemon.store.url), daemon.config.secret_bytes())
     real = webhooks._post
     nested: list[int] = []
+    started = []
 
     def post(url: str, body: bytes, token: str | None) -> int:
-        if not nested:
+        if not started:
+            started.append(url)
             nested.append(webhooks.deliver_due(daemon.config, other))  # the second daemon, meanwhile
         return real(url, body, token)
 
