@@ -104,3 +104,19 @@ def done_once(state: sa.Engine) -> dict[str, tuple[str, int, int]]:
             "('done', 'done_with_retention', 'held')), (SELECT count(*) FROM certificates c WHERE c.ticket_id = t.id) "
             "FROM tickets t")).all()
     return {r[0]: (r[1], int(r[2]), int(r[3])) for r in rows}
+
+
+def rows_naming(engine: sa.Engine, identifiers: list[str]) -> list[str]:
+    """Tables of a database (the state store) with a row holding any of the identifiers in clear."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    found = []
+    lowered = [i.lower() for i in identifiers]
+    with engine.connect() as conn:
+        for table in meta.sorted_tables:
+            for row in conn.execute(sa.select(table)):
+                text = repr(tuple(row)).lower()
+                if any(i in text for i in lowered):
+                    found.append(table.name)
+                    break
+    return found
