@@ -1,15 +1,15 @@
 """The committed outcome of a ticket, written once: per connector as it commits, then the whole outcome.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004_submitted_by
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004_submitted_by"
 branch_labels = None
 depends_on = None
 
