@@ -34,8 +34,9 @@ from eraser.api_models import (
 )
 from eraser.certificates import render_html
 from eraser.config import Config
-from eraser.daemon import public_ticket, submit_ticket
 from eraser.errors import EraserError, SubjectError
+from eraser.health import readiness, worker_metrics
+from eraser.intake import public_ticket, submit_ticket
 from eraser.state import StateStore, now
 from eraser.subjects import identifier_references, parse_subject
 
@@ -82,8 +83,10 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-def create_app(config: Config, store: StateStore, registry: CollectorRegistry | None = None) -> FastAPI:
-    """The intake API; `registry` carries metrics the worker updates (e.g. the erasure duration histogram)."""
+def create_app(config: Config, store: StateStore, registry: CollectorRegistry | None = None,
+               worker: Any = None) -> FastAPI:
+    """The intake API; `registry` carries metrics the worker updates (e.g. the erasure duration histogram), and
+    `worker` (the daemon's) is what /readyz and /metrics report on."""
     # The documentation is served by add_docs, from bundled files and behind a token.
     app = FastAPI(title="Eraser intake", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   description="Erasure tickets in; status, deadlines and signed certificates out.")
@@ -196,9 +199,16 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
-        with store.engine.connect():
-            pass
+        """Liveness: the process answers. Whether it can work is /readyz."""
         return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz")
+    def readyz(response: Response) -> dict[str, Any]:
+        """Ready: the worker runs, and the state store and every customer database answer."""
+        checks = readiness(config, store, worker)
+        if not all(checks.values()):
+            response.status_code = 503
+        return {"status": "ready" if response.status_code != 503 else "not ready", "checks": checks}
 
     registry = registry or CollectorRegistry()
 
@@ -210,6 +220,7 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
             yield counts
             yield GaugeMetricFamily("eraser_tickets_overdue", "Open tickets past their due date",
                                     value=len(store.overdue(now())))
+            yield from worker_metrics(store, worker)
 
     registry.register(_StateCollector())  # type: ignore[arg-type]
 

@@ -88,8 +88,14 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         path = directory / certificate_name(sequence, cert_id)
         write_head(directory, replace(head, pending=path.name))  # a crash from here on forces a rebuild
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(document)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(document)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves no temporary file
         index_certificate(directory, cert_id, path.name)
         digest = payload_sha256(payload)
         written = append_entry(directory, head.log_entries, digest, path.name)
@@ -264,7 +270,7 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     }
 
 
-def ready_to_certify(config: Any, directory: Path | None = None) -> None:
+def ready_to_certify(config: Any, directory: Path | None = None, size: int = 65536) -> None:
     """Check, before anything is erased, that a certificate can be signed and written: an erasure must never be
     left without its proof because of a missing key or an unwritable directory."""
     check_signing_setup(config)
@@ -272,8 +278,13 @@ def ready_to_certify(config: Any, directory: Path | None = None) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
         probe = target / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        try:  # real bytes, synced: an empty file fits on a full disk
+            with open(probe, "wb") as fh:
+                fh.write(b"\0" * size)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)
         with locked(target):
             head_of(target)  # a chain the issuer cannot extend is refused now, not after the erasure
     except OSError as exc:

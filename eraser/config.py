@@ -391,7 +391,7 @@ class TenantsConfig(_Model):
 
 class DaemonConfig(_Model):
     poll_seconds: float = 1.0
-    lease_seconds: int = 300
+    lease_seconds: int = 30  # a claim not renewed by its heartbeat for this long is taken over
     sweep_at: str = "02:30"
     warnings_at: str = "07:00"
 

@@ -1,15 +1,16 @@
 """The daemon's moving parts: the worker that executes tickets, the leader that runs scheduled jobs, and the
 jobs themselves (retention sweep, due-date warnings, end-of-contract purges).
 
-Every step of a ticket is journaled in the state store. The outcome of an erasure is recorded before the
-customer database commits, so a worker killed at any point resumes the ticket without doing harm twice and
-without issuing a second certificate.
+Every step of a ticket is journaled in the state store. What an attempt is about to commit is recorded before
+the customer databases commit, each commit is journaled as it happens, and the committed outcome is written
+once (eraser.outcome): a worker killed or failing at any point, however often, resumes the ticket without
+doing harm twice, and the one certificate is derived from that outcome.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import random
 import signal
 import socket
 import sys
@@ -20,23 +21,26 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import structlog
-import tenacity
 
 from eraser import logging as eraser_logging
-from eraser import rights
-from eraser.certificates import canonical, certify, erasure_payload, ready_to_certify
+from eraser import rights, space
+from eraser.certificates import certify, ready_to_certify
 from eraser.config import Config
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
 from eraser.execute import Outcome, Session, erase, make_plan, open_session
 from eraser.holds import hold_on
-from eraser.state import READY, Sealer, StateStore, now
-from eraser.subjects import identifier_references, parse_subject, subject_reference
-from eraser.tickets import Ticket
+from eraser.intake import public_ticket, submit_ticket
+from eraser.lease import Heartbeat, backoff_seconds
+from eraser.outcome import committed_connectors, intent, plan_changes, union
+from eraser.outcome import final_status as final_status
+from eraser.outcome import record_cli_erasure as record_cli_erasure
+from eraser.outcome import retained_records as retained_records
+from eraser.state import FINAL, READY, Sealer, StateStore, now
+from eraser.subjects import parse_subject
 
+__all__ = ["Worker", "public_ticket", "serve", "submit_ticket"]
 log = structlog.get_logger("eraser.daemon")
 NODE = f"{socket.gethostname()}:{os.getpid()}"
-CERTIFICATE_NAMESPACE = uuid.UUID("6f1d7c52-8f2a-4a51-9c43-2d1c7e0b9a10")
-_backoff = tenacity.wait_exponential_jitter(multiplier=2, max=3600, jitter=2)
 
 
 def fault(step: str) -> None:
@@ -48,50 +52,15 @@ def fault(step: str) -> None:
 
 def retry_delay(attempt: int) -> timedelta:
     """Exponential backoff with jitter: about 2 s, 4 s, 8 s ... at most an hour."""
-    state = tenacity.RetryCallState(retry_object=tenacity.Retrying(), fn=None, args=(), kwargs={})
-    state.attempt_number = attempt
-    return timedelta(seconds=_backoff(state))
-
-
-def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict[str, Any],
-                  external_ref: str | None, received_at: datetime | None, requested_by: str,
-                  tenant: str | None = None, submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
-    """Validate the subject against the config, seal its identifiers, and record the ticket."""
-    from eraser.freetext import refuse_identifier
-
-    refuse_identifier("external_ref", external_ref)  # both reach the signed certificate
-    refuse_identifier("requested_by", requested_by)
-    parsed = parse_subject(subject, config)
-    secret = config.secret_bytes()
-    ticket_id = str(uuid.uuid4())
-    identifiers = {t: list(v) for t, v in parsed.identifiers.items()}
-    received = received_at or now()
-    if received.tzinfo is None:
-        received = received.replace(tzinfo=UTC)
-    ticket, created = store.submit(kind=kind, subject_ref=subject_reference(parsed, secret),
-                                   identifier_refs=identifier_references(parsed, secret),
-                                   identifier_types=parsed.types, sealed=Sealer(secret).seal(identifiers, ticket_id),
-                                   ticket_id=ticket_id, external_ref=external_ref, received_at=received,
-                                   requested_by=requested_by, tenant=tenant, submitted_by=submitted_by)
-    if created:
-        log.info("ticket received", ticket=ticket["id"], kind=kind, due=ticket["due_at"].isoformat())
-    return ticket, created
-
-
-def public_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
-    """What the API and CLI show of a ticket: no sealed identifiers, no internal leases."""
-    hidden = {"sealed_subject", "identifier_refs", "claimed_until", "prepared"}
-    out = {k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in ticket.items() if k not in hidden}
-    out["overdue"] = ticket["status"] not in ("done", "done_with_retention", "held", "rejected") and \
-        ticket["due_at"] < now()
-    return out
+    return timedelta(seconds=min(3600.0, 2.0 ** attempt) + random.uniform(0, 2))
 
 
 class Worker:
-    """Claims ready tickets from the state store and executes them, one at a time."""
+    """Claims ready tickets from the state store and executes them, one at a time. It survives outages of the
+    state store and the customer databases: it backs off and carries on."""
 
     def __init__(self, config: Config, store: StateStore, node: str = NODE, poll: float = 1.0,
-                 lease: timedelta = timedelta(minutes=5)) -> None:
+                 lease: timedelta = timedelta(seconds=30)) -> None:
         self.config = config
         self.store = store
         self.node = node
@@ -100,6 +69,9 @@ class Worker:
         self.stop = threading.Event()
         self.current: str | None = None
         self.processed = 0
+        self.restarts = 0  # times the loop recovered from an error (/metrics)
+        self.running = False  # in its loop and not backing off (/readyz)
+        self.heartbeat: Heartbeat | None = None
         self._session: Session | None = None
         self.on_done: Any = None  # called with the seconds one ticket took
 
@@ -115,10 +87,23 @@ class Worker:
 
     def run(self) -> None:
         log.info("worker started", node=self.node)
+        failures = 0
         while not self.stop.is_set():
-            if not self.run_once():
-                rights.deliver_webhooks(self.config, self.store)  # recipients' notifications, when idle
-                self.stop.wait(self.poll)
+            try:
+                self.running = True
+                if not self.run_once():
+                    rights.deliver_webhooks(self.config, self.store)  # recipients' notifications, when idle
+                    self.stop.wait(self.poll)
+                failures = 0
+            except Exception as exc:  # the state store or a database is away: wait, then carry on
+                failures += 1
+                self.restarts += 1
+                self.running = False
+                self.close()
+                delay = backoff_seconds(failures, self.poll, 30.0)
+                log.warning("worker paused", error=type(exc).__name__, retry_in_s=round(delay, 1))
+                self.stop.wait(delay)
+        self.running = False
         self.close()
         log.info("worker stopped", node=self.node, processed=self.processed)
 
@@ -132,9 +117,11 @@ class Worker:
             return False
         self.current = ticket["id"]
         try:
-            self.process(ticket)
+            with Heartbeat(self.store, ticket["id"], self.node, self.lease) as self.heartbeat:
+                self.process(ticket)
         finally:
             self.current = None
+            self.heartbeat = None
         return True
 
     def process(self, ticket: dict[str, Any]) -> None:
@@ -164,11 +151,24 @@ class Worker:
             step(*args)
         except (ConnectError, VerificationError, EraserError) as exc:
             self._failed(ticket, exc)
+        except OSError as exc:  # e.g. a full certificates disk: said in words, retried
+            self._failed(ticket, exc)
         except Exception as exc:  # a bug must not kill the worker
             log.exception("ticket failed unexpectedly")
             self._failed(ticket, exc)
 
     def _process(self, ticket: dict[str, Any], subject: Any) -> None:
+        """Erase (unless an earlier attempt committed), then certify from the committed outcome only."""
+        record = self.store.outcome(ticket["id"])
+        if record is None:
+            record = self._erase(ticket, subject)
+            if record is None:
+                return
+        fault("recorded")
+        self._certify(ticket, record)
+
+    def _erase(self, ticket: dict[str, Any], subject: Any) -> dict[str, Any] | None:
+        """Plan, erase and commit; the committed outcome (None when the ticket waits for a person)."""
         tid = ticket["id"]
         today = now().date()
         hold_reason = hold_on(self.config, self.store, {ticket["subject_ref"], *ticket["identifier_refs"]}, today)
@@ -176,6 +176,7 @@ class Worker:
         received = ticket["received_at"].date()
         approval = self.config.approval
         expected = None
+        earlier = ticket["prepared"]
         if ticket["status"] == "received" or ticket["plan"] is None:
             plan = make_plan(session, subject, received, hold_reason=hold_reason)
             self.store.update(tid, self.node, "planned", None, status="planned", plan=plan.to_dict(),
@@ -184,108 +185,107 @@ class Worker:
             fault("planned")
             if approval == "required" and plan.hold is None:
                 self.store.update(tid, self.node, "awaiting approval", None, claimed_by=None, claimed_until=None)
-                return
-        elif approval == "required" and ticket["prepared"] is None:
+                return None
+        elif approval == "required" and earlier is None:
             expected = ticket["plan_fingerprint"]
+        if earlier is not None and "payload" in earlier:
+            recovered = self._recover(ticket, earlier, make_plan(session, subject, received, hold_reason=hold_reason))
+            if recovered is not None:
+                return recovered
         ready_to_certify(self.config)
-        self.store.update(tid, self.node, "running", None, status="running", started_at=now())
+        self.store.update_claimed(tid, self.node, "running", None, status="running", started_at=now())
         fault("running")
-        started = time.perf_counter()
         prepared: dict[str, Any] = {}
 
         def record(outcome: Outcome) -> None:
-            prepared.update(self._prepare(ticket, outcome))
+            if self.heartbeat is not None and self.heartbeat.lost.is_set():
+                raise EraserError(f"ticket {tid} was claimed by another node; this attempt stops.")
+            prepared.update(intent(self.config, ticket, outcome))
             prepared["rights"] = rights.prepare_erasure(self.config, session, outcome, subject, tid)
-            self.store.update(tid, self.node, "prepared", None, prepared=prepared)
+            space.reserve(self.config.certificates, tid, space.expected_size(prepared["payload"]))
+            self.store.update_claimed(tid, self.node, "prepared", None, prepared=prepared)
             fault("prepared")
 
+        def committed(connector: str) -> None:
+            if prepared.get("rights", {}).get("held"):
+                return
+            try:
+                self.store.record_commit(tid, self.node, connector, prepared)
+            except Exception as exc:  # the next attempt infers it: the rows are gone
+                log.warning("commit not journaled", connector=connector, error=type(exc).__name__)
+            fault(f"committed:{connector}")
+
         try:
-            outcome = erase(session, subject, received, hold_reason=hold_reason, expected_fingerprint=expected,
-                            before_commit=record)
+            erase(session, subject, received, hold_reason=hold_reason, expected_fingerprint=expected,
+                  before_commit=record, after_commit=committed)
         except PlanChangedError:
             plan = make_plan(session, subject, received, hold_reason=hold_reason)
             self.store.update(tid, self.node, "plan changed", "approval needed again", status="planned",
                               plan=plan.to_dict(), plan_fingerprint=plan.fingerprint(), claimed_by=None,
                               claimed_until=None)
             log.warning("plan changed since approval; ticket waits for approval again")
-            return
+            return None
         fault("committed")
-        earlier = ticket["prepared"]
-        totals = outcome.plan.totals()
-        if earlier and not (totals["delete"] or totals["anonymize"]) and earlier["changed_rows"]:
-            # An earlier attempt committed and was killed before certifying: its record is the truth.
-            prepared = earlier
-            log.info("recovered an erasure committed by an earlier attempt")
-        payload = rights.daemon_payload(self.config, session, prepared, tid)  # files destroyed after the commit
-        issued = certify(self.config, None, None, payload=payload, cert_id=prepared["certificate_id"])
+        if prepared["rights"].get("held"):
+            return prepared
+        return self.store.record_outcome(tid, self.node, union(self.store.commits(tid), prepared, tid))
+
+    def _recover(self, ticket: dict[str, Any], earlier: dict[str, Any], fresh: Any) -> dict[str, Any] | None:
+        """An earlier attempt recorded its intent and stopped: journal the connectors it committed (their rows
+        are gone); when nothing is left to change, its outcome is the union of what was committed."""
+        tid = ticket["id"]
+        for connector in committed_connectors(earlier, fresh):
+            self.store.record_commit(tid, self.node, connector, earlier, "found committed on resume")
+        commits = self.store.commits(tid)
+        if not commits or any(plan_changes(fresh).values()):
+            return None
+        log.info("recovered an erasure committed by an earlier attempt")
+        return self.store.record_outcome(tid, self.node, union(commits, earlier, tid))
+
+    def _certify(self, ticket: dict[str, Any], record: dict[str, Any]) -> None:
+        """Sign the certificate of the recorded outcome (the same one however often this runs), then finish."""
+        tid = ticket["id"]
+        started = time.perf_counter()
+        payload = rights.daemon_payload(self.config, self.session(), record, tid)  # files destroyed after commit
+        space.release(self.config.certificates, tid)  # the reserved bytes are the certificate's now
+        issued = certify(self.config, None, None, payload=payload, cert_id=record["certificate_id"])
         fault("certified")
-        rights.erasure_certified(self.config, self.store, prepared, issued, ticket)  # journal, suppression, webhooks
+        rights.erasure_certified(self.config, self.store, record, issued, ticket)  # journal, suppression, webhooks
         body = issued.path.read_text(encoding="utf-8")
-        self.store.finish(tid, self.node, prepared["status"],
+        self.store.finish(tid, self.node, record["status"],
                           {"id": issued.certificate_id, "type": "erasure", "parent_id": None,
                            "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
                            "body": body},
-                          prepared["retained"])
+                          record["retained"])
         self.processed += 1
         if self.on_done is not None:
             self.on_done(time.perf_counter() - started)
-        log.info("ticket done", status=prepared["status"], certificate=issued.certificate_id)
+        log.info("ticket done", status=record["status"], certificate=issued.certificate_id)
         fault("finished")
-
-    def _prepare(self, ticket: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
-        engine_ticket = Ticket(ticket["external_ref"] or ticket["id"], ticket["received_at"],
-                               ticket["requested_by"])
-        payload = erasure_payload(self.config, outcome, engine_ticket)
-        payload["ticket"]["id"] = ticket["id"]
-        payload["ticket"]["due_at"] = ticket["due_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
-        if ticket["extended_reason"]:
-            payload["ticket"]["extension_reason"] = ticket["extended_reason"]
-        retained = retained_records(outcome)
-        totals = outcome.plan.totals()
-        digest = hashlib.sha256(canonical(payload)).hexdigest()
-        return {"payload": payload, "certificate_id": str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{ticket['id']}:{digest}")),
-                "retained": retained, "status": final_status(outcome, retained),
-                "changed_rows": totals["delete"] + totals["anonymize"]}
 
     def _failed(self, ticket: dict[str, Any], exc: BaseException) -> None:
         attempts = ticket["attempts"] + 1
         delay = retry_delay(attempts)
-        message = str(exc) if isinstance(exc, EraserError) else f"internal error ({type(exc).__name__})"
+        if isinstance(exc, EraserError):
+            message = str(exc)
+        elif isinstance(exc, OSError) and exc.strerror:
+            message = f"{exc.strerror} ({exc.filename or 'no file'})" if exc.filename else str(exc.strerror)
+        else:
+            message = f"internal error ({type(exc).__name__})"
         if isinstance(exc, ConnectError):
             self.close()  # reconnect from scratch next time
-        self.store.update(ticket["id"], self.node, "failed", message, status="failed", attempts=attempts,
+        status = "failed"
+        if (self.store.ticket(ticket["id"]) or {}).get("status") in FINAL:  # failed after it was finished
+            log.warning("ticket finished, then an error", error=message)
+            return
+        if ticket["kind"] == "erase" and self.store.outcome(ticket["id"]) is not None:
+            status, message = "committed", f"committed, certificate pending: {message}"
+        else:
+            space.release(self.config.certificates, ticket["id"])
+        self.store.update(ticket["id"], self.node, "failed", message, status=status, attempts=attempts,
                           next_attempt_at=now() + delay, last_error=message, claimed_by=None, claimed_until=None)
         log.warning("ticket failed, will retry", attempt=attempts, retry_in_s=int(delay.total_seconds()),
                     error=message)
-
-
-def retained_records(outcome: Outcome) -> list[dict[str, Any]]:
-    """Per retained row: connector, table, primary key and release date (what the retention sweep needs)."""
-    return [{"connector": tp.connector, "table_name": tp.table, "primary_key": canonical(list(k)).decode(),
-             "release_on": str(tp.decisions[k].release)}
-            for tp in outcome.plan.tables for k in tp.keys("retain")]
-
-
-def final_status(outcome: Outcome, retained: list[dict[str, Any]]) -> str:
-    return "held" if outcome.plan.hold else ("done_with_retention" if retained else "done")
-
-
-def record_cli_erasure(config: Config, store: StateStore, subject: Any, ticket: Ticket, outcome: Outcome,
-                       issued: Any) -> None:
-    """An erasure run with `eraser erase` enters the state store as a finished ticket: the register lists it
-    and the retention sweep releases its retained rows."""
-    secret = config.secret_bytes()
-    known = ticket.reference if not store.tickets_by_ref(ticket.reference) else None
-    ticket_id = str(uuid.uuid4())
-    store.submit(kind="erase", subject_ref=subject_reference(subject, secret),
-                 identifier_refs=identifier_references(subject, secret), identifier_types=subject.types,
-                 sealed=None, ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
-                 requested_by=ticket.operator, node="cli")
-    retained = retained_records(outcome)
-    store.finish(ticket_id, "cli", final_status(outcome, retained),
-                 {"id": issued.certificate_id, "type": "erasure", "parent_id": None, "sequence": issued.sequence,
-                  "path": str(issued.path), "sha256": issued.digest, "body": issued.path.read_text(encoding="utf-8")},
-                 retained)
 
 
 def release_retained_rows(config: Config, store: StateStore, today: date | None = None,
@@ -480,7 +480,7 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
                threading.Thread(target=leadership.run, name="leadership", daemon=True)]
     for thread in threads:
         thread.start()
-    server = uvicorn.Server(uvicorn.Config(create_app(config, store, registry), host=host, port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(config, store, registry, worker), host=host, port=port,
                                            log_config=None, access_log=False, timeout_graceful_shutdown=10))
     log.info("daemon starting", node=NODE, host=host, port=port, approval=config.approval)
     try:

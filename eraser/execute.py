@@ -112,8 +112,10 @@ class Outcome:
 
 def erase(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
           hold_reason: str | ActiveHold | None = None, expected_fingerprint: str | None = None,
-          seed: int | None = None, before_commit: Callable[[Outcome], None] | None = None) -> Outcome:
-    """Locate, plan, apply and verify in one transaction per database; commit only if every database verified."""
+          seed: int | None = None, before_commit: Callable[[Outcome], None] | None = None,
+          after_commit: Callable[[str], None] | None = None) -> Outcome:
+    """Locate, plan, apply and verify in one transaction per database; commit only if every database verified.
+    Databases commit one after the other; `after_commit` is called with each connector's name as it commits."""
     config = session.config
     refuse_undecided(config, "erasing")
     started = datetime.now(UTC)
@@ -122,7 +124,11 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
     clock = time.perf_counter()
     done: dict[tuple[str, str], dict[str, int]] = {}
     with ExitStack() as stack:
-        conns = {name: stack.enter_context(c.begin()) for name, c in session.connectors.items()}
+        conns = {}
+        for name, c in session.connectors.items():
+            if after_commit is not None:  # pushed before the transaction, so it runs once that has committed
+                stack.push(lambda failed, *_, name=name: bool(failed is None and after_commit(name)))
+            conns[name] = stack.enter_context(c.begin())
         plan = _plan(session, subject, conns, request_date or today, today, hold_reason, for_update=True)
         if expected_fingerprint and plan.fingerprint() != expected_fingerprint:
             raise PlanChangedError("the data changed since the plan was made (rows or decisions differ); "

@@ -106,7 +106,7 @@ class ErasureCare:
         self.care = prepare_erasure(self.config, self.session, outcome, self.subject, self.ticket.reference)
 
     def certify(self, outcome: Outcome, directory: Path | None = None) -> Issued:
-        from eraser.daemon import record_cli_erasure
+        from eraser.outcome import record_cli_erasure
 
         self.files = destroy_files(self.config, self.session, self.care, self.ticket.reference)
         payload = erasure_payload(self.config, outcome, self.ticket)

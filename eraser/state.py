@@ -28,10 +28,11 @@ from eraser.errors import EraserError
 metadata = sa.MetaData()
 TZ = sa.DateTime(timezone=True)
 
-STATUSES = ("received", "planned", "approved", "running", "done", "done_with_retention", "held", "failed",
-            "rejected")
+STATUSES = ("received", "planned", "approved", "running", "committed", "done", "done_with_retention", "held",
+            "failed", "rejected")
 FINAL = ("done", "done_with_retention", "held", "rejected")
-READY = ("received", "approved", "failed")
+# "committed": the customer databases committed, the certificate is still to be written (retried like a failure).
+READY = ("received", "approved", "failed", "committed")
 
 tickets = sa.Table(
     "tickets", metadata,
@@ -99,6 +100,23 @@ retained_rows = sa.Table(
     sa.Column("release_on", sa.Date, nullable=False, index=True),
     sa.Column("released_at", TZ),
     sa.Column("followup_certificate_id", sa.String(36)),
+)
+
+# What an erasure committed, written once (eraser.outcome): one row per connector as it commits, then the
+# ticket's whole outcome. Neither is ever updated; a resumed ticket certifies from them.
+ticket_commits = sa.Table(
+    "ticket_commits", metadata,
+    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), primary_key=True),
+    sa.Column("connector", sa.String(120), primary_key=True),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("committed_at", TZ, nullable=False),
+)
+
+outcomes = sa.Table(
+    "outcomes", metadata,
+    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), primary_key=True),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("recorded_at", TZ, nullable=False),
 )
 
 holds = sa.Table(
@@ -272,34 +290,50 @@ class StateStore:
                                 .order_by(tickets.c.due_at))
             return [self._ticket(r) for r in rows]
 
+    def oldest_ready(self, at: datetime) -> datetime | None:
+        """When the oldest ticket that a worker could claim now was received (None when there is none)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(sa.func.min(tickets.c.received_at)).where(
+                tickets.c.status.in_(READY), tickets.c.claimed_by.is_(None),
+                sa.or_(tickets.c.next_attempt_at.is_(None), tickets.c.next_attempt_at <= at))).scalar()
+        return _utc(found)
+
     def claim(self, node: str, lease: timedelta, kinds: tuple[str, ...] | None = None,
               statuses: tuple[str, ...] = READY) -> dict[str, Any] | None:
-        """Take one ticket that is ready (or whose claim expired), so no other worker runs it."""
+        """Take one ticket that is ready (or whose holder stopped renewing its claim), so no other worker runs it.
+        Compare-and-set on every backend: the UPDATE re-checks that the claim is still free and still held by
+        whoever held it when read, and only a changed row counts as claimed."""
         moment = now()
-        ready = sa.or_(
+        free = sa.or_(tickets.c.claimed_until.is_(None), tickets.c.claimed_until < moment)
+        ready = sa.and_(free, sa.or_(
             sa.and_(tickets.c.status.in_(statuses),
                     sa.or_(tickets.c.next_attempt_at.is_(None), tickets.c.next_attempt_at <= moment)),
-            sa.and_(tickets.c.status == "running",
-                    sa.or_(tickets.c.claimed_until.is_(None), tickets.c.claimed_until < moment)))
-        stmt = sa.select(tickets.c.id).where(ready, sa.or_(tickets.c.claimed_until.is_(None),
-                                                           tickets.c.claimed_until < moment))
+            tickets.c.status == "running"))
+        stmt = sa.select(tickets.c.id, tickets.c.claimed_by).where(ready)
         if kinds:
             stmt = stmt.where(tickets.c.kind.in_(kinds))
         stmt = stmt.order_by(tickets.c.due_at, tickets.c.received_at).limit(1)
         if self.is_postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         with self.tx() as conn:
-            if self.engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("SELECT 1")  # the transaction is already open; SQLite serializes writers
-            found = conn.execute(stmt).scalar()
+            found = conn.execute(stmt).first()
             if found is None:
                 return None
-            done = conn.execute(tickets.update().where(tickets.c.id == found, ready)
+            done = conn.execute(tickets.update().where(tickets.c.id == found.id, ready,
+                                                       tickets.c.claimed_by.is_not_distinct_from(found.claimed_by))
                                 .values(claimed_by=node, claimed_until=moment + lease, updated_at=moment))
             if done.rowcount != 1:
                 return None
-            self._journal(conn, found, node, "claimed", None)
-            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == found)).one())
+            self._journal(conn, found.id, node, "claimed", f"taken over from {found.claimed_by}"
+                          if found.claimed_by else None)
+            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == found.id)).one())
+
+    def renew_claim(self, ticket_id: str, node: str, lease: timedelta) -> bool:
+        """The heartbeat: extend this node's claim; False when the claim is no longer this node's."""
+        with self.tx() as conn:
+            done = conn.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.claimed_by == node)
+                                .values(claimed_until=now() + lease))
+            return bool(done.rowcount == 1)
 
     def release_dead_claims(self, host: str, alive: Any) -> int:
         """Free the claims of earlier processes on this host that are gone (killed), so a restart resumes at once
@@ -330,6 +364,18 @@ class StateStore:
                 values[key] = json.dumps(values[key])
         with self.tx() as conn:
             conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(updated_at=now(), **values))
+            self._journal(conn, ticket_id, node, step, detail)
+
+    def update_claimed(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: Any) -> None:
+        """`update`, only while `node` still holds the ticket's claim; EraserError when it lost it."""
+        for key in ("plan", "prepared"):
+            if key in values and values[key] is not None and not isinstance(values[key], str):
+                values[key] = json.dumps(values[key])
+        with self.tx() as conn:
+            done = conn.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.claimed_by == node)
+                                .values(updated_at=now(), **values))
+            if done.rowcount != 1:
+                raise EraserError(f"ticket {ticket_id} was claimed by another node; this attempt stops.")
             self._journal(conn, ticket_id, node, step, detail)
 
     def _journal(self, conn: sa.Connection, ticket_id: str, node: str, step: str, detail: str | None) -> None:
@@ -369,7 +415,7 @@ class StateStore:
 
     def reject(self, ticket_id: str, reason: str, by: str) -> dict[str, Any]:
         ticket = self._require(ticket_id)
-        if ticket["status"] in FINAL or ticket["status"] == "running":
+        if ticket["status"] in (*FINAL, "running", "committed"):
             raise EraserError(f"ticket {ticket_id} is {ticket['status']}; it can no longer be rejected.")
         self.update(ticket_id, by, "rejected", reason, status="rejected", sealed_subject=None,
                     completed_at=now(), last_error=reason)
@@ -402,6 +448,42 @@ class StateStore:
                 status=status, certificate_id=certificate["id"], prepared=None, **sealed,
                 claimed_by=None, claimed_until=None, completed_at=now(), last_error=None, updated_at=now()))
             self._journal(conn, ticket_id, node, status, f"certificate {certificate['id']}")
+
+    def record_commit(self, ticket_id: str, node: str, connector: str, record: dict[str, Any],
+                      detail: str | None = None) -> bool:
+        """Journal that one connector committed, with the outcome it committed; the first record stays (False
+        when there was one already)."""
+        with self.tx() as conn:
+            exists = conn.execute(sa.select(ticket_commits.c.connector).where(
+                ticket_commits.c.ticket_id == ticket_id, ticket_commits.c.connector == connector)).first()
+            if exists:
+                return False
+            conn.execute(ticket_commits.insert().values(ticket_id=ticket_id, connector=connector,
+                                                        record=json.dumps(record), committed_at=now()))
+            self._journal(conn, ticket_id, node, "committed", f"{connector}{': ' + detail if detail else ''}")
+            return True
+
+    def commits(self, ticket_id: str) -> dict[str, dict[str, Any]]:
+        """The committed outcome per connector, as first recorded."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(ticket_commits).where(ticket_commits.c.ticket_id == ticket_id))
+            return {r.connector: json.loads(r.record) for r in rows}
+
+    def record_outcome(self, ticket_id: str, node: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Write a ticket's committed outcome once and return the stored one: the first record wins."""
+        with self.tx() as conn:
+            row = conn.execute(sa.select(outcomes.c.record).where(outcomes.c.ticket_id == ticket_id)).first()
+            if row is not None:
+                return dict(json.loads(row.record))
+            conn.execute(outcomes.insert().values(ticket_id=ticket_id, record=json.dumps(record), recorded_at=now()))
+            conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(status="committed", updated_at=now()))
+            self._journal(conn, ticket_id, node, "outcome recorded", f"certificate {record.get('certificate_id')}")
+            return record
+
+    def outcome(self, ticket_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(outcomes.c.record).where(outcomes.c.ticket_id == ticket_id)).first()
+            return dict(json.loads(row.record)) if row else None
 
     def certificate(self, certificate_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -2,28 +2,30 @@
 of the tables it touched gets a POST with the ticket reference and certificate id only (no personal data).
 
 Deliveries are queued in the state store and retried with exponential backoff until the recipient answers 2xx
-(at most MAX_ATTEMPTS times); the bearer token comes from the config (`${ENV}`) and is never stored.
+(at most MAX_ATTEMPTS times); the bearer token comes from the config (`${ENV}`) and is never stored. A delivery
+is claimed before it is sent (compare-and-set on its next attempt time), so two daemons never both deliver it;
+redirects are not followed, so the token never goes to another host.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 import structlog
 
 from eraser import __version__
 from eraser.config import Config
-from eraser.rights_state import RightsStore
+from eraser.rights_state import RightsStore, webhook_deliveries
 from eraser.state import now
 
 log = structlog.get_logger("eraser.webhooks")
 MAX_ATTEMPTS = 10
 RETRY_BASE_SECONDS = 5.0
 TIMEOUT_SECONDS = 5.0
+CLAIM_SECONDS = 60.0  # longer than a delivery can take; a daemon killed while sending leaves it for this long
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -46,15 +48,28 @@ def _post(url: str, body: bytes, token: str | None) -> int:
     headers = {"Content-Type": "application/json", "User-Agent": f"eraser/{__version__}"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
-        return int(response.status)
+    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        return client.post(url, content=body, headers=headers).status_code
+
+
+def _claimed(rights: RightsStore, item: dict[str, Any], at: datetime) -> bool:
+    """Take one due delivery for this daemon: only the one that moves its next attempt time sends it."""
+    with rights.store.tx() as conn:
+        done = conn.execute(webhook_deliveries.update().where(
+            webhook_deliveries.c.id == item["id"], webhook_deliveries.c.delivered_at.is_(None),
+            webhook_deliveries.c.attempts == item["attempts"],
+            webhook_deliveries.c.next_attempt_at == item["next_attempt_at"])
+            .values(next_attempt_at=at + timedelta(seconds=CLAIM_SECONDS)))
+        return bool(done.rowcount == 1)
 
 
 def deliver_due(config: Config, rights: RightsStore, at: datetime | None = None) -> int:
     """Attempt every delivery that is due; returns how many were delivered. Never raises."""
     delivered = 0
-    for item in rights.due_webhooks(at or now()):
+    moment = at or now()
+    for item in rights.due_webhooks(moment):
+        if not _claimed(rights, item, moment):
+            continue  # another daemon has it
         recipient = config.recipients.get(item["recipient"])
         attempts = item["attempts"] + 1
         if recipient is None or recipient.webhook is None:
@@ -65,11 +80,10 @@ def deliver_due(config: Config, rights: RightsStore, at: datetime | None = None)
         try:
             status = _post(recipient.webhook.url, item["body"].encode(), recipient.webhook.token)
             error = None if 200 <= status < 300 else f"HTTP {status}"
-        except urllib.error.HTTPError as exc:
-            error = f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            error = f"not delivered ({type(reason).__name__ if not isinstance(reason, str) else reason})"
+            if 300 <= status < 400:
+                error = f"HTTP {status} (a redirect; not followed, the webhook URL must be the final one)"
+        except (httpx.HTTPError, OSError, ValueError) as exc:
+            error = f"not delivered ({type(exc).__name__})"
         if error is None:
             delivered += 1
             rights.webhook_attempted(item["id"], delivered=True, attempts=attempts, error=None, next_attempt_at=None)
