@@ -1112,8 +1112,8 @@ def same_work_run(args: argparse.Namespace, subjects: Subjects, pools: Pools, to
                      f"`uptime` before: {load}; after: {os.popen('uptime').read().strip()}",
                      f"machine: {machine(args)}"]
     say(result.text())
-    same_work.save(result, OUT / "same_work", args.persons, args.scan, bool(trigram))
     if not args.no_results:
+        same_work.save(result, OUT / "same_work", args.persons, args.scan, bool(trigram))
         write_results(same_work.INTRO, {title: result.markdown(), **same_work.growth(OUT / "same_work")},
                       name="erase_one: same work")
         say(f"results written to {RESULTS}")
