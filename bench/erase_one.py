@@ -977,6 +977,8 @@ def write_results(intro: str, runs: dict[str, str], name: str = "erase_one") -> 
         blocks[title[4:].strip()] = rest.strip("\n")
     analysis = blocks.pop(ANALYSIS, None)
     blocks.update(runs)
+    for title in [t for t in blocks if t.startswith("Growth")]:  # the summary stays after the runs it sums up
+        blocks[title] = blocks.pop(title)
     section = f"## {name}\n\n" + intro.strip("\n") + "\n\n" + "".join(
         f"### {title}\n\n{body}\n\n" for title, body in blocks.items())
     if analysis:

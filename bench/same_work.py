@@ -292,15 +292,29 @@ def save(result: Comparison, directory: Path, persons: int, scan: str, trigram: 
 
 
 def growth(directory: Path) -> dict[str, str]:
-    """The `Growth` block: p50 of each line at each size measured, per config."""
+    """The `Growth` block: p50 of each line at each size measured, per config, and the largest / smallest size."""
     import json
 
-    runs = sorted((json.loads(p.read_text(encoding="utf-8")) for p in directory.glob("*.json")),
-                  key=lambda r: (r["variant"], r["persons"]))
+    runs = [json.loads(p.read_text(encoding="utf-8")) for p in directory.glob("*.json")]
     if not runs:
         return {}
-    lines = ["| config | persons | " + " | ".join(Comparison.LABELS) + " |", "|---|--:|" + "--:|" * len(Comparison.LABELS)]
-    for r in runs:
-        cells = [f"{r['p50'][label]:.1f}" if label in r["p50"] else "-" for label in Comparison.LABELS]
-        lines.append(f"| {r['variant']} | {r['persons']:,} | " + " | ".join(cells) + " |")
+    columns: list[tuple[str, list[int]]] = []
+    for variant in ("shipped", "bench"):
+        sizes = sorted(r["persons"] for r in runs if r["variant"] == variant)
+        if sizes:
+            columns.append((variant, sizes))
+    p50 = {(r["variant"], r["persons"]): r["p50"] for r in runs}
+    head = ["p50 ms"]
+    for variant, sizes in columns:
+        head += [f"{variant}, {n:,} persons" for n in sizes] + ([f"{variant}: {sizes[-1] // sizes[0]}x persons"]
+                                                                if len(sizes) > 1 else [])
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "--:|" * (len(head) - 1)]
+    for label in Comparison.LABELS:
+        cells = [label]
+        for variant, sizes in columns:
+            values = [p50[(variant, n)].get(label) for n in sizes]
+            cells += [f"{v:.1f}" if v is not None else "-" for v in values]
+            if len(sizes) > 1:
+                cells.append(f"{values[-1] / values[0]:.2f}x" if values[0] and values[-1] else "-")
+        lines.append("| " + " | ".join(cells) + " |")
     return {"Growth (p50 ms, from the runs above)": "\n".join(lines)}
