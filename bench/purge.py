@@ -683,7 +683,8 @@ def write_results(args: argparse.Namespace, persons: int, tenants: int, all_rows
         f"(a), (b) and (c) are {args.pairs} interleaved pairs per mode (Eraser, floor, Eraser, floor, ...), each on "
         "a fresh copy; wall s is their median, with the spread. Peak RSS is the measured child process's own "
         "(ru_maxrss from os.wait4 on that child, the largest of its runs), never the benchmark's. "
-        f"`uptime` at the start: {UPTIME[0]}",
+        f"`uptime` at the start: {UPTIME[0]}; at the end: {os.popen('uptime').read().strip()}. Code: commit "
+        f"{os.popen(f'git -C {ROOT} rev-parse --short HEAD').read().strip()}.",
         "", *table, *maria, "", *notes, ""])
     pattern = re.compile(r"^## purge\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
