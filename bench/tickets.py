@@ -303,6 +303,9 @@ def _write_section(section: str) -> None:
     start = text.find("## tickets\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
+        old = text[start:end + 1 if end >= 0 else len(text)]
+        written = old.find("### What limits it")  # the hand-written analysis stays
+        section += ("\n" + old[written:].rstrip("\n") + "\n\n") if written >= 0 else "\n"
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
     else:
         text = text.rstrip() + "\n\n" + section
