@@ -13,6 +13,11 @@ bench/RESULTS.md, next to a hand-written DELETE by primary key as a baseline.
     .venv/bin/python bench/erase_one.py --reuse --profile   # cProfile of the erasures, no RESULTS.md
     .venv/bin/python bench/erase_one.py --reuse --trigram free-text --session shared
     .venv/bin/python bench/erase_one.py --reuse --sample 20 # time 20 of the subjects when erasures are slow
+    .venv/bin/python bench/erase_one.py --reuse --same-work --process --sample 20  # against the same work
+
+--same-work: Eraser and hand-written SQL doing the same work on the same rows, interleaved subject after subject
+(bench/same_work.py), with --process also as whole processes (`eraser erase --yes` and `psql`); the spread of each
+is printed and written to the `## erase_one: same work` section, with a growth table across the sizes run.
 
 --session: a new session per subject (as `eraser erase` does), one session for all, or both in turn (the
 default). --trigram free-text adds pg_trgm GIN indexes on the config's `free_text:` columns, as the config
