@@ -45,13 +45,13 @@ def scrub(column: str, source: str = "p") -> str:
 
 
 LOCATE = ("SELECT p.id AS pid, p.mobile, coalesce((SELECT array_agg(DISTINCT a) FROM (SELECT p.address_id UNION ALL "
-          "SELECT site_address_id FROM projects WHERE person_id = p.id) s(a) WHERE a IS NOT NULL), '{}') AS owned "
-          "FROM persons p WHERE lower(trim(p.email)) = %(email)s::text FOR UPDATE OF p")
+          "SELECT site_address_id FROM projects WHERE person_id = p.id) s(a) WHERE a IS NOT NULL), '{{}}') AS owned "
+          "FROM persons p WHERE {persons} = %(email)s::text FOR UPDATE OF p")
 
 # (table, change, statement): in the order a careful hand would write them, children first
 CORE: list[tuple[str, str, str]] = [
     ("newsletter_subscriptions", "delete",
-     "DELETE FROM newsletter_subscriptions WHERE lower(trim(email)) = %(email)s::text"),
+     "DELETE FROM newsletter_subscriptions WHERE {newsletter_subscriptions} = %(email)s::text"),
     ("usage_events", "delete", "DELETE FROM usage_events WHERE person_id = %(pid)s::int"),
     ("support_messages", "delete", "DELETE FROM support_messages WHERE person_id = %(pid)s::int"),
     ("photos", "delete", f"DELETE FROM photos WHERE project_id IN ({SUBJECT_PROJECTS})"),
@@ -96,9 +96,21 @@ FREE_TEXT: list[tuple[str, str, str]] = [
 ]
 
 
-def statements(free_text: bool) -> list[tuple[str, str, str]]:
+def email_lookups(conn: psycopg.Connection) -> dict[str, str]:
+    """Per table, the email expression its lookup index covers (the index Eraser's lookup uses), so the baseline
+    is served by the same index; lower(trim(email)) where the schema has none."""
+    out = {}
+    for table in ("persons", "newsletter_subscriptions"):
+        row = conn.execute("SELECT pg_get_indexdef(c.oid, 1, true) FROM pg_class c WHERE c.relname = %s",
+                           (f"ix_{table}_email_folded",)).fetchone()
+        out[table] = row[0] if row else "lower(trim(email))"
+    return out
+
+
+def statements(free_text: bool, lookups: dict[str, str]) -> list[tuple[str, str, str]]:
     """The baseline's statements after the locate, in order (the free-text search after the subject's rows)."""
-    return CORE[:11] + (FREE_TEXT if free_text else []) + CORE[11:]
+    return [(t, c, s.format(**lookups) if "{" in s else s)
+            for t, c, s in CORE[:11] + (FREE_TEXT if free_text else []) + CORE[11:]]
 
 
 def run_in_process(dsn: str, email: str, cutoff: date, free_text: bool) -> tuple[float, dict[str, dict[str, int]]]:
@@ -106,11 +118,12 @@ def run_in_process(dsn: str, email: str, cutoff: date, free_text: bool) -> tuple
     changed: dict[str, dict[str, int]] = {}
     t0 = time.perf_counter()
     with psycopg.connect(dsn) as conn:
-        row = conn.execute(LOCATE, {"email": email}).fetchone()
+        lookups = email_lookups(conn)
+        row = conn.execute(LOCATE.format(**lookups), {"email": email}).fetchone()
         if row is None:
             raise SystemExit(f"baseline: no person with the email of subject {email}")
         params = {"email": email, "cutoff": cutoff, "pid": row[0], "mobile": row[1], "owned": list(row[2])}
-        for table, change, stmt in statements(free_text):
+        for table, change, stmt in statements(free_text, lookups):
             n = conn.execute(stmt, params).rowcount
             if n:
                 changed.setdefault(table, {})[change] = changed.get(table, {}).get(change, 0) + n
@@ -118,12 +131,13 @@ def run_in_process(dsn: str, email: str, cutoff: date, free_text: bool) -> tuple
     return (time.perf_counter() - t0) * 1000, changed
 
 
-def psql_script(free_text: bool) -> str:
+def psql_script(free_text: bool, lookups: dict[str, str]) -> str:
     """The same statements for psql: parameters become psql variables, the locate sets them with \\gset."""
     def convert(stmt: str) -> str:
         return re.sub(r"%\((\w+)\)s", r":'\1'", stmt).replace("%%", "%")
 
-    body = [convert(LOCATE) + " \\gset"] + [convert(s) + ";" for _, _, s in statements(free_text)]
+    body = [convert(LOCATE.format(**lookups)) + " \\gset"] + [convert(s) + ";"
+                                                                for _, _, s in statements(free_text, lookups)]
     return "\\set ON_ERROR_STOP 1\nBEGIN;\n" + "\n".join(body) + "\nCOMMIT;\n"
 
 
@@ -235,7 +249,9 @@ def compare(pids: list[int], email_of: Any, reset: Any, erase_one_subject: Any, 
     reset (untimed) before each side; stops if a side changed other rows than Eraser did."""
     c = Comparison(title, *(Series(label) for label in Comparison.LABELS))
     script = out / "same_work.psql"
-    script.write_text(psql_script(True), encoding="utf-8")
+    with psycopg.connect(dsn) as conn:
+        lookups = email_lookups(conn)
+    script.write_text(psql_script(True, lookups), encoding="utf-8")
     env = dict(os.environ)
     for pid in pids:
         email = email_of(pid)
