@@ -288,8 +288,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _section(args: argparse.Namespace, argv: list[str] | None, load: float, table: str, issuance: str) -> str:
     command = " ".join(["python bench/tickets.py", *(argv if argv is not None else sys.argv[1:])])
+    started = "" if args.issuance_only else f"; the daemons started from the chain of {args.chain:,}"
     chain = (f"\n\nCertificate issuance (`issue()`, sign + write + transparency log), on an empty chain and on a chain "
-             f"of {args.chain:,}; the daemons started from the chain of {args.chain:,}:\n\n{issuance}" if issuance else "")
+             f"of {args.chain:,}{started}:\n\n{issuance}" if issuance else "")
     return (f"## tickets\n\nCommand: `{command}`  \nDate: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \n"
             f"Machine: {os.cpu_count()} cores; 1-minute load average {load:.1f} at the start (`uptime`: "
             f"{os.popen('uptime').read().strip()}); PostgreSQL on 127.0.0.1 for the customer database "
