@@ -80,7 +80,8 @@ CORE: list[tuple[str, str, str]] = [
 
 
 def _mentions(column: str) -> str:
-    return f"(lower({column}) LIKE '%%' || %(email)s::text || '%%' OR {column} LIKE '%%' || %(mobile)s::text || '%%')"
+    """SQL: the column names the subject; ILIKE and LIKE, which a pg_trgm GIN index on the column serves."""
+    return f"({column} ILIKE '%%' || %(email)s::text || '%%' OR {column} LIKE '%%' || %(mobile)s::text || '%%')"
 
 
 def _replaced(column: str) -> str:
