@@ -10,7 +10,7 @@ tenants; every run gets a fresh copy of it (CREATE DATABASE ... TEMPLATE), so ea
 DELETE / UPDATE ... SET col = constant per table, in one transaction, run as --pairs interleaved pairs with (a)
 and (b) (Eraser, floor, Eraser, floor, ...), the median and spread printed; (d) a Faker UPDATE per row by primary key,
 timed on 10,000 rows and extrapolated, (e) pynonymizer 2.5.0 (fake_update with a `where` on the tenant).
-Each way runs in a child process: wall time, rows/s and that child's own peak RSS (os.wait4 ru_maxrss). Every anonymize run is checked:
+Each way runs in a child process: wall time, rows/s and that child's own peak RSS (VmHWM). Every anonymize run is checked:
 no masked column keeps its original value in any of the tenant's rows, unique and NOT NULL constraints hold, each
 masked column has >= 500 distinct values among the tenant's rows, retained invoicing rows are byte-identical.
 MariaDB (--mariadb): a smaller database built with eraser.demo.populate(), pairs as on PostgreSQL.
@@ -168,7 +168,11 @@ def child(cmd: list[str], env: dict[str, str] | None = None, timeout: float | No
         timer = threading.Timer(timeout, proc.kill) if timeout else None
         if timer:
             timer.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        peak = [0]
+        watcher = threading.Thread(target=own_peak_rss, args=(proc.pid, peak), daemon=True)
+        watcher.start()
+        _pid, status, _usage = os.wait4(proc.pid, 0)
+        watcher.join()
         if timer:
             timer.cancel()
         log.seek(0)
@@ -178,7 +182,23 @@ def child(cmd: list[str], env: dict[str, str] | None = None, timeout: float | No
     seconds = time.perf_counter() - clock
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... failed:\n{out[-3000:]}")
-    return seconds, usage.ru_maxrss // 1024, out
+    return seconds, peak[0] // 1024, out
+
+
+def own_peak_rss(pid: int, peak: list[int]) -> None:
+    """The child's own high-water RSS in kB (VmHWM), read until it exits. ru_maxrss of a child starts from the
+    parent's RSS at fork, so it would report the benchmark's memory for a small child."""
+    status = Path(f"/proc/{pid}/status")
+    while True:
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        found = re.search(r"VmHWM:\s+(\d+)", text)
+        if not found:  # a zombie: exited, its last reading stands
+            return
+        peak[0] = max(peak[0], int(found.group(1)))
+        time.sleep(0.05)
 
 
 def summary(out: str) -> str:
@@ -682,7 +702,7 @@ def write_results(args: argparse.Namespace, persons: int, tenants: int, all_rows
         "planning, verification and the certificate for Eraser, and the start of a Python process for the floor. "
         f"(a), (b) and (c) are {args.pairs} interleaved pairs per mode (Eraser, floor, Eraser, floor, ...), each on "
         "a fresh copy; wall s is their median, with the spread. Peak RSS is the measured child process's own "
-        "(ru_maxrss from os.wait4 on that child, the largest of its runs), never the benchmark's. "
+        "(its VmHWM, read from /proc while it runs, the largest of its runs), never the benchmark's. "
         f"`uptime` at the start: {UPTIME[0]}; at the end: {os.popen('uptime').read().strip()}. Code: commit "
         f"{os.popen(f'git -C {ROOT} rev-parse --short HEAD').read().strip()}.",
         "", *table, *maria, "", *notes, ""])
