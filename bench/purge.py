@@ -296,7 +296,7 @@ def env() -> dict[str, str]:
         from eraser.certificates import generate_keys
 
         generate_keys(keys)
-    return {**os.environ, "ERASER_SECRET": "bench-purge-secret-0001", "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
+    return {**os.environ, "ERASER_SECRET": "bench-purge-secret-not-for-production-0001", "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
             "ERASER_PUBLIC_KEY": str(keys / "eraser-signing.pub.pem"), "ERASER_CERTIFICATES": str(OUT / "certificates"),
             "COVER_DB_URL": "unused"}
 

@@ -71,7 +71,7 @@ def environment(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
     keys = OUT / "keys"
     if not (keys / "eraser-signing.pem").exists():
         generate_keys(keys)
-    env = {"COVER_DB_URL": url(args, args.db), "ERASER_SECRET": "bench-secret",
+    env = {"COVER_DB_URL": url(args, args.db), "ERASER_SECRET": "bench-tickets-secret-not-for-production-01",
            "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
            "ERASER_PUBLIC_KEY": str(keys / "eraser-signing.pub.pem"),
            "ERASER_CERTIFICATES": str(OUT / "certificates" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}")}
