@@ -13,6 +13,11 @@ bench/RESULTS.md, next to a hand-written DELETE by primary key as a baseline.
     .venv/bin/python bench/erase_one.py --reuse --profile   # cProfile of the erasures, no RESULTS.md
     .venv/bin/python bench/erase_one.py --reuse --trigram free-text --session shared
     .venv/bin/python bench/erase_one.py --reuse --sample 20 # time 20 of the subjects when erasures are slow
+    .venv/bin/python bench/erase_one.py --reuse --same-work --process --sample 20  # against the same work
+
+--same-work: Eraser and hand-written SQL doing the same work on the same rows, interleaved subject after subject
+(bench/same_work.py), with --process also as whole processes (`eraser erase --yes` and `psql`); the spread of each
+is printed and written to the `## erase_one: same work` section, with a growth table across the sizes run.
 
 --session: a new session per subject (as `eraser erase` does), one session for all, or both in turn (the
 default). --trigram free-text adds pg_trgm GIN indexes on the config's `free_text:` columns, as the config
@@ -357,6 +362,19 @@ class Subjects:
         return f"bench.subject.{pid}@example.be"
 
 
+@dataclass(frozen=True)
+class OneSubject:
+    """One regular subject alone, for resetting its rows between the sides of the same-work comparison."""
+
+    pid: int
+    heavy: int = -1
+    baseline_person: int | None = None
+
+    @property
+    def all(self) -> list[int]:
+        return [self.pid]
+
+
 @dataclass
 class Shape:
     """The rows one subject gets: per table, how many."""
@@ -388,7 +406,7 @@ def shape(heavy: bool, today: date) -> Shape:
                  lines=3, split_payments=1, support=4, usage=8)
 
 
-def reset_subjects(conn: psycopg.Connection, subjects: Subjects, pools: Pools, today: date) -> int:
+def reset_subjects(conn: psycopg.Connection, subjects: Subjects | OneSubject, pools: Pools, today: date) -> int:
     """Delete whatever the subjects have (generated rows, or what an earlier erasure kept) and insert their
     designed rows again; also the baseline rows. Returns the number of rows inserted."""
     from eraser.demo import PRODUCTS
@@ -490,7 +508,7 @@ def reset_subjects(conn: psycopg.Connection, subjects: Subjects, pools: Pools, t
             for n in range(s.usage):
                 rows["usage_events"].append((pid, created + timedelta(minutes=17 * n), rng.choice(EVENTS),
                                              f"81.{pid % 250}.{n % 250}.{1 + n % 200}", rng.choice(v["agents"])))
-        for n in range(100):
+        for n in range(100 if subjects.baseline_person is not None else 0):
             rows["usage_events"].append((subjects.baseline_person, datetime(2020, 1, 1) + timedelta(minutes=n),
                                          "bench_baseline", "192.0.2.1", "bench"))
         columns = {
@@ -686,6 +704,7 @@ class Run:
     plan_statements: int
     erase_statements: int
     decisions: str = ""
+    done: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
     @property
     def total_ms(self) -> float:
@@ -834,7 +853,7 @@ def erase_subjects(pids: list[int], shared: bool, sql: SqlClock,
             runs.append(Run(pid, (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000, (t4 - t3) * 1000,
                             sql_ms, ending_ms, gc_ms, sum(plan.totals().values()), changed, planned,
                             outcome.statements,
-                            ", ".join(f"{k} {v}" for k, v in plan.totals().items() if v)))
+                            ", ".join(f"{k} {v}" for k, v in plan.totals().items() if v), outcome.done))
             if not shared:
                 session.close()
     finally:
@@ -950,12 +969,12 @@ def machine(args: argparse.Namespace) -> str:
 ANALYSIS = "What limits the latency"
 
 
-def write_results(intro: str, runs: dict[str, str]) -> None:
+def write_results(intro: str, runs: dict[str, str], name: str = "erase_one") -> None:
     """Update the `## erase_one` section of bench/RESULTS.md: the intro is replaced, each `### <title>` of this
     run replaces the one with the same title (others stay, so runs of other variants accumulate), and the
     written analysis under `### What limits the latency` stays last. Other sections of the file stay."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## erase_one\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^## {re.escape(name)}\n.*?(?=^## |\Z)", re.S | re.M)
     found = pattern.search(text)
     blocks: dict[str, str] = {}
     for block in re.split(r"^(?=### )", found.group(0) if found else "", flags=re.M)[1:]:
@@ -963,7 +982,9 @@ def write_results(intro: str, runs: dict[str, str]) -> None:
         blocks[title[4:].strip()] = rest.strip("\n")
     analysis = blocks.pop(ANALYSIS, None)
     blocks.update(runs)
-    section = "## erase_one\n\n" + intro.strip("\n") + "\n\n" + "".join(
+    for title in [t for t in blocks if t.startswith("Growth")]:  # the summary stays after the runs it sums up
+        blocks[title] = blocks.pop(title)
+    section = f"## {name}\n\n" + intro.strip("\n") + "\n\n" + "".join(
         f"### {title}\n\n{body}\n\n" for title, body in blocks.items())
     if analysis:
         section += f"### {ANALYSIS}\n\n{analysis}\n\n"
@@ -1065,6 +1086,47 @@ def profile_breakdown(profiler: cProfile.Profile, erasures: int) -> str:
     return "\n".join(lines)
 
 
+def same_work_run(args: argparse.Namespace, subjects: Subjects, pools: Pools, today: date, trigram: list[str],
+                  command: str) -> int:
+    """Eraser and the same-work baseline interleaved per subject; writes a block of `## erase_one: same work`."""
+    import shutil
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import same_work
+
+    from eraser import logging as eraser_logging
+
+    eraser_logging.configure(level="WARNING")
+    config = config_path()
+    if config == CONFIG:  # the shipped config verbatim, but its state store beside the copy, not in configs/
+        config = OUT / "cover_group.shipped.yaml"
+        shutil.copyfile(CONFIG, config)
+    conn = psycopg.connect(dsn(args, args.db), autocommit=True)
+    sql = SqlClock()
+    load = os.popen("uptime").read().strip()
+    say(f"uptime before: {load}")
+    variant = ("shipped config (configs/cover_group.yaml as `eraser demo` ships it), no trigram index"
+               if args.scan == "all" and not trigram else
+               f"bench options: residual scan {args.scan}, trigram indexes {', '.join(trigram) or 'none'}")
+    title = f"{args.persons:,} persons, {variant}"
+    with conn:
+        result = same_work.compare(
+            subjects.regular[:args.sample], Subjects.email,
+            lambda pid: reset_subjects(conn, OneSubject(pid), pools, today),
+            lambda pid: erase_subjects([pid], False, sql)[0], dsn(args, args.db), config,
+            same_work.release_cutoff(today), title, args.process, OUT)
+    result.notes += [f"command: `{command}`; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {code_state()}",
+                     f"`uptime` before: {load}; after: {os.popen('uptime').read().strip()}",
+                     f"machine: {machine(args)}"]
+    say(result.text())
+    if not args.no_results:
+        same_work.save(result, OUT / "same_work", args.persons, args.scan, bool(trigram))
+        write_results(same_work.INTRO, {title: result.markdown(), **same_work.growth(OUT / "same_work")},
+                      name="erase_one: same work")
+        say(f"results written to {RESULTS}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -1089,6 +1151,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="free-text: add pg_trgm GIN indexes on the config's free_text: columns (as its "
                              "residual_scan comment advises); none: the demo schema as it is (drops them)")
     parser.add_argument("--build-only", action="store_true", help="build (or check with --reuse) and stop")
+    parser.add_argument("--same-work", action="store_true",
+                        help="Eraser and the hand-written same-work baseline interleaved, subject after subject "
+                             "(bench/same_work.py); the spread of each is printed")
+    parser.add_argument("--process", action="store_true",
+                        help="with --same-work: also `eraser erase --yes` and `psql` as whole processes")
     args = parser.parse_args(argv)
     SCAN["mode"] = args.scan
     if args.persons < 10 * (args.subjects + 1):
@@ -1116,6 +1183,8 @@ def main(argv: list[str] | None = None) -> int:
     certificates = prepare_environment(args)
     trigram = ensure_trigram(args, args.trigram == "free-text")
     say("trigram indexes: " + (", ".join(trigram) if trigram else "none (the demo schema)"))
+    if args.same_work:
+        return same_work_run(args, subjects, pools, today, trigram, command)
 
     from eraser import logging as eraser_logging
     from eraser.certificates import verify

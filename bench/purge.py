@@ -7,12 +7,13 @@ tenants; every run gets a fresh copy of it (CREATE DATABASE ... TEMPLATE), so ea
     .venv/bin/python bench/purge.py --tenant T007
 
 (a) `eraser purge` in delete mode, (b) `eraser purge --mode anonymize`, (c) the floor: hand-written set-based
-DELETE / UPDATE ... SET col = constant per table, in one transaction, (d) a Faker UPDATE per row by primary key,
+DELETE / UPDATE ... SET col = constant per table, in one transaction, run as --pairs interleaved pairs with (a)
+and (b) (Eraser, floor, Eraser, floor, ...), the median and spread printed; (d) a Faker UPDATE per row by primary key,
 timed on 10,000 rows and extrapolated, (e) pynonymizer 2.5.0 (fake_update with a `where` on the tenant).
-Each way runs in a child process: wall time, rows/s and its peak RSS (ru_maxrss). Every anonymize run is checked:
+Each way runs in a child process: wall time, rows/s and that child's own peak RSS (VmHWM). Every anonymize run is checked:
 no masked column keeps its original value in any of the tenant's rows, unique and NOT NULL constraints hold, each
 masked column has >= 500 distinct values among the tenant's rows, retained invoicing rows are byte-identical.
-MariaDB (--mariadb): a smaller database built with eraser.demo.populate(), one line per way.
+MariaDB (--mariadb): a smaller database built with eraser.demo.populate(), pairs as on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +33,9 @@ from typing import Any
 
 import psycopg
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pairs import Measured, interleaved, pair_ratios, spread_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "purge"
@@ -163,7 +168,11 @@ def child(cmd: list[str], env: dict[str, str] | None = None, timeout: float | No
         timer = threading.Timer(timeout, proc.kill) if timeout else None
         if timer:
             timer.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        peak = [0]
+        watcher = threading.Thread(target=own_peak_rss, args=(proc.pid, peak), daemon=True)
+        watcher.start()
+        _pid, status, _usage = os.wait4(proc.pid, 0)
+        watcher.join()
         if timer:
             timer.cancel()
         log.seek(0)
@@ -173,7 +182,23 @@ def child(cmd: list[str], env: dict[str, str] | None = None, timeout: float | No
     seconds = time.perf_counter() - clock
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}... failed:\n{out[-3000:]}")
-    return seconds, usage.ru_maxrss // 1024, out
+    return seconds, peak[0] // 1024, out
+
+
+def own_peak_rss(pid: int, peak: list[int]) -> None:
+    """The child's own high-water RSS in kB (VmHWM), read until it exits. ru_maxrss of a child starts from the
+    parent's RSS at fork, so it would report the benchmark's memory for a small child."""
+    status = Path(f"/proc/{pid}/status")
+    while True:
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        found = re.search(r"VmHWM:\s+(\d+)", text)
+        if not found:  # a zombie: exited, its last reading stands
+            return
+        peak[0] = max(peak[0], int(found.group(1)))
+        time.sleep(0.05)
 
 
 def summary(out: str) -> str:
@@ -195,6 +220,7 @@ def tenant_rows(conn: psycopg.Connection, tid: int, tables: Any = None) -> dict[
 
 
 CUTOFF: list[date] = []
+UPTIME: list[str] = []
 
 
 def retained_digest(conn: psycopg.Connection, tid: int) -> str:
@@ -270,7 +296,7 @@ def env() -> dict[str, str]:
         from eraser.certificates import generate_keys
 
         generate_keys(keys)
-    return {**os.environ, "ERASER_SECRET": "bench-purge-secret-0001", "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
+    return {**os.environ, "ERASER_SECRET": "bench-purge-secret-not-for-production-0001", "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
             "ERASER_PUBLIC_KEY": str(keys / "eraser-signing.pub.pem"), "ERASER_CERTIFICATES": str(OUT / "certificates"),
             "COVER_DB_URL": "unused"}
 
@@ -289,6 +315,15 @@ with psycopg.connect(dsn) as conn:
     for s in stmts:
         conn.execute(s)
     conn.commit()
+"""
+
+FLOOR_SA_CHILD = """
+import sys, sqlalchemy as sa
+url, stmts = sys.argv[1], sys.argv[2:]
+engine = sa.create_engine(url)
+with engine.begin() as conn:
+    for s in stmts:
+        conn.execute(sa.text(s))
 """
 
 NAIVE_CHILD = """
@@ -387,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-rows", type=int, default=10_000)
     parser.add_argument("--pynonymizer-timeout", type=float, default=600, help="seconds before way (e) is stopped")
     parser.add_argument("--ways", default="a,b,c,d,e")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="Eraser and floor runs per mode, interleaved (Eraser, floor, Eraser, floor, ...)")
     parser.add_argument("--mariadb", action="store_true", help="also the MariaDB lines (smaller scale)")
     parser.add_argument("--mariadb-persons", type=int, default=20_000)
     parser.add_argument("--no-results", action="store_true")
@@ -430,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
                   if release_date(rule, {"invoice_date": date.fromordinal(d)}, date.today()) > date.today())
     CUTOFF.append(cutoff)
     load_before = os.getloadavg()[0]
+    UPTIME.append(os.popen("uptime").read().strip())
+    say(f"uptime: {UPTIME[0]}")
 
     def prepared(snap: bool) -> str:
         seconds = pg.copy(work)
@@ -441,46 +480,48 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  fresh copy of {args.source} in {seconds:.0f} s")
         return digest
 
-    def line(way: str, rows: int, seconds: float, rss: int | str, gate: str, extra: str = "") -> None:
-        lines.append((way, f"{rows:,}", f"{seconds:,.1f}", f"{rows / seconds:,.0f}", f"{rss}", gate + extra))
-        say(f"  {way}: {rows:,} rows in {seconds:.1f} s, {rows / seconds:,.0f} rows/s, peak RSS {rss} MB; {gate}{extra}")
+    def line(way: str, rows: int, runs: list[Measured], gate: str) -> None:
+        seconds = statistics.median(r.seconds for r in runs)
+        wall = f"{seconds:,.1f}" + (f" ({spread_text([r.seconds for r in runs])})" if len(runs) > 1 else "")
+        rss = max(r.rss for r in runs)
+        lines.append((way, f"{rows:,}", wall, f"{rows / seconds:,.0f}", f"{rss}", gate))
+        say(f"  {way}: {rows:,} rows, median {wall} s, {rows / seconds:,.0f} rows/s, peak RSS {rss} MB; {gate}")
 
-    if "a" in ways:
-        say("(a) eraser purge, delete mode")
-        digest = prepared(False)
-        seconds, rss, out = run_eraser(pg.url(work), args.tenant, "delete", args.batch_size)
+    def eraser_way(mode: str) -> Measured:
+        digest = prepared(mode == "anonymize")
+        seconds, rss, out = run_eraser(pg.url(work), args.tenant, mode, args.batch_size)
         with psycopg.connect(pg.dsn(work)) as conn:
-            ok = retained_digest(conn, tid) == digest
-        line("(a) Eraser, delete mode", tenant_total, seconds, rss,
-             "verification PASS" if "verification PASS" in out else "verification FAILED",
-             "; retained rows identical" if ok else "; retained rows CHANGED")
-        notes.append("(a) " + summary(out))
+            if mode == "delete":
+                gate = ("verification PASS" if "verification PASS" in out else "verification FAILED") + (
+                    "; retained rows identical" if retained_digest(conn, tid) == digest else "; retained rows CHANGED")
+            else:
+                ok, failures = gates(conn, tid, digest)
+                gate = "gates PASS" if ok else "gates FAIL: " + "; ".join(failures[:4])
+        return Measured(seconds, rss, gate, summary(out))
+
+    def floor_way(mode: str) -> Measured:
+        digest = prepared(mode == "anonymize")
+        stmts = floor_delete(tid, cutoff) if mode == "delete" else floor_anonymize(tid)
+        seconds, rss, _ = child([PY, "-c", FLOOR_CHILD, pg.dsn(work), *stmts])
+        with psycopg.connect(pg.dsn(work)) as conn:
+            changed = retained_digest(conn, tid) != digest
+        return Measured(seconds, rss, "constants (gates n/a)" + ("; retained rows CHANGED" if changed else ""))
+
+    modes = [m for way, m in (("a", "delete"), ("b", "anonymize")) if way in ways]
+    paired = interleaved(modes, args.pairs, eraser_way, floor_way)
+    for (side, mode), runs in paired.items():
+        way = (f"({'a' if mode == 'delete' else 'b'}) Eraser, {mode} mode" if side == "eraser" else
+               f"(c) floor, {mode}: one statement per table, one transaction")
+        rows = tenant_total if side == "eraser" or mode == "delete" else masked_total
+        line(way, rows, runs, "; ".join(dict.fromkeys(r.gate for r in runs)))
+        notes += [f"{way[:3]} run {n}: {r.note}" for n, r in enumerate(runs, 1) if r.note]
+    notes += pair_ratios(paired)
     if "b" in ways:
-        say("(b) eraser purge, anonymize mode")
-        digest = prepared(True)
-        seconds, rss, out = run_eraser(pg.url(work), args.tenant, "anonymize", args.batch_size)
-        with psycopg.connect(pg.dsn(work)) as conn:
-            ok, failures = gates(conn, tid, digest)
-        line("(b) Eraser, anonymize mode", tenant_total, seconds, rss, "gates PASS" if ok else "gates FAIL: " +
-             "; ".join(failures[:4]))
-        notes.append("(b) " + summary(out))
         try:
             plan = explain(pg.url(work), args.tenant)
         except Exception as exc:
             plan = f"(plan not shown: {type(exc).__name__})"
         notes.append("Plan of Eraser's pool UPDATE (first batch of usage_events):\n\n```\n" + plan + "\n```")
-        say(plan)
-    if "c" in ways:
-        for mode, stmts in (("delete", floor_delete(tid, cutoff)), ("anonymize", floor_anonymize(tid))):
-            say(f"(c) floor, {mode}")
-            digest = prepared(mode == "anonymize")
-            seconds, rss, _ = child([PY, "-c", FLOOR_CHILD, pg.dsn(work), *stmts])
-            gate = "constants (gates n/a)"
-            with psycopg.connect(pg.dsn(work)) as conn:
-                if retained_digest(conn, tid) != digest:
-                    gate += "; retained rows CHANGED"
-            line(f"(c) floor, {mode}: one statement per table, one transaction",
-                 tenant_total if mode == "delete" else masked_total, seconds, rss, gate)
     if "d" in ways:
         try:
             naive(args, pg, work, tid, counts, masked_total, lines, prepared)
@@ -498,8 +539,9 @@ def main(argv: list[str] | None = None) -> int:
                                        "ANONYMIZE_DB", "--seed-rows", "2000"], timeout=args.pynonymizer_timeout)
             with psycopg.connect(pg.dsn(work)) as conn:
                 ok, failures = gates(conn, tid, digest, cols)
-            line("(e) pynonymizer 2.5.0 (fake_update, where; customer_number left out)", masked_total, seconds, rss,
-                 "gates PASS" if ok else "gates FAIL: " + "; ".join(failures[:3]))
+            gate = "gates PASS" if ok else "gates FAIL: " + "; ".join(failures[:3])
+            line("(e) pynonymizer 2.5.0 (fake_update, where; customer_number left out)", masked_total,
+                 [Measured(seconds, rss, gate)], gate)
         except TimeoutError as exc:
             lines.append(("(e) pynonymizer 2.5.0 (fake_update, where; customer_number left out)", f"{masked_total:,}",
                           f"> {args.pynonymizer_timeout:,.0f}", f"< {masked_total / args.pynonymizer_timeout:,.0f}",
@@ -581,32 +623,36 @@ def mariadb(args: argparse.Namespace) -> list[str]:
                   for t, q in scope_sql(tid).items()}
     eng.dispose()
     total, masked = sum(counts.values()), sum(counts[t] for t in MASKED)
-    for mode in ("delete", "anonymize"):
-        fresh()
-        seconds, rss, output = run_eraser(url, args.tenant, mode, args.batch_size)
-        out.append(f"| Eraser, {mode} mode | {total:,} | {seconds:.1f} | {total / seconds:,.0f} | {rss} |")
     from eraser.config import RetainRule
     from eraser.retention import release_date
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())
                   if release_date(rule, {"invoice_date": date.fromordinal(d)}, date.today()) > date.today())
+
     def derived(query: str) -> str:  # MariaDB cannot read the table it changes in a subquery, but a derived one
         return f"SELECT * FROM ({query}) AS dt"
 
-    for mode, stmts in (("delete", floor_delete(tid, cutoff, derived)), ("anonymize", floor_anonymize(tid, derived))):
+    floors = {"delete": floor_delete(tid, cutoff, derived), "anonymize": floor_anonymize(tid, derived)}
+
+    def eraser_way(mode: str) -> Measured:
         fresh()
-        stmts = [mysql_sql(s) for s in stmts]
-        eng = sa.create_engine(url)
-        clock = time.perf_counter()
-        with eng.begin() as c:
-            for s in stmts:
-                c.execute(sa.text(s))
-        seconds = time.perf_counter() - clock
-        eng.dispose()
-        rows = total if mode == "delete" else masked
-        out.append(f"| floor, {mode} (one statement per table, one transaction) | {rows:,} | {seconds:.1f} | "
-                   f"{rows / seconds:,.0f} | (in the benchmark process) |")
+        seconds, rss, _ = run_eraser(url, args.tenant, mode, args.batch_size)
+        return Measured(seconds, rss, "")
+
+    def floor_way(mode: str) -> Measured:
+        fresh()
+        seconds, rss, _ = child([PY, "-c", FLOOR_SA_CHILD, url, *(mysql_sql(s) for s in floors[mode])])
+        return Measured(seconds, rss, "")
+
+    paired = interleaved(["delete", "anonymize"], args.pairs, eraser_way, floor_way)
+    for (side, mode), runs in paired.items():
+        rows = total if side == "eraser" or mode == "delete" else masked
+        seconds = statistics.median(r.seconds for r in runs)
+        way = f"Eraser, {mode} mode" if side == "eraser" else f"floor, {mode} (one statement per table, one transaction)"
+        out.append(f"| {way} | {rows:,} | {seconds:.1f} ({spread_text([r.seconds for r in runs])}) | "
+                   f"{rows / seconds:,.0f} | {max(r.rss for r in runs)} |")
+    out += ["", *pair_ratios(paired)]
     with admin.connect() as c:
         c.execute(sa.text(f"DROP DATABASE IF EXISTS {work}"))
     return out
@@ -653,7 +699,12 @@ def write_results(args: argparse.Namespace, persons: int, tenants: int, all_rows
         f"other users (1-minute load average {before:.1f} before, {after:.1f} after); Python "
         f"{platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}. Rows: every row of the tenant for delete "
         "ways, the rows with masked columns for the floor of anonymize, (d) and (e); wall time includes process start, "
-        "planning, verification and the certificate for Eraser. Peak RSS is the child process's ru_maxrss.",
+        "planning, verification and the certificate for Eraser, and the start of a Python process for the floor. "
+        f"(a), (b) and (c) are {args.pairs} interleaved pairs per mode (Eraser, floor, Eraser, floor, ...), each on "
+        "a fresh copy; wall s is their median, with the spread. Peak RSS is the measured child process's own "
+        "(its VmHWM, read from /proc while it runs, the largest of its runs), never the benchmark's. "
+        f"`uptime` at the start: {UPTIME[0]}; at the end: {os.popen('uptime').read().strip()}. Code: commit "
+        f"{os.popen(f'git -C {ROOT} rev-parse --short HEAD').read().strip()}.",
         "", *table, *maria, "", *notes, ""])
     pattern = re.compile(r"^## purge\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section

@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     eraser_logging.configure(level="WARNING")
     if not (OUT / "keys" / "eraser-signing.pem").exists():
         generate_keys(OUT / "keys")
-    os.environ.update({"ERASER_SECRET": "residual-bench-secret", "ERASER_SIGNING_KEY": str(OUT / "keys/eraser-signing.pem"),
+    os.environ.update({"ERASER_SECRET": "residual-bench-secret-not-for-production-1", "ERASER_SIGNING_KEY": str(OUT / "keys/eraser-signing.pem"),
                        "ERASER_PUBLIC_KEY": str(OUT / "keys/eraser-signing.pub.pem"),
                        "ERASER_CERTIFICATES": str(OUT / "certificates")})
     db = args.readonly or args.db

@@ -8,6 +8,10 @@ by an in-process worker under cProfile, to say where a ticket's time goes.
 
     .venv/bin/python bench/tickets.py                 # build/reuse the database, both runs, profile
     .venv/bin/python bench/tickets.py --tickets 200   # a short run
+    .venv/bin/python bench/tickets.py --chain 3000    # the daemons start from a chain of 3,000 certificates
+
+With --chain N the certificate directory of the daemons holds N certificates before the first ticket, and the
+time of one certificate issuance (bench/chain.py) is measured on an empty chain and on a chain of N.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def environment(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
     keys = OUT / "keys"
     if not (keys / "eraser-signing.pem").exists():
         generate_keys(keys)
-    env = {"COVER_DB_URL": url(args, args.db), "ERASER_SECRET": "bench-secret",
+    env = {"COVER_DB_URL": url(args, args.db), "ERASER_SECRET": "bench-tickets-secret-not-for-production-01",
            "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
            "ERASER_PUBLIC_KEY": str(keys / "eraser-signing.pub.pem"),
            "ERASER_CERTIFICATES": str(OUT / "certificates" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}")}
@@ -230,14 +234,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="postgres")
     parser.add_argument("--profile-tickets", type=int, default=200)
     parser.add_argument("--no-results", action="store_true")
+    parser.add_argument("--chain", type=int, default=0,
+                        help="certificates already in the chain when the daemons start (and issuance timed at 0 and N)")
+    parser.add_argument("--issuance-only", action="store_true", help="with --chain: only time the issuances")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    from bench import erase_one
+    from bench import chain, erase_one
 
+    issuance = ""
+    if args.chain:
+        say(f"timing certificate issuance on an empty chain and on a chain of {args.chain:,}")
+        timed = chain.issuance(OUT / "chains", OUT / "keys" / "eraser-signing.pem", args.chain)
+        issuance = chain.table(timed)
+        print(issuance)
+        if args.issuance_only:
+            if not args.no_results:
+                _write_section(_section(args, argv, os.getloadavg()[0], "(no HTTP run: --issuance-only)", issuance))
+            return 0
     say(f"database {args.db}: {args.persons:,} persons (built or reused by bench/erase_one.py)")
     erase_one.main(["--persons", str(args.persons), "--db", args.db, "--reuse", "--build-only",
                     "--subjects", "10"])
     config, env = environment(args)
+    if args.chain:
+        from eraser.certificates import load_private_key
+
+        seconds = chain.fill(Path(env["ERASER_CERTIFICATES"]), load_private_key(OUT / "keys" / "eraser-signing.pem"),
+                             args.chain)
+        say(f"chain of {args.chain:,} certificates issued in {seconds:.0f} s before the daemons start")
     load = os.getloadavg()[0]
     runs = []
     for nodes, offset in ((1, 0), (2, args.tickets)):
@@ -259,13 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join(rows) + "\n\n" + "\n".join(prof)
     print("\n" + table)
     if not args.no_results:
-        command = " ".join(["python bench/tickets.py", *(argv if argv is not None else sys.argv[1:])])
-        section = (f"## tickets\n\nCommand: `{command}`  \nDate: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \n"
-                   f"Machine: {os.cpu_count()} cores; 1-minute load average {load:.1f} at the start; PostgreSQL on "
-                   f"127.0.0.1 for the customer database ({args.persons:,} persons) and the state store.\n\n"
-                   f"{table}\n")
-        _write_section(section)
+        _write_section(_section(args, argv, load, table, issuance))
     return 0
+
+
+def _section(args: argparse.Namespace, argv: list[str] | None, load: float, table: str, issuance: str) -> str:
+    command = " ".join(["python bench/tickets.py", *(argv if argv is not None else sys.argv[1:])])
+    started = "" if args.issuance_only else f"; the daemons started from the chain of {args.chain:,}"
+    chain = (f"\n\nCertificate issuance (`issue()`, sign + write + transparency log), on an empty chain and on a chain "
+             f"of {args.chain:,}{started}:\n\n{issuance}" if issuance else "")
+    return (f"## tickets\n\nCommand: `{command}`  \nDate: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \n"
+            f"Machine: {os.cpu_count()} cores; 1-minute load average {load:.1f} at the start (`uptime`: "
+            f"{os.popen('uptime').read().strip()}); PostgreSQL on 127.0.0.1 for the customer database "
+            f"({args.persons:,} persons) and the state store.\n\n{table}{chain}\n")
 
 
 def _write_section(section: str) -> None:
@@ -275,6 +304,9 @@ def _write_section(section: str) -> None:
     start = text.find("## tickets\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
+        old = text[start:end + 1 if end >= 0 else len(text)]
+        written = old.find("### What limits it")  # the hand-written analysis stays
+        section += ("\n" + old[written:].rstrip("\n") + "\n\n") if written >= 0 else "\n"
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
     else:
         text = text.rstrip() + "\n\n" + section
