@@ -19,7 +19,7 @@ from tests.faults_oracle import certificates_by_ticket, changes, disagreements, 
 
 EMAIL = "ana.peeters@example.be"
 CONFIG = """organisation: Two Databases BV
-secret: two-database-secret
+secret: two-database-secret-0123456789abcdef
 signing: {private_key: keys/eraser-signing.pem, public_key: keys/eraser-signing.pub.pem}
 certificates: certificates
 identifiers: {email: {kind: email}}

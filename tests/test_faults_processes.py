@@ -72,7 +72,7 @@ def _setup(tmp_path: Path, customer_url: str, state_url: str, monkeypatch: pytes
             "SELECT p.email FROM persons p WHERE p.email IS NOT NULL AND EXISTS (SELECT 1 FROM invoices i WHERE "
             "i.person_id = p.id AND i.invoice_date >= '2023-06-01') ORDER BY p.id LIMIT 24")).scalars())
     generate_keys(tmp_path / "keys")
-    env = {"COVER_DB_URL": customer_url, "ERASER_SECRET": "fault-secret",
+    env = {"COVER_DB_URL": customer_url, "ERASER_SECRET": "fault-secret-0123456789abcdef0123456789",
            "ERASER_SIGNING_KEY": str(tmp_path / "keys" / "eraser-signing.pem"),
            "ERASER_PUBLIC_KEY": str(tmp_path / "keys" / "eraser-signing.pub.pem"),
            "ERASER_CERTIFICATES": str(tmp_path / "certificates")}
