@@ -181,6 +181,12 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
         payload = json.loads(_unb64(json.loads(cert["body"])["payload"]))
         return render_html(payload, "stored by the issuing daemon; verify the JSON with `eraser certificate verify`")
 
+    @app.get("/certificates/{certificate_id}.pdf")
+    def certificate_pdf(certificate_id: str, who: Caller, lang: Literal["nl", "fr", "en"] = "en") -> Response:
+        from eraser.cli_proof import render_pdf_bytes
+
+        return Response(render_pdf_bytes(_certificate(certificate_id)["path"], lang), media_type="application/pdf")
+
     @app.get("/certificates/{certificate_id}")
     def certificate_json(certificate_id: ObjectId, who: CertificateReader) -> Response:
         return Response(_certificate(certificate_id, who)["body"], media_type="application/jose+json")
