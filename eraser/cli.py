@@ -308,13 +308,14 @@ def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) 
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon, cli_discover, cli_proof, cli_purge, cli_rights
+    from eraser import cli_daemon, cli_discover, cli_help, cli_proof, cli_purge, cli_rights
 
     cli_daemon.register(main)
     cli_proof.register(main)
     cli_rights.register(main)
     cli_discover.register(main)
     cli_purge.register(main)
+    cli_help.whole_summaries(main)
 
 
 _register_commands()

@@ -176,6 +176,19 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
     return {t: len(r) for t, r in rows.items()}
 
 
+def seed_database(url: str, persons: int = 1000, seed: int = 7) -> bool:
+    """Fill an empty database with the demo population (the compose file's customer database); one that
+    already has the demo tables is left as it is. Returns whether it filled it."""
+    engine = sa.create_engine(url)
+    try:
+        if sa.inspect(engine).has_table("persons"):
+            return False
+        populate(engine, persons=persons, seed=seed)
+        return True
+    finally:
+        engine.dispose()
+
+
 PHOTO_FILES = ("        category: photographs\n"
                "        files: {root: files, column: path}   # the photographs themselves, under files/ beside this "
                "config\n")
