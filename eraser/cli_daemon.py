@@ -69,7 +69,7 @@ def serve_demo(config_path: Path, host: str, port: int) -> None:
     click.echo(f"\nStarting the daemon on {url}. Its two API tokens are shown this once (the config keeps only "
                "their SHA-256); in another terminal:\n")
     click.echo(f"  export ERASER_URL={url}")
-    for name, what in DEMO_TOKENS:
+    for name, _, what in DEMO_TOKENS:
         click.echo(f"  export {name.upper()}_TOKEN={tokens[name]}   # {what}")
     click.echo("\nthen the curl lines of the README's daemon quick start. Ctrl-C stops the daemon.\n")
     configure_daemon_logging()

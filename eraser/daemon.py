@@ -481,8 +481,7 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         if leadership.leader:
             schedule_jobs(scheduler, new, str(config_path), state_url)
 
-    reloader = Reloader(config_path, state_url, config, apply)
-    reloader.install()
+    reloader = Reloader(config_path, state_url, config, apply, stops.reload)
     app = SwappableApp(create_app(config, store, registry))
     leadership = Leadership(store, gain, scheduler.pause)
     threads = [threading.Thread(target=worker.run, name="worker", daemon=True),

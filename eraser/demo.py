@@ -259,8 +259,8 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     return path
 
 
-DEMO_TOKENS = (("helpdesk", "submits tickets, reads their status and certificates"),
-               ("dpo", "approves tickets: the second pair of eyes"))
+DEMO_TOKENS = (("helpdesk", ("admin",), "submits tickets, reads their status and certificates"),
+               ("dpo", ("approve", "read"), "approves tickets: the second pair of eyes"))
 
 
 def add_daemon_access(config_path: Path) -> dict[str, str]:
@@ -268,9 +268,13 @@ def add_daemon_access(config_path: Path) -> dict[str, str]:
     every call. Only the tokens' SHA-256 goes into the config; the tokens are returned, by name."""
     import hashlib
 
-    tokens = {name: secrets.token_urlsafe(24) for name, _ in DEMO_TOKENS}
-    block = "".join(f"    - {{name: {name}, sha256: {hashlib.sha256(token.encode()).hexdigest()}}}\n"
-                    for name, token in tokens.items())
+    from eraser.config import ApiToken
+
+    with_roles = "roles" in ApiToken.model_fields  # token roles, where the config has them
+    tokens = {name: secrets.token_urlsafe(24) for name, _, _ in DEMO_TOKENS}
+    block = "".join(f"    - {{name: {name}, sha256: {hashlib.sha256(tokens[name].encode()).hexdigest()}"
+                    + (f", roles: [{', '.join(roles)}]" if with_roles else "") + "}\n"
+                    for name, roles, _ in DEMO_TOKENS)
     with config_path.open("a", encoding="utf-8") as fh:
         fh.write("\n# Written by `eraser demo --serve`: the daemon waits for a second person's approval.\n"
                  f"approval: required\napi:\n  tokens:\n{block}")

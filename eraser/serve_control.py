@@ -25,16 +25,19 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Stops:
-    """First SIGTERM/SIGINT sets `stopping` (and the server's should_exit), a second one sets `forced`."""
+    """First SIGTERM/SIGINT sets `stopping` (and the server's should_exit), a second one sets `forced`;
+    SIGHUP sets `reload` (from the start on: SIGHUP's default would end the process)."""
 
     def __init__(self) -> None:
         self.stopping = threading.Event()
         self.forced = threading.Event()
+        self.reload = threading.Event()
         self.server: Any = None
 
     def install(self) -> None:
         for sig in STOP_SIGNALS:
             signal.signal(sig, self.handle)
+        signal.signal(signal.SIGHUP, lambda *_: self.reload.set())
 
     def handle(self, sig: int, _frame: Any = None) -> None:
         if self.stopping.is_set():
@@ -94,20 +97,18 @@ def validated_reload(config_path: Path | str, state_url: str | None, running: Co
 
 
 class Reloader:
-    """SIGHUP sets an event; a thread of its own reloads, so the signal handler never blocks the server."""
+    """Reloads when `requested` is set (by SIGHUP), in a thread of its own, so the signal handler never blocks
+    the server."""
 
     def __init__(self, config_path: Path | str, state_url: str | None, config: Config,
-                 apply: Callable[[Config], None]) -> None:
+                 apply: Callable[[Config], None], requested: threading.Event) -> None:
         self.config_path = config_path
         self.state_url = state_url
         self.config = config
         self.apply = apply
-        self.requested = threading.Event()
+        self.requested = requested
         self.stop = threading.Event()
         self.reloads = 0
-
-    def install(self) -> None:
-        signal.signal(signal.SIGHUP, lambda *_: self.requested.set())
 
     def run(self) -> None:
         while not self.stop.is_set():
