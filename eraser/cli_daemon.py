@@ -37,7 +37,7 @@ def ticket_id_of(store: Any, given: str) -> str:
 
     prefix = given.strip().lower()
     if not re.fullmatch(r"[0-9a-f-]{1,36}", prefix):
-        raise EraserError(f"{given!r} is not a ticket id or the start of one (hexadecimal digits and dashes).")
+        raise EraserError(f"there is no ticket {given}.")  # not hexadecimal: no id starts so
     with store.engine.connect() as conn:
         found = list(conn.execute(sa.select(tickets.c.id).where(tickets.c.id.like(prefix + "%"))
                                   .order_by(tickets.c.id).limit(3)).scalars())

@@ -45,6 +45,7 @@ def serve_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     config.write_text("{}")
 
     def run(*options: str) -> list[str]:
+        logging.captureWarnings(False)  # as in a new process: an earlier test's capture was undone by pytest
         with warnings.catch_warnings():
             warnings.simplefilter("always")
             result = CliRunner().invoke(main, [*options, "serve", "--config", str(config)], catch_exceptions=False)
