@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import structlog
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -182,10 +182,12 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
         return render_html(payload, "stored by the issuing daemon; verify the JSON with `eraser certificate verify`")
 
     @app.get("/certificates/{certificate_id}.pdf")
-    def certificate_pdf(certificate_id: str, who: Caller, lang: Literal["nl", "fr", "en"] = "en") -> Response:
+    def certificate_pdf(certificate_id: ObjectId, who: CertificateReader,
+                        lang: Literal["nl", "fr", "en"] = "en") -> Response:
         from eraser.cli_proof import render_pdf_bytes
 
-        return Response(render_pdf_bytes(_certificate(certificate_id)["path"], lang), media_type="application/pdf")
+        cert = _certificate(certificate_id, who)
+        return Response(render_pdf_bytes(cert["path"], lang), media_type="application/pdf")
 
     @app.get("/certificates/{certificate_id}")
     def certificate_json(certificate_id: ObjectId, who: CertificateReader) -> Response:

@@ -3,6 +3,7 @@ library emits, SIGHUP reloads the config (validated first), and ticket ids by a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from eraser.cli import main
 from eraser.demo import prepare
 from eraser.state import StateStore, now
-from tests.test_daemon import DPO, HELPDESK, token_block
+from tests.test_daemon import DPO, HELPDESK
 from tests.test_daemon_processes import free_port, healthy, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,13 @@ def test_ticket_commands_take_a_unique_id_prefix(tmp_path: Path) -> None:
     store.dispose()
 
 
+def tokens_yaml(**tokens: str) -> str:
+    """An `api.tokens` block with these tokens (name=token), each allowed to read every ticket."""
+    lines = "".join(f"    - {{name: {name}, sha256: {hashlib.sha256(token.encode()).hexdigest()}, roles: [read]}}\n"
+                    for name, token in tokens.items())
+    return f"api:\n  tokens:\n{lines}"
+
+
 def _get(port: int, token: str) -> int:
     return httpx.get(f"http://127.0.0.1:{port}/tickets", headers={"Authorization": f"Bearer {token}"},
                      timeout=5).status_code
@@ -118,8 +126,7 @@ def test_sighup_reloads_a_valid_config_and_keeps_the_old_one_on_a_bad_one(tmp_pa
     log line is JSON."""
     config = prepare(tmp_path / "demo", persons=20)
     original = config.read_text()
-    helpdesk_only = token_block().splitlines()[:3]
-    config.write_text(original + "\n".join(helpdesk_only) + "\n")
+    config.write_text(original + tokens_yaml(helpdesk=HELPDESK))
     port, log = free_port(), tmp_path / "serve.log"
     proc = subprocess.Popen([sys.executable, "-m", "eraser", "--log-format", "json", "serve", "--config", str(config),
                              "--port", str(port)], cwd=ROOT, env=dict(os.environ), stdout=log.open("w"),
@@ -128,13 +135,13 @@ def test_sighup_reloads_a_valid_config_and_keeps_the_old_one_on_a_bad_one(tmp_pa
         wait_until(lambda: healthy(port), 60, "the daemon to listen")
         assert _get(port, HELPDESK) == 200 and _get(port, DPO) == 401
 
-        config.write_text(original + token_block())
+        config.write_text(original + tokens_yaml(helpdesk=HELPDESK, dpo=DPO))
         proc.send_signal(signal.SIGHUP)
         wait_until(lambda: "config reloaded" in log.read_text() or proc.poll() is not None, 30, "the reload")
         assert proc.poll() is None, log.read_text()
         assert _get(port, DPO) == 200
 
-        config.write_text(original + token_block() + "approval: sometimes\n")
+        config.write_text(original + tokens_yaml(helpdesk=HELPDESK, dpo=DPO) + "approval: sometimes\n")
         proc.send_signal(signal.SIGHUP)
         wait_until(lambda: "config not reloaded" in log.read_text(), 30, "the refused reload")
         time.sleep(0.5)
