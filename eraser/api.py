@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import structlog
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -183,6 +183,14 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
         cert = _certificate(certificate_id, who)
         payload = json.loads(unb64(json.loads(cert["body"])["payload"]))
         return render_html(payload, "stored by the issuing daemon; verify the JSON with `eraser certificate verify`")
+
+    @app.get("/certificates/{certificate_id}.pdf")
+    def certificate_pdf(certificate_id: ObjectId, who: CertificateReader,
+                        lang: Literal["nl", "fr", "en"] = "en") -> Response:
+        from eraser.cli_proof import render_pdf_bytes
+
+        cert = _certificate(certificate_id, who)
+        return Response(render_pdf_bytes(cert["path"], lang), media_type="application/pdf")
 
     @app.get("/certificates/{certificate_id}")
     def certificate_json(certificate_id: ObjectId, who: CertificateReader) -> Response:

@@ -172,7 +172,8 @@ def _scan_html(scan: dict[str, Any] | None) -> str:
     hits = "; ".join(f"{e(h['table'])}.{e(h['column'])}: {h['rows']} row(s)" for c in scan.get("by_connector", [])
                      for h in c.get("hits", []))
     part = scan.get("tables_scanned_in_part") or []
-    return (f"\n<p>Residual scan of free text ({e(', '.join(sorted({c['mode'] for c in scan.get('by_connector', [])})))}"
+    modes = ", ".join(SCAN_MODES.get(m, m) for m in sorted({c["mode"] for c in scan.get("by_connector", [])}))
+    return (f"\n<p>Residual scan of free text (mode: {e(modes)}"
             f"): {scan.get('columns_scanned', 0)} text column(s) in {scan.get('tables_scanned', 0)} table(s) searched "
             f"for the subject's identifiers{f', {len(part)} table(s) in their newest rows only' if part else ''}; "
             f"{scan.get('hits', 0)} hit(s){f' ({hits})' if hits else ''}, {scan.get('redacted_rows', 0)} row(s) "
@@ -268,6 +269,10 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
             "backups_retention": config.backups.retention,
             "backups_expire_on": backups_until.isoformat()},
     }
+
+
+# The configured mode, said so that "fail" cannot be read as the scan's result.
+SCAN_MODES = {"fail": "fail on any match", "redact": "redact each match", "report": "report matches"}
 
 
 def ready_to_certify(config: Any, directory: Path | None = None, size: int = 65536) -> None:

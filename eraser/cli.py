@@ -272,11 +272,16 @@ def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("eraser-demo"), show_default=True,
               help="Where the demo puts its database, config, keys, certificates and logs.")
 @click.option("--persons", default=1000, show_default=True, help="How many end-customers to generate.")
-def demo(directory: Path, persons: int) -> None:
+@click.option("--serve", "then_serve", is_flag=True,
+              help="Then run the daemon on the demo, with two API tokens printed once (see the README's daemon "
+                   "quick start).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="With --serve: the port to listen on.")
+def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) -> None:
     """Build the COVER GROUP demo database, erase one person, and verify the signed certificate."""
     from eraser.certificates import render_html, verify
     from eraser.config import load_config
-    from eraser.demo import DEMO_EMAIL, prepare
+    from eraser.demo import DEMO_EMAIL, FOLLOW_UP_EMAIL, FOLLOW_UP_NAME, prepare
     from eraser.execute import erase as run_erasure
     from eraser.execute import make_plan, open_session
     from eraser.report import format_outcome, format_plan
@@ -306,17 +311,23 @@ def demo(directory: Path, persons: int) -> None:
     html_path.write_text(render_html(result.payload, f"valid, key {result.kid}"), encoding="utf-8")
     click.echo(f"Certificate: {issued.path}\n  verified: valid, key {result.kid}, chain position {result.sequence}\n"
                f"  readable copy: {html_path}\n  logs: {directory / 'logs' / 'eraser.log'}\n\n"
-               f"Try: eraser plan --config {config_path} --subject email={DEMO_EMAIL}")
+               f"{' '.join(FOLLOW_UP_NAME)} is still there; try: eraser plan --config {config_path} "
+               f"--subject email={FOLLOW_UP_EMAIL}")
+    if then_serve:
+        from eraser.cli_daemon import serve_demo
+
+        serve_demo(config_path, host, port)
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon, cli_discover, cli_proof, cli_purge, cli_rights
+    from eraser import cli_daemon, cli_discover, cli_help, cli_proof, cli_purge, cli_rights
 
     cli_daemon.register(main)
     cli_proof.register(main)
     cli_rights.register(main)
     cli_discover.register(main)
     cli_purge.register(main)
+    cli_help.whole_summaries(main)
 
 
 _register_commands()

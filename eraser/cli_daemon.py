@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,53 @@ def _store(config_path: Path, state_url: str | None) -> tuple[Any, Any]:
     return config, store
 
 
+def ticket_id_of(store: Any, given: str) -> str:
+    """The full id of the one ticket whose id is, or starts with, `given` (as `git` takes a commit prefix)."""
+    import sqlalchemy as sa
+
+    from eraser.state import tickets
+
+    prefix = given.strip().lower()
+    if not re.fullmatch(r"[0-9a-f-]{1,36}", prefix):
+        raise EraserError(f"there is no ticket {given}.")  # not hexadecimal: no id starts so
+    with store.engine.connect() as conn:
+        found = list(conn.execute(sa.select(tickets.c.id).where(tickets.c.id.like(prefix + "%"))
+                                  .order_by(tickets.c.id).limit(3)).scalars())
+    if not found:
+        raise EraserError(f"there is no ticket {given}.")
+    if len(found) > 1:
+        shown = ", ".join(found[:2]) + (", ..." if len(found) > 2 else "")
+        raise EraserError(f"more than one ticket starts with {given} ({shown}); give more of the id.")
+    return str(found[0])
+
+
+def configure_daemon_logging() -> None:
+    """The global --log-format and --log-level, with INFO as a daemon's default level."""
+    root = click.get_current_context().find_root()
+    level = root.params.get("log_level", "INFO")
+    if root.get_parameter_source("log_level") in (None, click.core.ParameterSource.DEFAULT):
+        level = "INFO"  # a daemon's start, stops, reloads and tickets are worth a line each
+    log_format = root.params.get("log_format", "auto")
+    eraser_logging.configure(json=None if log_format == "auto" else log_format == "json", level=level)
+
+
+def serve_demo(config_path: Path, host: str, port: int) -> None:
+    """`eraser demo --serve`: tokens for the demo config, shown once, then the daemon in the foreground."""
+    from eraser.daemon import serve as run
+    from eraser.demo import DEMO_TOKENS, add_daemon_access
+
+    tokens = add_daemon_access(config_path)
+    url = f"http://{host}:{port}"
+    click.echo(f"\nStarting the daemon on {url}. Its two API tokens are shown this once (the config keeps only "
+               "their SHA-256); in another terminal:\n")
+    click.echo(f"  export ERASER_URL={url}")
+    for name, _, what in DEMO_TOKENS:
+        click.echo(f"  export {name.upper()}_TOKEN={tokens[name]}   # {what}")
+    click.echo("\nthen the curl lines of the README's daemon quick start. Ctrl-C stops the daemon.\n")
+    configure_daemon_logging()
+    run(str(config_path), None, host, port)
+
+
 def _show(ticket: dict[str, Any]) -> str:
     from eraser.daemon import public_ticket
 
@@ -46,10 +94,14 @@ def register(main: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=8080, show_default=True, type=int)
     def serve(config_path: Path, state_url: str | None, host: str, port: int) -> None:
-        """Run the daemon: HTTP intake, a worker, and the scheduler (retention sweep, deadlines, contracts)."""
+        """Run the daemon: HTTP intake, a worker, and the scheduler (retention sweep, deadlines, contracts).
+
+        SIGTERM or SIGINT stops it cleanly (a second one stops without waiting for the running ticket); SIGHUP
+        reloads the config, which is validated first: a config that does not validate is logged and the
+        running one stays."""
         from eraser.daemon import serve as run
 
-        eraser_logging.configure(level="INFO")
+        configure_daemon_logging()
         run(str(config_path), state_url, host, port)
 
     @main.group()
@@ -101,12 +153,13 @@ def register(main: click.Group) -> None:
     @ticket.command("show")
     @config_option
     @state_option
-    @click.argument("ticket_id")
+    @click.argument("ticket_id", metavar="ID")
     def ticket_show(config_path: Path, state_url: str | None, ticket_id: str) -> None:
         """A ticket with its plan and journal."""
         from eraser.daemon import public_ticket
 
         _, store = _store(config_path, state_url)
+        ticket_id = ticket_id_of(store, ticket_id)
         found = store.ticket(ticket_id)
         if found is None:
             raise EraserError(f"there is no ticket {ticket_id}.")
@@ -119,17 +172,17 @@ def register(main: click.Group) -> None:
     @ticket.command("approve")
     @config_option
     @state_option
-    @click.argument("ticket_id")
+    @click.argument("ticket_id", metavar="ID")
     @click.option("--by", "approver", required=True, help="Who approves (must differ from who requested).")
     def ticket_approve(config_path: Path, state_url: str | None, ticket_id: str, approver: str) -> None:
         """Approve a planned ticket (four eyes)."""
         _, store = _store(config_path, state_url)
-        click.echo("Approved: " + _show(store.approve(ticket_id, approver)))
+        click.echo("Approved: " + _show(store.approve(ticket_id_of(store, ticket_id), approver)))
 
     @ticket.command("extend")
     @config_option
     @state_option
-    @click.argument("ticket_id")
+    @click.argument("ticket_id", metavar="ID")
     @click.option("--reason", required=True)
     @click.option("--months", default=2, show_default=True, type=click.IntRange(1, 2))
     @click.option("--by", default="operator")
@@ -137,18 +190,18 @@ def register(main: click.Group) -> None:
                       by: str) -> None:
         """Extend a ticket's deadline once, by up to two months, with a reason (GDPR Art. 12(3))."""
         _, store = _store(config_path, state_url)
-        click.echo("Extended: " + _show(store.extend(ticket_id, reason, months, by)))
+        click.echo("Extended: " + _show(store.extend(ticket_id_of(store, ticket_id), reason, months, by)))
 
     @ticket.command("reject")
     @config_option
     @state_option
-    @click.argument("ticket_id")
+    @click.argument("ticket_id", metavar="ID")
     @click.option("--reason", required=True)
     @click.option("--by", default="operator")
     def ticket_reject(config_path: Path, state_url: str | None, ticket_id: str, reason: str, by: str) -> None:
         """Refuse a ticket, with the reason the data subject will be given."""
         _, store = _store(config_path, state_url)
-        click.echo("Rejected: " + _show(store.reject(ticket_id, reason, by)))
+        click.echo("Rejected: " + _show(store.reject(ticket_id_of(store, ticket_id), reason, by)))
 
     @main.group()
     def hold() -> None:

@@ -102,15 +102,22 @@ def checked_for_rendering(file: Path, public_keys: Sequence[Path]) -> tuple[Any,
     return result, f"valid, key {result.kid}, chain position {result.sequence}"
 
 
-def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path], lang: str,
-                       pdf_key: Path | None = None, pdf_cert: Path | None = None) -> Path:
-    """Write FILE's signed PDF in `lang` (default FILE with .LANG.pdf); the JWS and its chain are checked first
-    when a public key is given. Returns the path written."""
+def render_pdf_bytes(file: Path | str, lang: str, public_keys: Sequence[Path] = (), pdf_key: Path | None = None,
+                     pdf_cert: Path | None = None) -> bytes:
+    """FILE's signed PDF in `lang`; the JWS and its chain are checked first when a public key is named."""
     from eraser.pdf import default_pdf_key, render_pdf
 
+    file = Path(file)
     check, _ = checked_for_rendering(file, public_keys)
     default_key, default_cert = default_pdf_key(file)
-    data = render_pdf(file, lang, pdf_key or default_key, pdf_cert or default_cert, check)
+    return render_pdf(file, lang, pdf_key or default_key, pdf_cert or default_cert, check)
+
+
+def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path], lang: str,
+                       pdf_key: Path | None = None, pdf_cert: Path | None = None) -> Path:
+    """Write FILE's signed PDF in `lang` (default FILE with .LANG.pdf); the JWS is checked first when a public
+    key is at hand. Returns the path written."""
+    data = render_pdf_bytes(file, lang, public_keys, pdf_key, pdf_cert)
     target = out or file.with_name(file.name.removesuffix(".json").removesuffix(".cert") + f".{lang}.pdf")
     try:
         target.write_bytes(data)

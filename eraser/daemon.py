@@ -446,6 +446,7 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     from prometheus_client import CollectorRegistry
 
     from eraser.api import create_app, duration_histogram
+    from eraser.serve_control import Reloader, ReloadingWorker, Stops, SwappableApp
 
     # The worker thread is CPU-bound between statements; a shorter switch interval lets the intake thread
     # take the interpreter lock sooner, which is what an HTTP client waiting on POST /tickets feels.
@@ -455,9 +456,9 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     config = load_config(config_path)
     if state_url:
         config = config.model_copy(update={"state": state_url})
-    stopping = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):  # until uvicorn installs its own handlers
-        signal.signal(sig, lambda *_: stopping.set())
+    stops = Stops()  # uvicorn's own handlers take over while it serves and give the signals back after
+    stops.install()
+    stopping = stops.stopping
     store = StateStore(config.state or "")
     store.migrate()
     freed = store.release_dead_claims(socket.gethostname(), _alive)
@@ -465,23 +466,36 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         log.info("claims of stopped processes freed", tickets=freed)
     registry = CollectorRegistry()
     histogram = duration_histogram(registry)
-    worker = Worker(config, store, poll=config.daemon.poll_seconds, lease=timedelta(seconds=config.daemon.lease_seconds))
+    worker = ReloadingWorker(config, store, poll=config.daemon.poll_seconds,
+                             lease=timedelta(seconds=config.daemon.lease_seconds))
     worker.on_done = histogram.observe
     scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
     with store.exclusive():  # the job store creates its table on start: not twice at once
         scheduler.start(paused=True)
 
     def gain() -> None:
-        schedule_jobs(scheduler, config, str(config_path), state_url)
+        schedule_jobs(scheduler, reloader.config, str(config_path), state_url)
         scheduler.resume()
 
+    def apply(new: Config) -> None:
+        reloaded = CollectorRegistry()
+        reloaded.register(histogram)
+        app.app = create_app(new, store, reloaded, worker)
+        worker.pending = new
+        if leadership.leader:
+            schedule_jobs(scheduler, new, str(config_path), state_url)
+
+    reloader = Reloader(config_path, state_url, config, apply, stops.reload)
+    app = SwappableApp(create_app(config, store, registry, worker))
     leadership = Leadership(store, gain, scheduler.pause)
     threads = [threading.Thread(target=worker.run, name="worker", daemon=True),
-               threading.Thread(target=leadership.run, name="leadership", daemon=True)]
+               threading.Thread(target=leadership.run, name="leadership", daemon=True),
+               threading.Thread(target=reloader.run, name="reload", daemon=True)]
     for thread in threads:
         thread.start()
-    server = uvicorn.Server(uvicorn.Config(create_app(config, store, registry, worker), host=host, port=port,
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port,
                                            log_config=None, access_log=False, timeout_graceful_shutdown=10))
+    stops.server = server
     log.info("daemon starting", node=NODE, host=host, port=port, approval=config.approval)
     try:
         server.should_exit = stopping.is_set()
@@ -490,7 +504,8 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     finally:
         worker.stop.set()
         leadership.stop.set()
-        threads[0].join(timeout=config.daemon.lease_seconds)
+        reloader.stop.set()
+        stops.wait_for(threads[0], config.daemon.lease_seconds)
         if worker.current is not None:
             store.release_claim(worker.current, worker.node)
         threads[1].join(timeout=5)

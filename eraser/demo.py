@@ -18,6 +18,11 @@ from eraser.demo_schema import create_schema, metadata
 
 DEMO_EMAIL = "jan.peeters@example.be"
 DEMO_MOBILE = "+32 470 12 34 56"
+# Person 3 keeps a fixed identity too: the demo erases person 1, the follow-up examples use her.
+FOLLOW_UP = 3
+FOLLOW_UP_NAME = ("Marie", "Dubois")
+FOLLOW_UP_EMAIL = "marie.dubois@example.be"
+FOLLOW_UP_MOBILE = "+32 471 98 76 54"
 PRODUCTS = [("Veranda aluminium 4x3 m", 1_250_000, 6), ("Pergola bioclimatique", 890_000, 6),
             ("Zonnewering / store banne", 245_000, 21), ("Plaatsing / pose", 95_000, 6),
             ("Ontwerp 3D / conception 3D", 35_000, 21), ("Glazen schuifwand", 420_000, 6),
@@ -113,6 +118,9 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
                   address_id=addr_id, created_at=created,
                   closed_at=None if rng.random() < 0.8 else created + timedelta(days=rng.randint(30, 2000)))
         person = rows["persons"][-1]
+        if n == FOLLOW_UP:  # after the random draws, so every other person stays as generated
+            (first, last), email = FOLLOW_UP_NAME, FOLLOW_UP_EMAIL
+            person.update(first_name=first, last_name=last, email=email, mobile=FOLLOW_UP_MOBILE)
         tenant = person["tenant_id"]
         quote_ids = []
         for p in range(2 if demo else rng.randint(0, 3)):
@@ -168,6 +176,19 @@ def populate(engine: sa.Engine, persons: int = 1000, seed: int = 7, tenants: int
     return {t: len(r) for t, r in rows.items()}
 
 
+def seed_database(url: str, persons: int = 1000, seed: int = 7) -> bool:
+    """Fill an empty database with the demo population (the compose file's customer database); one that
+    already has the demo tables is left as it is. Returns whether it filled it."""
+    engine = sa.create_engine(url)
+    try:
+        if sa.inspect(engine).has_table("persons"):
+            return False
+        populate(engine, persons=persons, seed=seed)
+        return True
+    finally:
+        engine.dispose()
+
+
 PHOTO_FILES = ("        category: photographs\n"
                "        files: {root: files, column: path}   # the photographs themselves, under files/ beside this "
                "config\n")
@@ -191,12 +212,21 @@ def write_photo_files(engine: sa.Engine, root: Path, seed: int = 7) -> int:
 
 
 def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
-    """Everything the demo needs under `directory`: a fresh database, keys and secret (kept if present),
-    and the config. Returns the config path."""
+    """Everything the demo needs under `directory`: a fresh database, state store and certificate chain, keys
+    and secret (kept if present), and the config. Returns the config path."""
+    import shutil
+
     from eraser.certificates import generate_keys
     from eraser.pdf import generate_pdf_signing_key
 
     directory.mkdir(parents=True, exist_ok=True)
+    # The state store and the certificate chain describe the same erasures: both start afresh, or the
+    # register would report the old certificates as certificates without a ticket.
+    for state in directory.glob("eraser-state.db*"):  # its journal names rows of the database just removed
+        state.unlink()
+    for produced in ("certificates", "exports"):
+        if (directory / produced).is_dir():
+            shutil.rmtree(directory / produced)
     for sub in ("keys", "certificates", "logs"):
         (directory / sub).mkdir(exist_ok=True)
     if not (directory / "keys" / "eraser-signing.pem").exists():
@@ -211,8 +241,6 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     db = directory / "cover.db"
     if db.exists():
         db.unlink()
-    for state in directory.glob("eraser-state.db*"):  # its journal names rows of the database just removed
-        state.unlink()
     engine = sa.create_engine(f"sqlite:///{db}", hide_parameters=True)
     try:
         populate(engine, persons=persons, seed=seed)
@@ -229,3 +257,25 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     path = directory / "cover_group.yaml"
     path.write_text(config, encoding="utf-8")
     return path
+
+
+DEMO_TOKENS = (("helpdesk", ("admin",), "submits tickets, reads their status and certificates"),
+               ("dpo", ("approve", "read"), "approves tickets: the second pair of eyes"))
+
+
+def add_daemon_access(config_path: Path) -> dict[str, str]:
+    """Give the demo config what the daemon needs: approval by a second person and two API tokens, fresh on
+    every call. Only the tokens' SHA-256 goes into the config; the tokens are returned, by name."""
+    import hashlib
+
+    from eraser.config import ApiToken
+
+    with_roles = "roles" in ApiToken.model_fields  # token roles, where the config has them
+    tokens = {name: secrets.token_urlsafe(24) for name, _, _ in DEMO_TOKENS}
+    block = "".join(f"    - {{name: {name}, sha256: {hashlib.sha256(tokens[name].encode()).hexdigest()}"
+                    + (f", roles: [{', '.join(roles)}]" if with_roles else "") + "}\n"
+                    for name, roles, _ in DEMO_TOKENS)
+    with config_path.open("a", encoding="utf-8") as fh:
+        fh.write("\n# Written by `eraser demo --serve`: the daemon waits for a second person's approval.\n"
+                 f"approval: required\napi:\n  tokens:\n{block}")
+    return tokens

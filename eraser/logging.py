@@ -86,6 +86,7 @@ def configure(json: bool | None = None, level: str = "INFO", stream: TextIO | No
         handler.setFormatter(formatter(structlog.processors.JSONRenderer()))
         root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)  # library warnings become log events too, never raw lines in a JSON stream
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     structlog.configure(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from eraser.cli import main
+from eraser.demo import DEMO_EMAIL, FOLLOW_UP_EMAIL
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,3 +39,31 @@ def test_readme_documents_every_command() -> None:
         commands += [f"eraser {name} {s}" for s in sub] if sub else [f"eraser {name}"]
     missing = [c for c in commands if not re.search(re.escape(c) + r"\b", readme)]
     assert not missing, f"undocumented in README.md: {missing}"
+
+
+def test_demo_twice_leaves_a_register_without_flags(tmp_path: Path) -> None:
+    """Running the demo again starts the state store and the certificate chain afresh together, so `eraser
+    register` finds one ticket with its one certificate and flags nothing."""
+    directory = tmp_path / "demo"
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["demo", "--dir", str(directory), "--persons", "30"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    register = CliRunner().invoke(main, ["register", "--config", str(directory / "cover_group.yaml"),
+                                         "--format", "json"], catch_exceptions=False)
+    assert register.exit_code == 0, register.output
+    rows = json.loads(register.output)
+    assert len(rows) == 1 and rows[0]["flags"] == [] and len(rows[0]["certificates"]) == 1, rows
+    assert len(list(directory.glob("certificates/*.cert.json"))) == 1
+
+
+def test_demo_names_a_person_who_is_still_there(tmp_path: Path) -> None:
+    """The follow-up example the demo prints is a person the demo did not erase: our own query finds her."""
+    directory = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--dir", str(directory), "--persons", "30"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"--subject email={FOLLOW_UP_EMAIL}" in result.output
+    with sqlite3.connect(directory / "cover.db") as conn:
+        assert conn.execute("SELECT count(*) FROM persons WHERE email = ?", (FOLLOW_UP_EMAIL,)).fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM persons WHERE email = ?", (DEMO_EMAIL,)).fetchone() == (0,)
+    readme = (ROOT / "README.md").read_text()
+    assert f"--subject email={FOLLOW_UP_EMAIL}" in readme
