@@ -28,6 +28,6 @@ WORKDIR /var/lib/eraser
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('ERASER_SERVE_PORT', '8080') + '/healthz', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('ERASER_SERVE_PORT', '8080') + '/readyz', timeout=4)"]
 ENTRYPOINT ["eraser"]
 CMD ["serve"]
