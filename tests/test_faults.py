@@ -189,23 +189,24 @@ def test_a_certificate_left_unlogged_is_logged_when_the_ticket_resumes(demo: Dae
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopped between writing a certificate and logging it, the resumed ticket logs that certificate (the same
     file, in the transparency log) in the same recovery step."""
+    import eraser.certificates as certificates
     import eraser.translog as translog
 
-    real = translog.append_locked
-    calls: list[Path] = []
+    real = certificates.append_entry
+    calls: list[str] = []
 
-    def killed(path: Path) -> Any:
-        calls.append(path)
+    def killed(directory: Path, index: int, digest: str, name: str) -> Any:
+        calls.append(name)
         if len(calls) == 1:
             raise RuntimeError("stopped before logging")
-        return real(path)
+        return real(directory, index, digest, name)
 
-    monkeypatch.setattr(translog, "append_locked", killed)
+    monkeypatch.setattr(certificates, "append_entry", killed)
     ticket = demo.submit()
     run_until_final(demo, ticket["id"])
     files = sorted((demo.root / "certificates").glob("*.cert.json"))
     assert len(files) == 1
-    logged = [e.certificate for e in translog.read_log(translog.log_path(demo.root / "certificates"))]
+    logged = [e.certificate for e in translog.read_log(demo.root / "certificates")]
     assert logged == [files[0].name]
 
 
