@@ -9,8 +9,9 @@ xjan@example.be; phone numbers with phonenumbers.PhoneNumberMatcher). Only ident
 holds are redacted. Hits are reported by table, column and number of rows, never by value. Rows the plan keeps
 (retained, held, left for review) are not hits: they are counted apart and never changed.
 
-Modes (`residual_scan.mode` per connector): `fail` rolls the erasure back, `redact` replaces each identifier
-inside the text with a marker and keeps the rest, `report` only reports. `max_rows_per_table` bounds the scan
+Modes (`residual_scan.mode` per connector): `fail` (the default) rolls the erasure back, `redact` replaces each
+identifier inside the text with a marker and keeps the rest, `report` leaves the hits in place and says so: the
+verdict is then "residual matches reported, not removed", never PASS. `max_rows_per_table` bounds the scan
 of a column without a trigram index to the newest rows (by primary key); the result says which tables were
 scanned in part.
 """
@@ -324,7 +325,7 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
     redactable = subject_terms(with_stored_identifiers(subject, config, plan), config)
     result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
                               "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,
-                              "hits_not_redacted": 0,
+                              "hits_not_redacted": 0, "rows_left_in_place": 0,
                               "hits_in_kept_rows": 0, "search_terms": len(terms.search),
                               "identifiers_too_short": terms.skipped, "by_connector": []}
     failures: list[str] = []
@@ -365,18 +366,23 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                 changed, problems = redact(connector, conns[name], hit, redactable)
                 result["redacted_rows"] += changed
                 failures += problems
-                left = still_found(connector, conns[name], hit, redactable)
-                if left and not problems:
+                result["rows_left_in_place"] += unproven  # hits left as they are: never PASS
+                left = still_found(connector, conns[name], hit, redactable) if not problems else 0
+                if left:
                     failures.append(f"{left} row(s) of {table} still hold an identifier after redaction")
             elif settings.mode == "fail":
                 where = ", ".join(f"{table}.{c} ({n} row(s))" for c, n in sorted(hit.columns().items()))
                 failures.append(f"the residual scan found the subject's identifiers in {where}")
+            else:  # report: the hits stay, and the verdict says so (never PASS)
+                result["rows_left_in_place"] += len(hit.rows)
         entry["derived_copies"] = derived_copies(connector, conns[name], terms, settings.refresh_materialized_views)
         for copy in entry["derived_copies"]:
             if copy["rows_with_hits"] and settings.mode != "report":
                 failures.append(f"materialized view {copy['view']} still holds the subject's identifiers in "
                                 f"{copy['rows_with_hits']} row(s) ({copy['refresh']} refreshes it, or set "
                                 "residual_scan.refresh_materialized_views)")
+            elif copy["rows_with_hits"]:
+                result["rows_left_in_place"] += copy["rows_with_hits"]
         result["tables_scanned"] += len(tables)
         result["columns_scanned"] += entry["columns"]
         result["by_connector"].append(entry)
