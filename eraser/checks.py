@@ -89,7 +89,7 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         if table not in missing and not connector.table(table).primary_key.columns:
             problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly.", table)
 
-    edges = list(connector.edges())
+    edges = as_partitioned(connector.edges(), partition_roots(connector))
     normalized: dict[str, set[str]] = {}
     for table, rule in conf.tables.items():
         for id_type, cols in rule.identify.items():
@@ -213,6 +213,39 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
 
     graph = Graph(connector, dict(conf.tables), edges, follow, owned, normalized)
     return graph, problems
+
+
+def partition_roots(connector: SQLConnector) -> dict[str, str]:
+    """PostgreSQL declarative partitions: partition -> the partitioned table at the top of its tree."""
+    if connector.dialect != "postgresql":
+        return {}
+    import sqlalchemy as sa
+
+    query = sa.text("SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relispartition AND n.nspname = :s")
+    with connector.engine.connect() as conn:
+        rows = [tuple(r) for r in connector._run(conn, query, {"s": connector.schema or "public"})]
+    parent = {str(r[0]): str(r[1]) for r in rows}
+    roots = {}
+    for table in parent:
+        root = table
+        while root in parent:
+            root = parent[root]
+        roots[table] = root
+    return roots
+
+
+def as_partitioned(edges: list[Edge], roots: dict[str, str]) -> list[Edge]:
+    """A partition's rows are its partitioned table's rows: its foreign keys (cloned from the partitioned table,
+    or its own) count as the partitioned table's, once; otherwise a subject's own rows, seen through a
+    partition, would look like rows of someone else that still refer to them."""
+    out: list[Edge] = []
+    for e in edges:
+        moved = Edge(roots.get(e.child, e.child), e.child_cols, e.parent, e.parent_cols, e.declared)
+        if moved not in out:
+            out.append(moved)
+    return out
 
 
 ROW_VALUES = (3, 15, 0)  # SQLite's first version with row values: (a, b) IN (VALUES (?, ?), ...)

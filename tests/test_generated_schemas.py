@@ -299,3 +299,52 @@ def test_replay_one_seed(keys: Path, tmp_path: Path) -> None:
     """One case again, by its seed, on the dialect in ERASER_SCHEMA_DIALECT (default sqlite)."""
     for url in fresh_database(os.environ.get("ERASER_SCHEMA_DIALECT", "sqlite"), tmp_path):
         run_case(build(int(os.environ["ERASER_SCHEMA_SEED"])), url, keys, tmp_path)
+
+
+PARTITIONED = [
+    "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL, name VARCHAR(80))",
+    "CREATE TABLE events (id INTEGER NOT NULL, customer_id INTEGER NOT NULL REFERENCES customers (id), "
+    "at DATE NOT NULL, note VARCHAR(200), PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+    "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+    "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+    # partitioned, found by its own identifier column, and without any foreign key
+    "CREATE TABLE visits (id INTEGER NOT NULL, email VARCHAR(120), at DATE NOT NULL, PRIMARY KEY (id, at)) "
+    "PARTITION BY RANGE (at)",
+    "CREATE TABLE visits_old PARTITION OF visits FOR VALUES FROM (MINVALUE) TO ('2026-01-01')",
+    "CREATE TABLE visits_new PARTITION OF visits FOR VALUES FROM ('2026-01-01') TO (MAXVALUE)",
+    f"INSERT INTO customers VALUES (1, '{EMAIL}', 'Zoë Ünal'), (2, 'other@example.be', 'Jürgen Þór')",
+    "INSERT INTO events VALUES (1, 1, '2025-03-01', 'a'), (2, 1, '2026-03-01', 'b'), (3, 2, '2025-05-01', 'c'), "
+    "(4, 2, '2026-06-01', 'd')",
+    f"INSERT INTO visits VALUES (1, '{EMAIL.upper()}', '2025-01-02'), (2, '{EMAIL}', '2026-02-03'), "
+    "(3, 'other@example.be', '2026-02-03')",
+]
+
+
+def test_postgresql_declarative_partitions(keys: Path, tmp_path: Path) -> None:
+    """Partitioned tables on PostgreSQL (one with a foreign key on every partition, one without any): the rows of
+    the subject go from the partitioned tables and so from their partitions; everyone else's stay."""
+    for url in fresh_database("postgresql", tmp_path):
+        engine = sa.create_engine(url)
+        try:
+            with engine.begin() as conn:
+                for statement in PARTITIONED:
+                    conn.execute(sa.text(statement))
+            spec = Spec(0)
+            spec.rules = {"customers": {"action": "delete", "identify": {"email": "email"}},
+                          "events": {"action": "delete"}, "visits": {"action": "delete", "identify": {"email": "email"}}}
+            config = config_for(spec, url, keys, tmp_path)
+            before = oracle.snapshot(engine)
+            result = CliRunner().invoke(main, ["erase", "--config", str(config), "--subject", f"email={EMAIL}",
+                                               "--yes"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            (certificate,) = (tmp_path / "certificates").glob("*.cert.json")
+            events = {("int:1", "2025-03-01"), ("int:2", "2026-03-01")}
+            visits = {("int:1", "2025-01-02"), ("int:2", "2026-02-03")}
+            mine = {"customers": {("int:1",)}, "events": events, "visits": visits,
+                    "events_2025": events, "events_2026": events, "visits_old": visits, "visits_new": visits}
+            problems = oracle.check(before, oracle.snapshot(engine), read_jws(certificate)[1], [EMAIL], mine,
+                                    set(spec.rules))
+            assert problems == [], "\n".join(problems)
+            assert "customers                     1 row(s): delete 1" in result.output, result.output
+        finally:
+            engine.dispose()
