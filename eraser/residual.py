@@ -29,6 +29,7 @@ import structlog
 
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
+from eraser.conditional import Rewrite, rewrite_unchanged
 from eraser.config import Config, ResidualScan
 from eraser.derived import derived_copies
 from eraser.errors import ConfigError
@@ -272,17 +273,16 @@ def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> tuple[
                    "identifiers cannot be redacted"]
     keys = _key_columns(connector, hit.table)
     problems = []
-    changes: list[tuple[Key, Row]] = []
+    wanted: dict[Key, dict[str, Rewrite]] = {}
     for key, cols in hit.rows.items():
         blocked = sorted(c for c in cols if c in keys)
         if blocked:
             problems.append(f"{hit.table}.{blocked[0]} is a key column; the identifier in it cannot be redacted")
-        values = {c: redacted_value(tab.c[c], text, terms) for c, text in cols.items() if c not in keys}
-        if values:
-            changes.append((key, values))
-    if changes:
-        connector.update_rows(conn, hit.table, changes)
-    return len(changes), problems
+        rewrites = {c: _rewrite(tab, terms) for c in cols if c not in keys}
+        if rewrites:
+            wanted[key] = rewrites
+    changed = rewrite_unchanged(connector, conn, hit.table, wanted) if wanted else 0
+    return changed, problems
 
 
 # -- the residual scan ------------------------------------------------------------------------
@@ -393,6 +393,11 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
 
 # -- free_text: columns redacted during erasure -----------------------------------------------
 
+def _rewrite(tab: sa.Table, terms: Terms) -> Rewrite:
+    """The redaction of a column's current text, or None when it no longer holds an identifier."""
+    return lambda col, text: redacted_value(tab.c[col], text, terms) if terms.found(text) else None
+
+
 def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
                      plan: Plan, done: dict[tuple[str, str], dict[str, int]]) -> None:
     """In tables with `free_text:` columns, replace the subject's identifiers inside those columns' text: in every
@@ -418,7 +423,7 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
             tab = connector.table(table)
             tp = plan.table(name, table)
             pk = connector.primary_key(table)
-            changes: dict[Key, Row] = {}
+            wanted: dict[Key, dict[str, Rewrite]] = {}
             for key, d in tp.decisions.items():
                 if d.action != "anonymize":
                     continue
@@ -429,16 +434,16 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
                         continue
                     text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
                     if own.found(text):
-                        changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, own)
+                        wanted.setdefault(key, {})[col] = _rewrite(tab, own)
             # every row: a lookup where a trigram index serves the column, else a scan of the table
             hit, _ = find(connector, conns[name], table, rule.free_text, terms,
                           indexed=indexes.get(table, set()))
             for key, cols in hit.rows.items():
                 if key in tp.decisions:  # the subject's own rows: done above, or kept, or already deleted
                     continue
-                for col, text in cols.items():
-                    changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, terms)
-            if changes:
-                connector.update_rows(conns[name], table, list(changes.items()))
-                done.setdefault((name, table), {})["redact_free_text"] = len(changes)
-                log.info("free text redacted", table=table, rows=len(changes), primary_key=",".join(pk))
+                for col in cols:
+                    wanted.setdefault(key, {})[col] = _rewrite(tab, terms)
+            changed = rewrite_unchanged(connector, conns[name], table, wanted) if wanted else 0
+            if changed:  # each row written only if its text is still what the redaction was computed from
+                done.setdefault((name, table), {})["redact_free_text"] = changed
+                log.info("free text redacted", table=table, rows=changed, primary_key=",".join(pk))
