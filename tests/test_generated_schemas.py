@@ -50,6 +50,7 @@ class Spec:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     triggers: list[tuple[str, str, str]] = field(default_factory=list)  # (table, event, value expression)
     refusal: list[str] = field(default_factory=list)  # why Eraser must refuse, if it must
+    may_refuse: list[str] = field(default_factory=list)  # why it may (the oracle judges it if it does not)
     subjects: set[int] = field(default_factory=lambda: {0})
 
     def add(self, table: str, row: dict[str, Any], owner: int | None) -> dict[str, Any]:
@@ -170,7 +171,7 @@ def build(seed: int) -> Spec:
         if rng.random() < 0.3:
             for event in ("DELETE", "UPDATE"):
                 spec.triggers.append(("customers", event, "OLD.email"))
-            spec.refusal.append("a trigger copies the subject's address into change_log")
+            spec.may_refuse.append("a trigger copies the subject's address into change_log")  # unless kept
     spec.rules = {t: r for t, r in spec.rules.items() if t in configured}
     return spec
 
@@ -231,7 +232,7 @@ def subject_keys(spec: Spec, snap: oracle.Snapshot, owners: set[int]) -> dict[st
 
 
 def erase_one(spec: Spec, engine: sa.Engine, config: Path, directory: Path, email: str, owners: set[int],
-              refusal: list[str]) -> str:
+              refusal: list[str], may_refuse: list[str]) -> str:
     """Erase one person through the CLI and judge it with the oracle; what happened, in a few words."""
     before = oracle.snapshot(engine)
     issued = set((directory / "certificates").glob("*.cert.json"))
@@ -243,10 +244,10 @@ def erase_one(spec: Spec, engine: sa.Engine, config: Path, directory: Path, emai
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in result.output, \
             result.output
-        assert refusal, f"refused without a reason the case knows of: {lines[0]}"
+        assert refusal or may_refuse, f"refused without a reason the case knows of: {lines[0]}"
         assert oracle.unchanged(before, after) == [], lines[0]
         assert certificates == []
-        return f"refused: {refusal[0]}"
+        return f"refused: {(refusal or may_refuse)[0]}"
     assert not refusal, f"should have refused ({'; '.join(refusal)}):\n{result.output}"
     (certificate,) = certificates
     payload = read_jws(certificate)[1]
@@ -264,9 +265,9 @@ def run_case(spec: Spec, url: str, keys: Path, directory: Path) -> str:
         config = config_for(spec, url, keys, directory)
         replay = f"seed {spec.seed}\n-- DDL\n{ddl(spec, engine)}\n-- config\n{config.read_text(encoding='utf-8')}"
         note(replay) if currently_in_test_context() else print(replay)  # shown with a failure
-        first = erase_one(spec, engine, config, directory, EMAIL, spec.subjects, spec.refusal)
+        first = erase_one(spec, engine, config, directory, EMAIL, spec.subjects, spec.refusal, spec.may_refuse)
         if first.startswith("erased"):  # person 2 is never the subject, and their rows never name anyone
-            erase_one(spec, engine, config, directory, "other2@example.be", {2}, [])
+            erase_one(spec, engine, config, directory, "other2@example.be", {2}, [], spec.may_refuse)
         return first
     finally:
         engine.dispose()

@@ -82,20 +82,6 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_the_schema_erases_cleanly_without_triggers(sqlite_url: str, tmp_path: Path) -> None:
-    """Without triggers the same erasure passes and the oracle agrees (so the failures below are the triggers')."""
-    engine, config = setup(sqlite_url, tmp_path)
-    before = oracle.snapshot(engine)
-    result = erase(config)
-    assert result.exit_code == 0, result.output
-    from eraser.certificates import read_jws
-
-    (cert,) = (tmp_path / "certificates").glob("*.cert.json")
-    payload = read_jws(cert)[1]
-    mine = {"customers": {("int:1",)}, "orders": {("int:10",), ("int:11",)}, "invoices": {("int:100",)}}
-    assert oracle.check(before, oracle.snapshot(engine), payload, [EMAIL, "Ann"], mine, set(RULES)) == []
-
-
 def test_trigger_that_reinserts_a_deleted_row_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Deleted rows are gone: a trigger putting the deleted customer back fails the erasure."""
     engine, config = setup(sqlite_url, tmp_path, "CREATE TRIGGER back AFTER DELETE ON customers BEGIN "
