@@ -144,7 +144,7 @@ certifies that on {e(ticket.get('completed_at', ''))} it carried out the request
 received on {e(ticket.get('received_at', ''))} and due on {e(ticket.get('due_at', ''))}, under
 {e(payload.get('legal_ground', ''))}, for the data subject known by the keyed reference
 <code>{e(payload.get('subject', {}).get('reference', ''))}</code>.</p>
-<p>Outcome: <strong>{e(payload.get('outcome', ''))}</strong>. Operator: {e(str(payload.get('operator', '')))}.</p>
+<p>Outcome: <strong>{e(payload.get('outcome', ''))}</strong>{_left_html(verification)}. Operator: {e(str(payload.get('operator', '')))}.</p>
 {hold_html}
 <h2>What was done, per table</h2>
 <table><tr><th>database</th><th>table</th><th>deleted</th><th>anonymized</th><th>retained</th><th>held</th>
@@ -162,6 +162,12 @@ The signed JSON file is the authoritative form of this certificate; this page is
 {checked}
 </body></html>
 """
+
+
+def _left_html(verification: dict[str, Any]) -> str:
+    """The residual matches left in place, beside the outcome: a headline never hides them."""
+    n = int(verification.get("residual_matches", 0) or 0)
+    return f" ({n} residual match(es) reported, not removed)" if n else ""
 
 
 def _scan_html(scan: dict[str, Any] | None) -> str:
@@ -234,6 +240,8 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     totals = plan.totals()
     if plan.hold is not None:
         outcome_word = "held"
+    elif outcome.verification.get("residual_matches"):  # hits left in place (residual_scan mode report)
+        outcome_word = "erased_with_residual_matches"
     elif not any(totals.values()):
         outcome_word = "nothing_found"
     elif totals["retain"] or totals["review"]:
@@ -299,7 +307,10 @@ def ready_to_certify(config: Any, directory: Path | None = None, size: int = 655
 def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = None,
             payload: dict[str, Any] | None = None, cert_id: str | None = None) -> Issued:
     """Sign the certificate of a verified (or held) erasure and add it to the chain."""
-    if outcome is not None and outcome.verification.get("result") == "FAIL":
+    from eraser.verify import CERTIFIABLE, NOT_RUN
+
+    result = outcome.verification.get("result") if outcome is not None else None
+    if outcome is not None and result not in CERTIFIABLE and not (result == NOT_RUN and outcome.plan.hold):
         raise CertificateError("refusing to certify an erasure that did not verify.")
     key = load_private_key(config.signing.private_key)  # checked whole by ready_to_certify, before erasing
     content = scrubbed(payload or erasure_payload(config, outcome, ticket), config.secret_bytes())

@@ -89,7 +89,7 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         if table not in missing and not connector.table(table).primary_key.columns:
             problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly.", table)
 
-    edges = list(connector.edges())
+    edges = as_partitioned(connector.edges(), partition_roots(connector))
     normalized: dict[str, set[str]] = {}
     for table, rule in conf.tables.items():
         for id_type, cols in rule.identify.items():
@@ -128,7 +128,11 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
             if not has_column(table, col, table, "owns", i):
                 continue
             match = [e for e in edges if e.child == table and e.child_cols == (col,)]
-            if not match:
+            wider = [e for e in edges if e.child == table and col in e.child_cols and len(e.child_cols) > 1]
+            if not match and wider:
+                problem("error", f"table '{table}' owns '{col}', which is part of the composite {wider[0]}; owns: "
+                        "follows single-column relations only.", table, "owns", i)
+            elif not match:
                 problem("error", f"table '{table}' owns '{col}', but no foreign key or link starts at that column; "
                         "declare one under links:.", table, "owns", i)
             elif match[0].parent not in configured:
@@ -137,6 +141,8 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
             else:
                 owned.setdefault(table, []).append(match[0])
                 follow = [e for e in follow if e != match[0]]
+
+    problems += row_value_problems(connector, conf.tables, edges, base, config.path)
 
     key_cols: dict[str, set[str]] = {}
     for e in edges:
@@ -207,6 +213,65 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
 
     graph = Graph(connector, dict(conf.tables), edges, follow, owned, normalized)
     return graph, problems
+
+
+def partition_roots(connector: SQLConnector) -> dict[str, str]:
+    """PostgreSQL declarative partitions: partition -> the partitioned table at the top of its tree."""
+    if connector.dialect != "postgresql":
+        return {}
+    import sqlalchemy as sa
+
+    query = sa.text("SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relispartition AND n.nspname = :s")
+    with connector.engine.connect() as conn:
+        rows = [tuple(r) for r in connector._run(conn, query, {"s": connector.schema or "public"})]
+    parent = {str(r[0]): str(r[1]) for r in rows}
+    roots = {}
+    for table in parent:
+        root = table
+        while root in parent:
+            root = parent[root]
+        roots[table] = root
+    return roots
+
+
+def as_partitioned(edges: list[Edge], roots: dict[str, str]) -> list[Edge]:
+    """A partition's rows are its partitioned table's rows: its foreign keys (cloned from the partitioned table,
+    or its own) count as the partitioned table's, once; otherwise a subject's own rows, seen through a
+    partition, would look like rows of someone else that still refer to them."""
+    out: list[Edge] = []
+    for e in edges:
+        moved = Edge(roots.get(e.child, e.child), e.child_cols, e.parent, e.parent_cols, e.declared)
+        if moved not in out:
+            out.append(moved)
+    return out
+
+
+ROW_VALUES = (3, 15, 0)  # SQLite's first version with row values: (a, b) IN (VALUES (?, ?), ...)
+
+
+def row_value_problems(connector: SQLConnector, tables: dict[str, Any], edges: list[Edge], base: tuple[Any, ...],
+                       path: Path | None) -> list[Problem]:
+    """On an SQLite too old for row values, every composite key of a configured relation is an error: rows are
+    addressed by their whole key, and without row values Eraser could not do so."""
+    if connector.dialect != "sqlite":
+        return []
+    version = tuple(getattr(connector.engine.dialect.dbapi, "sqlite_version_info", ROW_VALUES))
+    if version >= ROW_VALUES:
+        return []
+    have = ".".join(map(str, version))
+    found = []
+    for table in sorted(t for t in tables if t in connector.table_names()):
+        pk = [c.name for c in connector.table(table).primary_key.columns]
+        if len(pk) > 1:
+            found.append(Problem("error", f"table '{table}' has the composite primary key ({', '.join(pk)}), which "
+                                 f"needs SQLite 3.15 or later (this is {have}).", (*base, table), None, path))
+    for e in edges:
+        if len(e.child_cols) > 1 and (e.child in tables or e.parent in tables):
+            found.append(Problem("error", f"{e} is composite, which needs SQLite 3.15 or later (this is {have}).",
+                                 (*base, e.child if e.child in tables else e.parent), None, path))
+    return found
 
 
 def free_text_problems(config: Config, name: str, connector: SQLConnector) -> list[Problem]:

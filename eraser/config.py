@@ -162,7 +162,7 @@ class RetainPreset(_Model):
 class ResidualScan(_Model):
     """The scan of text columns for the subject's identifiers that ends every erasure's verification."""
 
-    mode: Literal["fail", "redact", "report"] = "report"
+    mode: Literal["fail", "redact", "report"] = "fail"
     tables: Literal["all"] | list[str] = "all"
     max_rows_per_table: int | None = Field(default=None, ge=1)
     refresh_materialized_views: bool = False  # refresh them inside the erasure's transaction, before the scan

@@ -147,6 +147,9 @@ T: dict[str, dict[str, str]] = {
         "o.erased_with_rows_for_review": "De persoonsgegevens van de betrokkene werden gewist, met "
                                          "uitzondering van gegevens die ook andere personen betreffen; die "
                                          "werden ter beoordeling gelaten (punt 4).",
+        "o.erased_with_residual_matches": "De persoonsgegevens van de betrokkene werden gewist, maar de "
+                                          "betrokkene werd nog in vrije tekst teruggevonden; die treffers "
+                                          "werden gemeld, niet verwijderd.",
         "o.nothing_found": "Er werden geen persoonsgegevens van de betrokkene aangetroffen; er werd niets "
                            "gewijzigd.",
         "o.held": "Er werd niets gewist: op de gegevens van de betrokkene rust een legal hold (zie punt 2).",
@@ -201,6 +204,7 @@ T: dict[str, dict[str, str]] = {
         "result.PASS": "geslaagd",
         "result.FAIL": "mislukt",
         "result.NOT RUN": "niet uitgevoerd",
+        "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "treffers gemeld, niet verwijderd",
         "residual.none": "Na de wissing werd de betrokkene in geen enkel ander record meer teruggevonden "
                          "dan de bewaarde of ter beoordeling gelaten records.",
         "residual.some": "Na de wissing werd de betrokkene nog teruggevonden in {n}.",
@@ -336,6 +340,9 @@ T: dict[str, dict[str, str]] = {
                                          "été effacées, à l'exception de données qui concernent aussi "
                                          "d'autres personnes ; celles-ci ont été laissées pour examen "
                                          "(point 4).",
+        "o.erased_with_residual_matches": "Les données de la personne concernée ont été effacées, mais elle "
+                                          "a encore été retrouvée dans du texte libre ; ces occurrences ont "
+                                          "été signalées, non supprimées.",
         "o.nothing_found": "Aucune donnée à caractère personnel de la personne concernée n'a été trouvée ; "
                            "rien n'a été modifié.",
         "o.held": "Rien n'a été effacé : les données de la personne concernée font l'objet d'un legal hold "
@@ -398,6 +405,7 @@ T: dict[str, dict[str, str]] = {
         "result.PASS": "concluant",
         "result.FAIL": "négatif",
         "result.NOT RUN": "non effectuée",
+        "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "occurrences signalées, non supprimées",
         "residual.none": "Après l'effacement, la personne concernée n'a plus été retrouvée dans aucun "
                          "enregistrement autre que ceux conservés ou laissés pour examen.",
         "residual.some": "Après l'effacement, la personne concernée a encore été retrouvée dans {n}.",
@@ -529,6 +537,9 @@ T: dict[str, dict[str, str]] = {
         "o.erased_with_rows_for_review": "The data subject's personal data was erased, except data that "
                                          "also concerns other persons; that data was left for review "
                                          "(section 4).",
+        "o.erased_with_residual_matches": "The data subject's personal data was erased, but the data subject "
+                                          "was still found in free text; those matches were reported, not "
+                                          "removed.",
         "o.nothing_found": "No personal data of the data subject was found; nothing was changed.",
         "o.held": "Nothing was erased: the data subject's data is under a legal hold (see section 2).",
         "s2": "Data erased and anonymised",
@@ -578,6 +589,7 @@ T: dict[str, dict[str, str]] = {
         "result.PASS": "passed",
         "result.FAIL": "failed",
         "result.NOT RUN": "not run",
+        "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "residual matches reported, not removed",
         "residual.none": "After the erasure, the data subject was found in no record other than those kept "
                          "or left for review.",
         "residual.some": "After the erasure, the data subject was still found in {n}.",

@@ -34,6 +34,7 @@ from eraser.plan import Plan
 from eraser.retention import add_period
 from eraser.rights_state import KeyCodec, RightsStore
 from eraser.state import StateStore, _utc
+from eraser.verify import verdict
 
 log = structlog.get_logger("eraser.replay")
 
@@ -153,18 +154,21 @@ def replay(config: Config, session: Session, store: StateStore, since: date, dry
                               "longer lists; replay refuses to guess what to do with its rows.")
     file_targets: list[dict[str, Any]] = []
     kept_checked = 0
+    failures: list[str] = []
     with ExitStack() as stack:  # one transaction per database, all committed together once all verified
         for name, graph in session.graphs.items():
             mine = {(t, k): s for (c, t, k), s in steps.items() if c == name}
             if mine:
                 conn = stack.enter_context(graph.connector.read() if dry_run else graph.connector.begin())
-                kept_checked += _replay_connector(config, graph, conn, mine, result, file_targets, dry_run)
+                kept, failed = _replay_connector(config, graph, conn, mine, result, file_targets, dry_run)
+                kept_checked += kept
+                failures += failed
     result.verification = {
         "method": "inside the transaction before commit: rows deleted again are gone, anonymized columns hold new "
                   "values, retained rows are unchanged (SHA-256 per row) and foreign keys and declared links hold; "
                   "the subjects' identifiers are not kept, so rows the original erasures did not see are not "
                   "searched for",
-        "result": "NOT RUN (dry run)" if dry_run else "PASS", "kept_rows_checked": kept_checked}
+        "result": "NOT RUN (dry run)" if dry_run else verdict(failures, 0), "kept_rows_checked": kept_checked}
     if dry_run:
         return result
     if file_targets or any(r.files is not None for c in config.connectors.values() for r in c.tables.values()):
@@ -177,7 +181,8 @@ def replay(config: Config, session: Session, store: StateStore, since: date, dry
 
 
 def _replay_connector(config: Config, graph: Any, conn: Any, mine: dict[tuple[str, Key], Step],
-                      result: ReplayResult, file_targets: list[dict[str, Any]], dry_run: bool) -> int:
+                      result: ReplayResult, file_targets: list[dict[str, Any]], dry_run: bool
+                      ) -> tuple[int, list[str]]:
     """Re-apply one database's steps inside its open transaction and verify them; returns the kept rows checked."""
     from connectors.files import FileRefusedError, FileStore
     from eraser.files import reference, root_of
@@ -197,7 +202,7 @@ def _replay_connector(config: Config, graph: Any, conn: Any, mine: dict[tuple[st
         else:
             counts[step.action] = counts.get(step.action, 0) + 1
     if dry_run:
-        return 0
+        return 0, []
     # Files of rows erased again: checked before anything changes (an escaping path refuses the replay).
     for (table, key), step in sorted(mine.items(), key=lambda kv: (kv[0][0], repr(kv[0][1]))):
         rule = graph.rules[table].files
@@ -256,7 +261,7 @@ def _replay_connector(config: Config, graph: Any, conn: Any, mine: dict[tuple[st
     if failures:
         raise VerificationError(f"replay verification failed on connector '{name}', everything was rolled "
                                 f"back: {'; '.join(failures)}.")
-    return len(kept)
+    return len(kept), failures
 
 
 def _verify(graph: Any, conn: Any, mine: dict[tuple[str, Key], Step], current: dict[str, dict[Key, Row]],

@@ -9,8 +9,9 @@ xjan@example.be; phone numbers with phonenumbers.PhoneNumberMatcher). Only ident
 holds are redacted. Hits are reported by table, column and number of rows, never by value. Rows the plan keeps
 (retained, held, left for review) are not hits: they are counted apart and never changed.
 
-Modes (`residual_scan.mode` per connector): `fail` rolls the erasure back, `redact` replaces each identifier
-inside the text with a marker and keeps the rest, `report` only reports. `max_rows_per_table` bounds the scan
+Modes (`residual_scan.mode` per connector): `fail` (the default) rolls the erasure back, `redact` replaces each
+identifier inside the text with a marker and keeps the rest, `report` leaves the hits in place and says so: the
+verdict is then "residual matches reported, not removed", never PASS. `max_rows_per_table` bounds the scan
 of a column without a trigram index to the newest rows (by primary key); the result says which tables were
 scanned in part.
 """
@@ -28,6 +29,7 @@ import structlog
 
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
+from eraser.conditional import Rewrite, rewrite_unchanged
 from eraser.config import Config, ResidualScan
 from eraser.derived import derived_copies
 from eraser.errors import ConfigError
@@ -271,17 +273,16 @@ def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> tuple[
                    "identifiers cannot be redacted"]
     keys = _key_columns(connector, hit.table)
     problems = []
-    changes: list[tuple[Key, Row]] = []
+    wanted: dict[Key, dict[str, Rewrite]] = {}
     for key, cols in hit.rows.items():
         blocked = sorted(c for c in cols if c in keys)
         if blocked:
             problems.append(f"{hit.table}.{blocked[0]} is a key column; the identifier in it cannot be redacted")
-        values = {c: redacted_value(tab.c[c], text, terms) for c, text in cols.items() if c not in keys}
-        if values:
-            changes.append((key, values))
-    if changes:
-        connector.update_rows(conn, hit.table, changes)
-    return len(changes), problems
+        rewrites = {c: _rewrite(tab, terms) for c in cols if c not in keys}
+        if rewrites:
+            wanted[key] = rewrites
+    changed = rewrite_unchanged(connector, conn, hit.table, wanted) if wanted else 0
+    return changed, problems
 
 
 # -- the residual scan ------------------------------------------------------------------------
@@ -324,7 +325,7 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
     redactable = subject_terms(with_stored_identifiers(subject, config, plan), config)
     result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
                               "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,
-                              "hits_not_redacted": 0,
+                              "hits_not_redacted": 0, "rows_left_in_place": 0,
                               "hits_in_kept_rows": 0, "search_terms": len(terms.search),
                               "identifiers_too_short": terms.skipped, "by_connector": []}
     failures: list[str] = []
@@ -365,18 +366,23 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                 changed, problems = redact(connector, conns[name], hit, redactable)
                 result["redacted_rows"] += changed
                 failures += problems
-                left = still_found(connector, conns[name], hit, redactable)
-                if left and not problems:
+                result["rows_left_in_place"] += unproven  # hits left as they are: never PASS
+                left = still_found(connector, conns[name], hit, redactable) if not problems else 0
+                if left:
                     failures.append(f"{left} row(s) of {table} still hold an identifier after redaction")
             elif settings.mode == "fail":
                 where = ", ".join(f"{table}.{c} ({n} row(s))" for c, n in sorted(hit.columns().items()))
                 failures.append(f"the residual scan found the subject's identifiers in {where}")
+            else:  # report: the hits stay, and the verdict says so (never PASS)
+                result["rows_left_in_place"] += len(hit.rows)
         entry["derived_copies"] = derived_copies(connector, conns[name], terms, settings.refresh_materialized_views)
         for copy in entry["derived_copies"]:
             if copy["rows_with_hits"] and settings.mode != "report":
                 failures.append(f"materialized view {copy['view']} still holds the subject's identifiers in "
                                 f"{copy['rows_with_hits']} row(s) ({copy['refresh']} refreshes it, or set "
                                 "residual_scan.refresh_materialized_views)")
+            elif copy["rows_with_hits"]:
+                result["rows_left_in_place"] += copy["rows_with_hits"]
         result["tables_scanned"] += len(tables)
         result["columns_scanned"] += entry["columns"]
         result["by_connector"].append(entry)
@@ -386,6 +392,11 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
 
 
 # -- free_text: columns redacted during erasure -----------------------------------------------
+
+def _rewrite(tab: sa.Table, terms: Terms) -> Rewrite:
+    """The redaction of a column's current text, or None when it no longer holds an identifier."""
+    return lambda col, text: redacted_value(tab.c[col], text, terms) if terms.found(text) else None
+
 
 def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
                      plan: Plan, done: dict[tuple[str, str], dict[str, int]]) -> None:
@@ -412,7 +423,7 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
             tab = connector.table(table)
             tp = plan.table(name, table)
             pk = connector.primary_key(table)
-            changes: dict[Key, Row] = {}
+            wanted: dict[Key, dict[str, Rewrite]] = {}
             for key, d in tp.decisions.items():
                 if d.action != "anonymize":
                     continue
@@ -423,16 +434,16 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
                         continue
                     text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
                     if own.found(text):
-                        changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, own)
+                        wanted.setdefault(key, {})[col] = _rewrite(tab, own)
             # every row: a lookup where a trigram index serves the column, else a scan of the table
             hit, _ = find(connector, conns[name], table, rule.free_text, terms,
                           indexed=indexes.get(table, set()))
             for key, cols in hit.rows.items():
                 if key in tp.decisions:  # the subject's own rows: done above, or kept, or already deleted
                     continue
-                for col, text in cols.items():
-                    changes.setdefault(key, {})[col] = redacted_value(tab.c[col], text, terms)
-            if changes:
-                connector.update_rows(conns[name], table, list(changes.items()))
-                done.setdefault((name, table), {})["redact_free_text"] = len(changes)
-                log.info("free text redacted", table=table, rows=len(changes), primary_key=",".join(pk))
+                for col in cols:
+                    wanted.setdefault(key, {})[col] = _rewrite(tab, terms)
+            changed = rewrite_unchanged(connector, conns[name], table, wanted) if wanted else 0
+            if changed:  # each row written only if its text is still what the redaction was computed from
+                done.setdefault((name, table), {})["redact_free_text"] = changed
+                log.info("free text redacted", table=table, rows=changed, primary_key=",".join(pk))

@@ -83,12 +83,14 @@ def test_redact_mode_replaces_only_the_identifier(demo_env, tmp_path: Path) -> N
 
 
 def test_report_mode_lists_hits_and_changes_nothing(demo_env, tmp_path: Path) -> None:
-    """mode report: the erasure succeeds, the note is untouched, and the certificate lists the hits."""
+    """mode report: the erasure succeeds, the note is untouched, and the certificate lists the hits and says
+    they were left in place (never PASS)."""
     config = with_notes(demo_env, tmp_path, "      mode: report\n")
     out = run_ok("erase", "--config", str(config), "--subject", "email=jan@example.be", "--yes")
     assert notes(demo_env)[1][0] == NOTE
     verification = certificate_of(out)["verification"]
-    assert verification["result"] == "PASS" and verification["residual_scan"]["hits"] == 2
+    assert verification["result"] == "RESIDUAL MATCHES REPORTED, NOT REMOVED"
+    assert verification["residual_scan"]["hits"] == 2 and verification["residual_matches"] == 1
     assert verification["residual_scan"]["redacted_rows"] == 0
 
 
