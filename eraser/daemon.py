@@ -147,8 +147,13 @@ class Worker:
 
     def _guarded(self, ticket: dict[str, Any], step: Any, *args: Any) -> None:
         """Run one ticket's work; any failure is recorded on the ticket and retried later, never fatal."""
+        from eraser.purge.ticket import PurgeStopped
+
         try:
             step(*args)
+        except PurgeStopped:  # SIGTERM during a purge: its batches are journaled, the next start resumes it
+            self.store.release_claim(ticket["id"], self.node)
+            log.info("purge stopped at a batch boundary; it resumes at the next batch", ticket=ticket["id"])
         except (ConnectError, VerificationError, EraserError) as exc:
             self._failed(ticket, exc)
         except OSError as exc:  # e.g. a full certificates disk: said in words, retried

@@ -241,3 +241,36 @@ def _main() -> Any:
 
     return main
 
+
+
+def test_a_stopping_daemon_leaves_a_purge_at_a_batch_boundary(sqlite_env: Env) -> None:
+    """SIGTERM sets the worker's stop: the purge ends after the batch it is in, journaled, its claim released;
+    the next start resumes at the next batch and certifies once, with the tenant's rows gone."""
+    import threading
+
+    from eraser.daemon import Worker, job_contract_end
+
+    env = sqlite_env
+    store = env.store()
+    job_contract_end(str(env.config_path), TENANT, "destroy")
+    total = sum(len(keys) for keys in tenant_keys(env.engine, TENANT_ID).values())
+    worker = Worker(env.config, store)
+    worker.stop = threading.Event()
+    worker.stop.set()  # as serve does on SIGTERM
+    try:
+        assert worker.run_once()
+        ticket = store.tickets()[0]
+        assert ticket["status"] == "running" and ticket["claimed_by"] is None, ticket
+        left = sum(len(keys) for keys in tenant_keys(env.engine, TENANT_ID).values())  # our own SQL
+        assert 0 < left < total, (left, total)  # one batch went, the rest waits
+        assert not list((env.directory / "certificates").glob("*.cert.json"))
+        worker.stop.clear()
+        assert worker.run_once()
+    finally:
+        worker.close()
+    ticket = store.tickets()[0]
+    store.dispose()
+    assert ticket["status"] in ("done", "done_with_retention"), ticket["last_error"]
+    assert len(list((env.directory / "certificates").glob("*.cert.json"))) == 1
+    kept = sum(len(keys) for keys in tenant_keys(env.engine, TENANT_ID).values())
+    assert kept < left  # the resumed purge went on from where it stopped

@@ -40,6 +40,19 @@ def purge_id_of(ticket: dict[str, Any]) -> str:
     return ref[len(CLI_REF):] if ref.startswith(CLI_REF) else str(uuid.uuid5(NAMESPACE, f"ticket:{ticket['id']}"))
 
 
+class PurgeStopped(Exception):
+    """The daemon is stopping: the purge stopped after a journaled batch and resumes at the next one."""
+
+
+def _stop_at_batch_boundary(worker: Any) -> Any:
+    """Called after each batch is committed and marked done: the place a stopping daemon may leave a purge."""
+    def check(_progress: Any) -> None:
+        stop = getattr(worker, "stop", None)
+        if stop is not None and stop.is_set():
+            raise PurgeStopped()
+    return check
+
+
 def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     """A `purge` ticket (recorded at a contract's end): the purge, resumed at its next batch if a worker died, then
     the ticket closed with the tenant-wide certificate and its retained rows."""
@@ -64,7 +77,7 @@ def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     if done is None:
         export = exports_directory(config) / f"purge-{tid}" if action == "return_and_destroy" else None
         result = purge_tenant(worker.session(), store, tenant, export_dir=export, purge_id=pid, ticket=ticket,
-                              action=action, node=node)
+                              action=action, node=node, on_progress=_stop_at_batch_boundary(worker))
         certificate_id = result.certificate.certificate_id
     else:  # purged, certified and closed; a retry of a ticket whose close was not seen
         certificate_id = done["certificate_id"]
