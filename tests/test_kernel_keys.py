@@ -34,7 +34,7 @@ RULES = {"customers": {"action": "delete", "identify": {"email": "email"}},
          "orders": {"action": "delete"}, "order_lines": {"action": "delete"}}
 
 
-def setup(url: str, tmp_path: Path, rules: dict | None = None) -> tuple[sa.Engine, Path]:
+def schema_and_config(url: str, tmp_path: Path, rules: dict | None = None) -> tuple[sa.Engine, Path]:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         for statement in SCHEMA:
@@ -59,7 +59,7 @@ def test_composite_keys_erase_only_the_subjects_tenant(db_url: str, tmp_path: Pa
     """Composite primary keys and a composite foreign key in another column order: the subject's customer,
     orders and lines of tenant T1 go; tenant T2's rows with the same ids stay byte-identical; the certificate's
     counts equal what the oracle sees."""
-    engine, config = setup(db_url, tmp_path)
+    engine, config = schema_and_config(db_url, tmp_path)
     try:
         before = oracle.snapshot(engine)
         result = cli("erase", "--config", str(config), "--subject", f"email={EMAIL}", "--yes")
@@ -79,7 +79,7 @@ def test_old_sqlite_refuses_composite_keys_naming_the_relation(tmp_path: Path, m
     """On an SQLite without row values (before 3.15), `config check` refuses each composite key of a configured
     relation in one sentence that names it, and `erase` refuses before changing anything."""
     path = tmp_path / "keys.db"
-    engine, config = setup(f"sqlite:///{path}", tmp_path)
+    engine, config = schema_and_config(f"sqlite:///{path}", tmp_path)
     before = oracle.snapshot(engine)
     monkeypatch.setattr(sqlite3.dbapi2, "sqlite_version_info", (3, 14, 2))  # the module SQLAlchemy loads
     result = cli("config", "check", str(config))
@@ -101,7 +101,7 @@ def test_owns_on_part_of_a_composite_key_is_refused_naming_it(tmp_path: Path) ->
     rules["customers"] = {"action": "delete"}
     rules["orders"] = {"action": "delete", "owns": ["customer_id"]}
     rules["order_lines"] = {"action": "delete", "identify": {"email": ["item"]}}
-    engine, config = setup(f"sqlite:///{tmp_path / 'owns.db'}", tmp_path, rules)
+    engine, config = schema_and_config(f"sqlite:///{tmp_path / 'owns.db'}", tmp_path, rules)
     result = cli("config", "check", str(config))
     assert result.exit_code == 2, result.output
     assert "table 'orders' owns 'customer_id', which is part of the composite foreign key orders(tenant, " \
@@ -111,7 +111,7 @@ def test_owns_on_part_of_a_composite_key_is_refused_naming_it(tmp_path: Path) ->
 
 def test_configured_table_without_primary_key_is_refused(tmp_path: Path) -> None:
     """A configured table without a primary key is refused in one sentence; nothing changes."""
-    engine, config = setup(f"sqlite:///{tmp_path / 'nopk.db'}", tmp_path,
+    engine, config = schema_and_config(f"sqlite:///{tmp_path / 'nopk.db'}", tmp_path,
                            {**RULES, "notes": {"action": "delete", "identify": {"email": ["email"]}}})
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE notes (email VARCHAR(120), body VARCHAR(200))"))

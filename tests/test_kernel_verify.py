@@ -37,7 +37,7 @@ RULES = {
 DELETING = {**RULES, "orders": {"action": "delete"}}
 
 
-def setup(url: str, tmp_path: Path, *statements: str, invoices: bool = True) -> tuple[sa.Engine, Path]:
+def schema_and_config(url: str, tmp_path: Path, *statements: str, invoices: bool = True) -> tuple[sa.Engine, Path]:
     """The three tables, two customers, and the extra statements (triggers); a config erasing by email. Without
     invoices, the subject's orders are deleted and so is the customer; with them, both are anonymized."""
     engine = sa.create_engine(url)
@@ -84,7 +84,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def test_trigger_that_reinserts_a_deleted_row_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Deleted rows are gone: a trigger putting the deleted customer back fails the erasure."""
-    engine, config = setup(sqlite_url, tmp_path, "CREATE TRIGGER back AFTER DELETE ON customers BEGIN "
+    engine, config = schema_and_config(sqlite_url, tmp_path, "CREATE TRIGGER back AFTER DELETE ON customers BEGIN "
                            "INSERT INTO customers VALUES (old.id, old.email, old.name); END", invoices=False)
     line = refused(engine, config, tmp_path)
     assert "1 row(s) of customers were not deleted" in line
@@ -93,7 +93,7 @@ def test_trigger_that_reinserts_a_deleted_row_rolls_back(sqlite_url: str, tmp_pa
 def test_trigger_that_rewrites_a_kept_row_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Kept rows are unchanged (SHA-256): a trigger that changes the retained invoice when the customer is
     anonymized fails the erasure."""
-    engine, config = setup(sqlite_url, tmp_path, "CREATE TRIGGER touch AFTER UPDATE ON customers BEGIN "
+    engine, config = schema_and_config(sqlite_url, tmp_path, "CREATE TRIGGER touch AFTER UPDATE ON customers BEGIN "
                            "UPDATE invoices SET amount = amount + 1 WHERE customer_id = old.id; END")
     line = refused(engine, config, tmp_path)
     assert "1 kept row(s) of invoices changed" in line
@@ -102,7 +102,7 @@ def test_trigger_that_rewrites_a_kept_row_rolls_back(sqlite_url: str, tmp_path: 
 def test_trigger_that_restores_a_redacted_column_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Anonymized columns changed: a trigger that puts an order's note back after its redaction fails the
     erasure (the old check looked at faker and hash columns only, so a restored `redact` column passed)."""
-    engine, config = setup(sqlite_url, tmp_path, "CREATE TRIGGER undo AFTER UPDATE OF note ON orders "
+    engine, config = schema_and_config(sqlite_url, tmp_path, "CREATE TRIGGER undo AFTER UPDATE OF note ON orders "
                            "WHEN new.note <> old.note BEGIN UPDATE orders SET note = old.note WHERE id = old.id; END")
     line = refused(engine, config, tmp_path)
     assert "2 anonymized row(s) of orders still hold an original value" in line
@@ -111,7 +111,7 @@ def test_trigger_that_restores_a_redacted_column_rolls_back(sqlite_url: str, tmp
 def test_trigger_that_copies_the_subject_into_a_new_row_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Re-located: a trigger that inserts a new customer row with the erased address makes the subject found
     again inside the transaction."""
-    engine, config = setup(sqlite_url, tmp_path, "CREATE TRIGGER copy AFTER DELETE ON customers BEGIN "
+    engine, config = schema_and_config(sqlite_url, tmp_path, "CREATE TRIGGER copy AFTER DELETE ON customers BEGIN "
                            "INSERT INTO customers VALUES (old.id + 100, old.email, NULL); END", invoices=False)
     line = refused(engine, config, tmp_path)
     assert "the subject is still found in 1 row(s) of customers" in line
@@ -119,7 +119,7 @@ def test_trigger_that_copies_the_subject_into_a_new_row_rolls_back(sqlite_url: s
 
 def test_residual_scan_failure_rolls_back(sqlite_url: str, tmp_path: Path) -> None:
     """Residual scan: a trigger that writes the address into a table no rule covers fails the erasure."""
-    engine, config = setup(sqlite_url, tmp_path, "CREATE TABLE journal (id INTEGER PRIMARY KEY, line VARCHAR(200))",
+    engine, config = schema_and_config(sqlite_url, tmp_path, "CREATE TABLE journal (id INTEGER PRIMARY KEY, line VARCHAR(200))",
                            "CREATE TRIGGER log AFTER UPDATE ON customers BEGIN "
                            "INSERT INTO journal (line) VALUES ('was ' || old.email); END")
     line = refused(engine, config, tmp_path)
@@ -133,7 +133,7 @@ def test_deferred_foreign_key_violation_is_caught_before_commit(tmp_path: Path) 
     from tests.conftest import fresh_database
 
     for url in fresh_database("postgresql", tmp_path):
-        engine, config = setup(
+        engine, config = schema_and_config(
             url, tmp_path,
             "CREATE TABLE notes (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers (id) "
             "DEFERRABLE INITIALLY DEFERRED)",
