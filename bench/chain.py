@@ -23,7 +23,7 @@ def payload(n: int) -> dict[str, Any]:
 
 def fill(directory: Path, key: Any, count: int) -> float:
     """Issue `count` certificates into `directory`; seconds it took."""
-    from eraser.certificates import issue
+    from eraser.proof.certificates import issue
 
     clock = time.perf_counter()
     for n in range(count):
@@ -33,7 +33,7 @@ def fill(directory: Path, key: Any, count: int) -> float:
 
 def issuance(root: Path, key_path: Path, chain: int, samples: int = 50) -> list[tuple[int, list[float]]]:
     """Milliseconds of `samples` issuances on an empty chain and on a chain of `chain` certificates."""
-    from eraser.certificates import generate_keys, issue, load_private_key
+    from eraser.proof.certificates import generate_keys, issue, load_private_key
 
     if not key_path.exists():
         generate_keys(key_path.parent)

@@ -120,7 +120,7 @@ class Pools:
     SIZE = 200
 
     def __init__(self, seed: int = 7, tenants: int = 5) -> None:
-        from eraser.anonymize import make_faker
+        from eraser.engine.anonymize import make_faker
 
         fake = make_faker(["nl_BE", "fr_BE"], seed)
 
@@ -591,7 +591,7 @@ def try_reuse(args: argparse.Namespace, pools: Pools, today: date) -> dict[str, 
 def build(args: argparse.Namespace, pools: Pools, today: date) -> dict[str, Any]:
     """Create the database, load it set-based, index it, analyze it. Returns the record it stores: the row
     counts and how long the build took."""
-    from eraser.demo_schema import create_schema
+    from eraser.demo.schema import create_schema
 
     started = time.perf_counter()
     with psycopg.connect(dsn(args, "postgres"), autocommit=True) as admin:
@@ -788,7 +788,7 @@ class SqlClock:
 
 def prepare_environment(args: argparse.Namespace) -> Path:
     """Keys, secret and certificate directory of the run, passed to the config through its ${ENV} references."""
-    from eraser.certificates import generate_keys
+    from eraser.proof.certificates import generate_keys
 
     keys = OUT / "keys"
     if not (keys / "eraser-signing.pem").exists():
@@ -806,9 +806,10 @@ def erase_subjects(pids: list[int], shared: bool, sql: SqlClock,
     """Per subject, as `eraser erase --yes` does: (open_session,) make_plan, erase with the plan's fingerprint,
     certify. With `shared`, one session serves every subject (a long-running process)."""
     from eraser import logging as eraser_logging
-    from eraser.certificates import certify
     from eraser.config import load_config
-    from eraser.execute import Session, erase, make_plan, open_session
+    from eraser.engine.execute import erase, make_plan
+    from eraser.engine.session import Session, open_session
+    from eraser.proof.certificates import certify
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -1187,7 +1188,7 @@ def main(argv: list[str] | None = None) -> int:
         return same_work_run(args, subjects, pools, today, trigram, command)
 
     from eraser import logging as eraser_logging
-    from eraser.certificates import verify
+    from eraser.proof.certificates import verify
 
     eraser_logging.configure(level="WARNING")
     modes = {"both": ["per-subject", "shared"]}.get(args.session, [args.session])

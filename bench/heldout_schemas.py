@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from labelled_schemas import Labelled, _p
 
-from eraser.anonymize import make_faker
+from eraser.engine.anonymize import make_faker
 
 
 def _fill(engine: sa.Engine, ddl: str, rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from eraser.certificates import generate_keys, issue, load_private_key
+from eraser.proof.certificates import generate_keys, issue, load_private_key
 
 PAYLOAD = {"certificate": {"type": "erasure"}, "outcome": "erased", "totals": {"delete": 3},
            "ticket": {"reference": "BENCH-1", "completed_at": "2026-03-05T14:07:00Z"}}

@@ -37,7 +37,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eraser.anonymize import make_faker
+from eraser.engine.anonymize import make_faker
 
 
 @dataclass(frozen=True)

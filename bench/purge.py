@@ -293,7 +293,7 @@ def eraser_config(url: str, tenant_mode: str) -> Path:
 def env() -> dict[str, str]:
     keys = OUT / "keys"
     if not (keys / "eraser-signing.pem").exists():
-        from eraser.certificates import generate_keys
+        from eraser.proof.certificates import generate_keys
 
         generate_keys(keys)
     return {**os.environ, "ERASER_SECRET": "bench-purge-secret-not-for-production-0001", "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
@@ -329,7 +329,7 @@ with engine.begin() as conn:
 NAIVE_CHILD = """
 import sys, json, time, psycopg
 sys.path.insert(0, sys.argv[3])
-from eraser.anonymize import make_faker
+from eraser.engine.anonymize import make_faker
 dsn, plan = sys.argv[1], json.loads(open(sys.argv[2]).read())
 fake = make_faker(["nl_BE", "fr_BE"])
 with psycopg.connect(dsn) as conn:
@@ -390,7 +390,7 @@ def explain(url: str, tenant: str) -> str:
     """The plan PostgreSQL picks for Eraser's pool join (first batch of usage_events), after the run."""
     from eraser import logging as eraser_logging
     from eraser.config import load_config
-    from eraser.execute import open_session
+    from eraser.engine.session import open_session
     from eraser.purge.batches import run_batch
     from eraser.purge.pools import Pools
     from eraser.purge.scope import Scope
@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"{args.source}: {persons_total:,} persons in {tenants} tenants (~{all_rows:,} rows); tenant {args.tenant}: "
         f"{tenant_total:,} rows ({', '.join(f'{t} {n:,}' for t, n in counts.items())})")
     from eraser.config import RetainRule
-    from eraser.retention import release_date
+    from eraser.engine.retention import release_date
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())
@@ -624,7 +624,7 @@ def mariadb(args: argparse.Namespace) -> list[str]:
     eng.dispose()
     total, masked = sum(counts.values()), sum(counts[t] for t in MASKED)
     from eraser.config import RetainRule
-    from eraser.retention import release_date
+    from eraser.engine.retention import release_date
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())

@@ -136,8 +136,8 @@ def emails(url: str, first: int, count: int) -> list[str]:
 
 
 def run_case(case: str, url: str, subjects: list[str]) -> tuple[list[float], list[float], dict[str, Any]]:
-    from eraser import execute
     from eraser.config import load_config
+    from eraser.engine import execute
     from eraser.subjects import parse_subject
 
     path = OUT / f"{case}.yaml"
@@ -167,8 +167,9 @@ def run_case(case: str, url: str, subjects: list[str]) -> tuple[list[float], lis
 def readonly(url: str, subjects: list[str], case: str, limit: int | None) -> list[float]:
     """The scan alone on an existing database, inside a transaction that is rolled back."""
     from eraser.config import load_config
-    from eraser.execute import _plan, open_session
-    from eraser.residual import residual_scan
+    from eraser.engine.execute import _plan
+    from eraser.engine.residual import residual_scan
+    from eraser.engine.session import open_session
     from eraser.subjects import parse_subject
 
     path = OUT / f"readonly-{case}.yaml"
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = args.cases.split(",")
     OUT.mkdir(parents=True, exist_ok=True)
     from eraser import logging as eraser_logging
-    from eraser.certificates import generate_keys
+    from eraser.proof.certificates import generate_keys
 
     eraser_logging.configure(level="WARNING")
     if not (OUT / "keys" / "eraser-signing.pem").exists():

@@ -66,7 +66,7 @@ def free_port() -> int:
 
 
 def environment(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
-    from eraser.certificates import generate_keys
+    from eraser.proof.certificates import generate_keys
 
     keys = OUT / "keys"
     if not (keys / "eraser-signing.pem").exists():
@@ -181,8 +181,9 @@ def profile(args: argparse.Namespace, config: Path, env: dict[str, str], emails:
     """Run tickets through an in-process worker under cProfile; share of time per part of the work."""
     from eraser import logging as eraser_logging
     from eraser.config import load_config
-    from eraser.daemon import Worker, submit_ticket
-    from eraser.state import StateStore
+    from eraser.daemon.intake import submit_ticket
+    from eraser.daemon.worker import Worker
+    from eraser.store.state import StateStore
 
     os.environ.update(env)
     recreate(args, args.state_db)
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--subjects", "10"])
     config, env = environment(args)
     if args.chain:
-        from eraser.certificates import load_private_key
+        from eraser.proof.certificates import load_private_key
 
         seconds = chain.fill(Path(env["ERASER_CERTIFICATES"]), load_private_key(OUT / "keys" / "eraser-signing.pem"),
                              args.chain)

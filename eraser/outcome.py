@@ -20,11 +20,11 @@ from collections import Counter
 from datetime import UTC
 from typing import Any
 
-from eraser.certificates import canonical, erasure_payload
 from eraser.config import Config
-from eraser.execute import Outcome
-from eraser.plan import Plan
-from eraser.state import StateStore
+from eraser.engine.execute import Outcome
+from eraser.engine.plan import Plan
+from eraser.proof.certificates import canonical, erasure_payload
+from eraser.store.state import StateStore
 from eraser.subjects import identifier_references, subject_reference
 from eraser.tickets import Ticket
 

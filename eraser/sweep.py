@@ -22,16 +22,18 @@ import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key
-from eraser.anonymize import Anonymizer
-from eraser.certificates import canonical, certify, ready_to_certify, software
 from eraser.config import Config, TableRule
+from eraser.engine.anonymize import Anonymizer
+from eraser.engine.execute import _replacements, _verify
+from eraser.engine.holds import hold_on, tenant_reference
+from eraser.engine.plan import Decision, Plan, TablePlan, _fold, _referencing
+from eraser.engine.retention import ActiveHold, add_period
+from eraser.engine.schema import Graph
+from eraser.engine.session import Session, open_session
+from eraser.engine.verify import row_digest
 from eraser.errors import VerificationError
-from eraser.execute import Session, _replacements, _verify, open_session, row_digest
-from eraser.holds import hold_on, tenant_reference
-from eraser.locate import Graph
-from eraser.plan import Decision, Plan, TablePlan, _fold, _referencing
-from eraser.retention import ActiveHold, add_period
-from eraser.state import StateStore, retained_rows, tickets
+from eraser.proof.certificates import canonical, certify, ready_to_certify, software
+from eraser.store.state import StateStore, retained_rows, tickets
 from eraser.subjects import Subject
 
 log = structlog.get_logger("eraser.sweep")

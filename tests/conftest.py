@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from eraser.certificates import generate_keys
+from eraser.proof.certificates import generate_keys
 
 SERVERS = {
     "postgresql": os.environ.get("ERASER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),

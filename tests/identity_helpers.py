@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from eraser.config import load_config
-from eraser.execute import Outcome, erase, make_plan, open_session
-from eraser.plan import Plan
+from eraser.engine.execute import Outcome, erase, make_plan
+from eraser.engine.plan import Plan
+from eraser.engine.session import open_session
 from eraser.subjects import parse_subject
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from eraser.certificates import read_jws
 from eraser.cli import main
 from eraser.demo import DEMO_EMAIL
+from eraser.proof.certificates import read_jws
 
 
 def run(*args: str) -> Result:
@@ -72,11 +72,11 @@ class LocalDaemon:
 
         from fastapi.testclient import TestClient
 
-        from eraser.api import create_app
         from eraser.config import load_config
-        from eraser.daemon import Worker
+        from eraser.daemon.api import create_app
+        from eraser.daemon.worker import Worker
         from eraser.demo import prepare
-        from eraser.state import StateStore
+        from eraser.store.state import StateStore
 
         self.root = root
         self.config_path = prepare(root, persons=persons, seed=5)

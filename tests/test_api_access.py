@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from eraser.access import TokenBuckets
+from eraser.daemon.access import TokenBuckets
 from eraser.demo import DEMO_EMAIL
 from tests.test_daemon import Daemon
 

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from eraser.certificates import canonical, generate_keys, issue, load_private_key
 from eraser.cli import main
 from eraser.demo import DEMO_EMAIL
+from eraser.proof.certificates import canonical, generate_keys, issue, load_private_key
 
 PASSWORD = "Zq7-never-print-me-41"
 

@@ -11,7 +11,8 @@ import rfc8785
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
-from eraser.certificates import (
+from eraser.errors import CertificateError
+from eraser.proof.certificates import (
     canonical,
     generate_keys,
     issue,
@@ -21,7 +22,6 @@ from eraser.certificates import (
     sign,
     verify,
 )
-from eraser.errors import CertificateError
 
 PAYLOAD = {"certificate": {"type": "erasure"}, "outcome": "erased", "subject": {"reference": "hmac-sha256:ab"},
            "totals": {"delete": 3}, "note": "Cafe\u0301 Liège"}
@@ -95,7 +95,7 @@ def test_the_log_and_the_keyring_do_not_import_the_certificates_module() -> None
     import subprocess
     import sys
 
-    code = ("import sys, eraser.translog, eraser.keyring, eraser.chain, eraser.witness; "
-            "print('eraser.certificates' in sys.modules)")
+    code = ("import sys, eraser.proof.translog, eraser.proof.keyring, eraser.proof.chain, eraser.proof.witness; "
+            "print('eraser.proof.certificates' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

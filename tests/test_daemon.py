@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from eraser.api import create_app
-from eraser.certificates import verify
 from eraser.cli import main
 from eraser.config import load_config
-from eraser.daemon import Worker
+from eraser.daemon.api import create_app
+from eraser.daemon.worker import Worker
 from eraser.demo import DEMO_EMAIL, populate
-from eraser.state import StateStore
+from eraser.proof.certificates import verify
+from eraser.store.state import StateStore
 
 HELPDESK, DPO = "helpdesk-secret-token", "dpo-secret-token"
 
@@ -183,7 +183,7 @@ def test_hold_blocks_then_lifting_requeues(daemon: Daemon) -> None:
 
 def test_database_down_then_back(daemon: Daemon, monkeypatch: pytest.MonkeyPatch) -> None:
     """A customer database that is down: the ticket fails with the error recorded, and completes when it is back."""
-    monkeypatch.setattr("eraser.daemon.retry_delay", lambda attempt: timedelta(0))
+    monkeypatch.setattr("eraser.daemon.worker.retry_delay", lambda attempt: timedelta(0))
     ticket = daemon.submit()
     db = daemon.root / "cover.db"
     shutil.move(db, daemon.root / "away.db")

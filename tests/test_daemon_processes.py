@@ -17,9 +17,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from eraser.certificates import read_jws, verify
-from eraser.execute import row_digest
-from eraser.state import StateStore
+from eraser.engine.verify import row_digest
+from eraser.proof.certificates import read_jws, verify
+from eraser.store.state import StateStore
 from tests.conftest import fresh_database
 from tests.test_daemon import HELPDESK, token_block
 
@@ -102,7 +102,7 @@ def test_killed_at_every_step_completes_exactly_once(tmp_path: Path) -> None:
     store = StateStore(f"sqlite:///{tmp_path / 'd' / 'eraser-state.db'}")
     store.migrate()
     from eraser.config import load_config
-    from eraser.daemon import submit_ticket
+    from eraser.daemon.intake import submit_ticket
 
     loaded = load_config(config)
     log = tmp_path / "daemon.log"
@@ -155,8 +155,8 @@ def pg_pair(tmp_path: Path) -> Iterator[tuple[str, str]]:
 def test_two_daemons_share_200_tickets_and_leadership(tmp_path: Path, pg_pair: tuple[str, str]) -> None:
     """Two daemons on one PostgreSQL state store: 200 tickets over HTTP, each executed exactly once, both nodes
     work, the certificate chain stays whole; when the leader is killed the other node takes over the scheduler."""
-    from eraser.certificates import generate_keys
     from eraser.demo import populate
+    from eraser.proof.certificates import generate_keys
 
     customer_url, state_url = pg_pair
     engine = sa.create_engine(customer_url)

@@ -14,7 +14,7 @@ import yaml
 from eraser.config import load_config
 from eraser.demo import DEMO_EMAIL, DEMO_MOBILE
 from eraser.discover import discover
-from eraser.retention import release_date
+from eraser.engine.retention import release_date
 from tests.test_bad_input import error_of, run
 
 PASSWORD = "Zq7-never-print-me-41"

@@ -26,7 +26,7 @@ from labelled_schemas import SCHEMAS  # noqa: E402
 
 @pytest.fixture
 def keys_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from eraser.certificates import generate_keys
+    from eraser.proof.certificates import generate_keys
 
     generate_keys(tmp_path / "keys")
     monkeypatch.setenv("ERASER_SECRET", "discover-safety-secret-0123456789abcdef")

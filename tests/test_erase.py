@@ -8,10 +8,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from eraser.certificates import read_jws, verify
 from eraser.cli import main
 from eraser.demo import DEMO_EMAIL, DEMO_MOBILE
-from eraser.execute import row_digest
+from eraser.engine.verify import row_digest
+from eraser.proof.certificates import read_jws, verify
 
 INVOICING = ("invoices", "invoice_lines", "payments")
 
@@ -185,7 +185,8 @@ def test_sql_in_identifier_matches_nothing(demo_env) -> None:
 def test_statements_grow_with_tables_not_rows(demo_env) -> None:
     """The number of SQL statements per erasure depends on the schema, not on how many rows the subject has."""
     from eraser.config import load_config
-    from eraser.execute import erase, open_session
+    from eraser.engine.execute import erase
+    from eraser.engine.session import open_session
     from eraser.subjects import parse_subject
 
     config = load_config(demo_env.config)

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from eraser.config import load_config
 from eraser.demo import DEMO_EMAIL, PHOTO_FILES, write_photo_files
-from eraser.execute import make_plan, open_session
-from eraser.export import _text, jsonable, verify_export
+from eraser.engine.execute import make_plan
+from eraser.engine.session import open_session
+from eraser.rights.export import _text, jsonable, verify_export
 from eraser.subjects import parse_subject
 from tests.rights_helpers import LocalDaemon, grep_bytes, run, variant
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from eraser import daemon as daemon_module
+from eraser.daemon import worker as daemon_module
 from eraser.demo import DEMO_EMAIL
 from tests.faults_oracle import (
     certificates_by_ticket,
@@ -45,7 +45,7 @@ class Faults:
 
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Daemon]:
-    monkeypatch.setattr("eraser.daemon.retry_delay", lambda attempt: timedelta(0))
+    monkeypatch.setattr("eraser.daemon.worker.retry_delay", lambda attempt: timedelta(0))
     d = Daemon(tmp_path / "d")
     yield d
     d.close()
@@ -117,7 +117,7 @@ def test_a_certificate_write_failure_after_commit_leaves_it_pending(demo: Daemon
             raise OSError(errno.ENOSPC, "No space left on device", str(src))
         real(src, dst)
 
-    monkeypatch.setattr("eraser.certificates.os.replace", full)
+    monkeypatch.setattr("eraser.proof.certificates.os.replace", full)
     engine = customer(demo)
     before = snapshot(engine)
     ticket = demo.submit()
@@ -160,7 +160,7 @@ def test_a_full_certificates_disk_stops_the_erasure_before_anything_changes(tmp_
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """With the certificates on a full file system (a real ENOSPC), the subject is not erased and the ticket
     says why; once there is room, the retry erases and certifies truly; no temporary file is ever left."""
-    monkeypatch.setattr("eraser.daemon.retry_delay", lambda attempt: timedelta(0))
+    monkeypatch.setattr("eraser.daemon.worker.retry_delay", lambda attempt: timedelta(0))
     d = Daemon(tmp_path / "d", extra=f"certificates: {small_disk / 'certificates'}\n")
     engine = customer(d)
     try:
@@ -189,8 +189,8 @@ def test_a_certificate_left_unlogged_is_logged_when_the_ticket_resumes(demo: Dae
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopped between writing a certificate and logging it, the resumed ticket logs that certificate (the same
     file, in the transparency log) in the same recovery step."""
-    import eraser.certificates as certificates
-    import eraser.translog as translog
+    import eraser.proof.certificates as certificates
+    import eraser.proof.translog as translog
 
     real = certificates.append_entry
     calls: list[str] = []
@@ -243,8 +243,8 @@ def test_healthz_is_liveness_and_readyz_names_what_is_down(demo: Daemon) -> None
     the state store and each customer database is not ready; /metrics has restarts and the oldest ready ticket."""
     from fastapi.testclient import TestClient
 
-    from eraser.api import create_app
-    from eraser.state import StateStore
+    from eraser.daemon.api import create_app
+    from eraser.store.state import StateStore
 
     demo.worker.running = True
     app = TestClient(create_app(demo.config, demo.store, worker=demo.worker))
@@ -266,8 +266,8 @@ def test_healthz_is_liveness_and_readyz_names_what_is_down(demo: Daemon) -> None
 
 def test_the_shared_pieces_sit_below_the_api_and_the_daemon() -> None:
     """Importing the API or the erasure care (rights) does not import the daemon: no import loop."""
-    code = ("import sys, eraser.api, eraser.rights; "
-            "sys.exit('eraser.daemon' in sys.modules and 'the daemon was imported')")
+    code = ("import sys, eraser.daemon.api, eraser.rights.care; "
+            "sys.exit('eraser.daemon.worker' in sys.modules and 'the daemon was imported')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from eraser import webhooks
-from eraser.rights_state import RightsStore
-from eraser.state import StateStore
+from eraser.rights import webhooks
+from eraser.store.rights import RightsStore
+from eraser.store.state import StateStore
 from tests.test_webhooks import Recipient
 
 
@@ -26,7 +26,7 @@ def _store(tmp_path: Path) -> StateStore:
 
 
 def _tickets(store: StateStore, n: int) -> list[str]:
-    from eraser.state import now
+    from eraser.store.state import now
 
     ids = []
     for i in range(n):
@@ -89,7 +89,7 @@ def test_two_processes_racing_for_claims_on_sqlite_take_each_ticket_once(tmp_pat
 def test_a_heartbeat_keeps_a_long_ticket_and_a_dead_node_is_taken_over(tmp_path: Path) -> None:
     """A 1 s lease renewed by the heartbeat: another node cannot claim the ticket for the 3 s it runs; a node that
     stops renewing loses it once the lease runs out, and the journal says from whom it was taken over."""
-    from eraser.lease import Heartbeat
+    from eraser.store.lease import Heartbeat
 
     store = _store(tmp_path)
     (tid,) = _tickets(store, 1)

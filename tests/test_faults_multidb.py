@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from eraser.certificates import generate_keys
 from eraser.config import load_config
-from eraser.daemon import Worker, submit_ticket
-from eraser.state import StateStore
+from eraser.daemon.intake import submit_ticket
+from eraser.daemon.worker import Worker
+from eraser.proof.certificates import generate_keys
+from eraser.store.state import StateStore
 from tests.faults_oracle import certificates_by_ticket, changes, disagreements, snapshot, temporary_files
 
 EMAIL = "ana.peeters@example.be"
@@ -49,7 +50,7 @@ def test_a_failed_second_commit_is_resumed_and_certified_as_the_union(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever database's commit fails after the other committed: the retry erases the rest, and the single
     certificate counts the deletions of both databases, as the oracle sees them."""
-    monkeypatch.setattr("eraser.daemon.retry_delay", lambda attempt: timedelta(0))
+    monkeypatch.setattr("eraser.daemon.worker.retry_delay", lambda attempt: timedelta(0))
     generate_keys(tmp_path / "keys")
     engines = {"crm": _database(tmp_path / "crm.db", "contacts"), "shop": _database(tmp_path / "shop.db", "customers")}
     (tmp_path / "two.yaml").write_text(CONFIG)

@@ -19,10 +19,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from eraser.certificates import generate_keys, verify
 from eraser.config import load_config
-from eraser.daemon import submit_ticket
-from eraser.state import StateStore
+from eraser.daemon.intake import submit_ticket
+from eraser.proof.certificates import generate_keys, verify
+from eraser.store.state import StateStore
 from tests.conftest import fresh_database
 from tests.faults_oracle import (
     certificates_by_ticket,

@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from eraser.certificates import generate_keys, verify
 from eraser.cli import main
-from eraser.execute import row_digest
+from eraser.engine.verify import row_digest
+from eraser.proof.certificates import generate_keys, verify
 from tests.conftest import SHARED, fresh_database
 
 FIDES = SHARED / "fides_example"
@@ -328,12 +328,12 @@ def test_verification_refuses_a_dangling_declared_link(mariadb_shop: Shop, monke
     """The samples have no foreign keys, so the database cannot catch a deleted row that is still referred
     to: verification checks every declared link itself and rolls back. A plan that compares keys exactly
     (blind to the case-insensitive collation) stands in for any planning mistake."""
-    import eraser.plan
+    import eraser.engine.plan
 
     shop = mariadb_shop
     with shop.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO orders VALUES ('ord_zzz-zzz', 2, 2, 'PAY_AAA-AAA')"))
-    monkeypatch.setattr(eraser.plan, "_fold", lambda key: key)
+    monkeypatch.setattr(eraser.engine.plan, "_fold", lambda key: key)
     before = shop.snapshot()
 
     result = CliRunner().invoke(main, ["erase", "--config", str(shop.config), "--subject", f"email={CUSTOMER_1}",

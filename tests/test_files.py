@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from connectors.files import FileRefusedError, FileStore, split_path
 from eraser.demo import PHOTO_FILES, write_photo_files
-from eraser.keys import keyed_reference
+from eraser.proof.keys import keyed_reference
 from tests.rights_helpers import certificate_of, person_id, run, table_rows, variant
 
 

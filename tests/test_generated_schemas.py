@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from eraser.certificates import generate_keys, read_jws
 from eraser.cli import main
+from eraser.proof.certificates import generate_keys, read_jws
 from tests import oracle
 from tests.conftest import fresh_database
 

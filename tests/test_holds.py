@@ -107,7 +107,7 @@ def tenant_shop(root: Path, url: str) -> Path:
                                                          {"id": 2, "tenant_id": 2, "email": "x@example.be"}])
     engine.dispose()
     root.mkdir(parents=True, exist_ok=True)
-    from eraser.certificates import generate_keys
+    from eraser.proof.certificates import generate_keys
 
     generate_keys(root / "keys")
     path = root / "tenants.yaml"

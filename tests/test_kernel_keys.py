@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner, Result
 
-from eraser.certificates import generate_keys, read_jws
 from eraser.cli import main
+from eraser.proof.certificates import generate_keys, read_jws
 from tests import oracle
 
 EMAIL = "lea.claes@example.be"

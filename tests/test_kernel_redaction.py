@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from eraser import conditional, residual
 from eraser.demo import DEMO_EMAIL
+from eraser.engine import conditional, residual
 from tests.test_bad_input import run, snapshot
 
 HOUSEMATE = "Offerte voor mijn huisgenoot"

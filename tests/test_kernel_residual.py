@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from eraser.certificates import render_html
-from eraser.pdf import describe
+from eraser.proof.certificates import render_html
+from eraser.proof.pdf import describe
 from tests.test_bad_input import run, snapshot
 from tests.test_residual import NOTE, certificate_of, notes, with_notes
 
@@ -69,8 +69,8 @@ def test_certify_refuses_any_verdict_but_pass_or_reported() -> None:
     some future check forgets to compute) is refused."""
     from types import SimpleNamespace
 
-    from eraser.certificates import certify
     from eraser.errors import CertificateError
+    from eraser.proof.certificates import certify
 
     for result in ("", "MAYBE", "NOT RUN", None):
         outcome = SimpleNamespace(verification={"result": result}, plan=SimpleNamespace(hold=None))

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner, Result
 
-from eraser.certificates import generate_keys
 from eraser.cli import main
+from eraser.proof.certificates import generate_keys
 from tests import oracle
 
 EMAIL = "ann.vermeulen@example.be"

@@ -72,7 +72,7 @@ def test_every_engine_eraser_creates_hides_parameters(tmp_path: Path) -> None:
     """Connector, state-store and demo engines are built with hide_parameters: outside a ticket's redaction
     context (nothing to redact), a failing statement's log line still carries no bound value."""
     from connectors.sql import open_connector
-    from eraser.state import StateStore
+    from eraser.store.state import StateStore
 
     db = tmp_path / "c.db"
     sa.create_engine(f"sqlite:///{db}").connect().close()

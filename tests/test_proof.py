@@ -23,7 +23,10 @@ from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from eraser.certificates import (
+from eraser.cli import main
+from eraser.cli.proof import pdf_options, register, render_pdf_command, verify_command, verify_options
+from eraser.errors import CertificateError
+from eraser.proof.certificates import (
     canonical,
     generate_keys,
     issue,
@@ -34,19 +37,16 @@ from eraser.certificates import (
     sign,
     verify,
 )
-from eraser.chain import verify_with_manifest
-from eraser.cli import main
-from eraser.cli_proof import pdf_options, register, render_pdf_command, verify_command, verify_options
-from eraser.errors import CertificateError
-from eraser.keyring import KeyringError, create_manifest, load_manifest, rotate
-from eraser.pdf import (
+from eraser.proof.chain import verify_with_manifest
+from eraser.proof.keyring import KeyringError, create_manifest, load_manifest, rotate
+from eraser.proof.pdf import (
     check_pdf_signature,
     embedded_certificate,
     generate_pdf_signing_key,
     render_pdf,
     verify_pdf,
 )
-from eraser.translog import (
+from eraser.proof.translog import (
     LOG_FILE,
     LogError,
     append,
@@ -174,7 +174,7 @@ def store(tmp_path: Path) -> Store:
 @pytest.fixture
 def cli() -> Iterator[CliRunner]:
     """The eraser command with the proof commands registered, plus `certificate` commands wired the way
-    `certificate render --format pdf` and `certificate verify` call into eraser.cli_proof."""
+    `certificate render --format pdf` and `certificate verify` call into eraser.cli.proof."""
     register(main)
     group = main.commands["certificate"]
     assert isinstance(group, click.Group)
@@ -722,7 +722,7 @@ def test_pdf_translates_the_connectors_current_notes() -> None:
     from connectors.mysql import MySQLSpecifics
     from connectors.postgresql import PostgreSQLSpecifics
     from connectors.sqlite import SQLiteSpecifics
-    from eraser.pdf import ENGINE_NOTES
+    from eraser.proof.pdf import ENGINE_NOTES
 
     for specifics in (DialectSpecifics, SQLiteSpecifics, PostgreSQLSpecifics, MySQLSpecifics):
         assert ENGINE_NOTES[specifics.name] == specifics.after_erasure_note

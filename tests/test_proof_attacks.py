@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from eraser.certificates import generate_keys, issue, load_private_key, load_public_key, read_jws, sign
 from eraser.cli import main
-from eraser.keyring import create_manifest, rotate, sign_jws
+from eraser.proof.certificates import generate_keys, issue, load_private_key, load_public_key, read_jws, sign
+from eraser.proof.keyring import create_manifest, rotate, sign_jws
 from tests.test_proof import PAYLOAD, payload_at
 
 NOW = datetime.now(UTC).replace(microsecond=0)

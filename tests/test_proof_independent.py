@@ -13,8 +13,8 @@ from typing import Any
 import rfc8785
 from jwcrypto import jwk, jws
 
-from eraser.certificates import generate_keys, issue, load_private_key
-from eraser.translog import checkpoint
+from eraser.proof.certificates import generate_keys, issue, load_private_key
+from eraser.proof.translog import checkpoint
 from tests.test_proof import payload_at
 
 # -- RFC 9162 section 2.1, written from the RFC --------------------------------------------------

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner
 
-from eraser.certificates import generate_keys, read_jws, verify
 from eraser.config import Config, load_config
-from eraser.execute import open_session
+from eraser.engine.session import open_session
+from eraser.proof.certificates import generate_keys, read_jws, verify
 from eraser.purge import ACTIONS, verify_package
 from eraser.purge import purge_tenant as purge
-from eraser.state import StateStore
+from eraser.store.state import StateStore
 from tests.conftest import DIALECTS, fresh_database
 
 TENANT, TENANT_ID = "T002", 2
@@ -217,7 +217,8 @@ def test_cli_purge_and_unknown_tenant(sqlite_env: Env) -> None:
 
 def test_daemon_purge_ticket(sqlite_env: Env) -> None:
     """The scheduler's contract-end job records a purge ticket; the worker returns the data, purges and certifies."""
-    from eraser.daemon import Worker, job_contract_end
+    from eraser.daemon.jobs import job_contract_end
+    from eraser.daemon.worker import Worker
 
     env = sqlite_env
     store = env.store()
@@ -248,7 +249,8 @@ def test_a_stopping_daemon_leaves_a_purge_at_a_batch_boundary(sqlite_env: Env) -
     the next start resumes at the next batch and certifies once, with the tenant's rows gone."""
     import threading
 
-    from eraser.daemon import Worker, job_contract_end
+    from eraser.daemon.jobs import job_contract_end
+    from eraser.daemon.worker import Worker
 
     env = sqlite_env
     store = env.store()

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eraser.certificates import generate_keys, read_jws
 from eraser.config import load_config
-from eraser.execute import open_session
-from eraser.state import StateStore
+from eraser.engine.session import open_session
+from eraser.proof.certificates import generate_keys, read_jws
+from eraser.store.state import StateStore
 
 TENANTS = (1, 2, 3)
 PURGED = 2

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner
 
-from eraser.certificates import generate_keys, read_jws
 from eraser.config import Config, load_config
+from eraser.engine.session import open_session
 from eraser.errors import EraserError
-from eraser.execute import open_session
-from eraser.state import StateStore
+from eraser.proof.certificates import generate_keys, read_jws
+from eraser.store.state import StateStore
 
 TODAY = date(2026, 12, 1)
 TENANTS = {"A": 1, "B": 2, "C": 3}

@@ -13,8 +13,8 @@ import click
 from click.testing import CliRunner
 from setuptools import find_namespace_packages
 
-from eraser.certificates import _scan_html
 from eraser.cli import main
+from eraser.proof.certificates import _scan_html
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from eraser.certificates import verify
 from eraser.demo import FOLLOW_UP_EMAIL
+from eraser.proof.certificates import verify
 from tests.test_daemon_processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from eraser.certificates import issue, load_private_key
 from eraser.cli import main
 from eraser.demo import DEMO_EMAIL
+from eraser.proof.certificates import issue, load_private_key
 from tests.test_daemon import Daemon
 
 

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 
 from eraser.config import load_config
 from eraser.demo import DEMO_EMAIL, PHOTO_FILES, write_photo_files
-from eraser.demo_schema import metadata
-from eraser.execute import make_plan, open_session, row_digest
+from eraser.demo.schema import metadata
+from eraser.engine.execute import make_plan
+from eraser.engine.session import open_session
+from eraser.engine.verify import row_digest
 from eraser.subjects import parse_subject
 from tests.rights_helpers import LocalDaemon, certificate_of, person_id, run, table_rows, variant
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from eraser.certificates import read_jws
 from eraser.demo import DEMO_EMAIL
+from eraser.proof.certificates import read_jws
 from tests.test_bad_input import run, snapshot
 
 NOTE = "call JAN@Example.be tomorrow about the pergola"

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from eraser.config import RetainRule
-from eraser.retention import add_period, release_date
+from eraser.engine.retention import add_period, release_date
 from tests.identity_helpers import create, dialect, plan_subject, write_config
 
 

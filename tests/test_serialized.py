@@ -9,7 +9,7 @@ import json
 import phpserialize
 import pytest
 
-from eraser.serialized import UnparseableValue, kind_of, rewrite
+from eraser.engine.serialized import UnparseableValue, kind_of, rewrite
 
 
 def erase(text: str) -> str:

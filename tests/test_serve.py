@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from eraser.cli import main
 from eraser.demo import prepare
-from eraser.state import StateStore, now
+from eraser.store.state import StateStore, now
 from tests.test_daemon import DPO, HELPDESK
 from tests.test_daemon_processes import free_port, healthy, wait_until
 
@@ -31,17 +31,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def noisy_daemon(config_path: str, state_url: str | None, host: str, port: int) -> None:
     """Stands in for the daemon: what a real one emits through structlog, stdlib logging and `warnings`."""
-    structlog.get_logger("eraser.daemon").info("daemon starting", port=port)
-    structlog.get_logger("eraser.daemon").error("something failed")
+    structlog.get_logger("eraser.daemon.worker").info("daemon starting", port=port)
+    structlog.get_logger("eraser.daemon.worker").error("something failed")
     logging.getLogger("sqlalchemy.engine").warning("a raw library log line")
     warnings.warn("a library warning", UserWarning, stacklevel=1)
 
 
 @pytest.fixture
 def serve_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    import eraser.daemon
+    import eraser.daemon.worker
 
-    monkeypatch.setattr(eraser.daemon, "serve", noisy_daemon)
+    monkeypatch.setattr(eraser.daemon.worker, "serve", noisy_daemon)
     config = tmp_path / "c.yaml"
     config.write_text("{}")
 

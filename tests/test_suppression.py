@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-import eraser.state
+import eraser.store.state
 from eraser.demo import DEMO_EMAIL, DEMO_MOBILE
-from eraser.rights_state import RightsStore
-from eraser.state import StateStore
+from eraser.store.rights import RightsStore
+from eraser.store.state import StateStore
 from tests.rights_helpers import grep_bytes, run
 
 
@@ -81,7 +81,7 @@ def test_state_store_migration_on_every_dialect(db_url: str) -> None:
             stored = [r[0] for r in conn.execute(sa.text("SELECT primary_key FROM erasure_rows ORDER BY id"))]
         assert stored[0] == "[7]" and "a@b.c" not in stored[1]
         cfg = AlembicConfig()
-        cfg.set_main_option("script_location", str(Path(eraser.state.__file__).parent / "migrations"))
+        cfg.set_main_option("script_location", str(Path(eraser.store.state.__file__).parent / "migrations"))
         with store.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0001")

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from eraser.certificates import generate_keys, verify
 from eraser.cli import main
 from eraser.config import load_config
-from eraser.daemon import release_retained_rows
-from eraser.state import StateStore
+from eraser.daemon.jobs import release_retained_rows
+from eraser.proof.certificates import generate_keys, verify
+from eraser.store.state import StateStore
 
 EMAIL, OTHER = "jan.peeters@example.be", "an.claes@example.be"
 # Jan's invoice 1 has a payment (kept until 2036); invoice 2 has none; invoice 3 and its payment are An's.

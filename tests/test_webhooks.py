@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from eraser import rights, webhooks
 from eraser.demo import DEMO_EMAIL
-from eraser.rights_state import RightsStore
+from eraser.rights import care as rights
+from eraser.rights import webhooks
+from eraser.store.rights import RightsStore
 from tests.rights_helpers import LocalDaemon
 
 NEWSLETTER = "newsletter sending service (sub-processor)"

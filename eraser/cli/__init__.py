@@ -14,14 +14,9 @@ import structlog
 
 from eraser import __version__
 from eraser import logging as eraser_logging
-from eraser.cli_proof import (
-    checked_for_rendering,
-    pdf_options,
-    render_pdf_command,
-    verify_command,
-    verify_options,
-)
+from eraser.cli.proof import pdf_options, render_pdf_command, verify_command, verify_options
 from eraser.errors import EraserError
+from eraser.proof.rendering import checked_for_rendering
 
 log = structlog.get_logger("eraser.cli")
 
@@ -52,7 +47,7 @@ class Eraser(click.Group):
               help="Warn about key and secret files readable by others instead of refusing to run.")
 def main(log_format: str, log_level: str, insecure_permissions: bool) -> None:
     """Erase personal data from databases, keep what the law requires, and prove it."""
-    from eraser.keys import allow_insecure_permissions
+    from eraser.proof.keys import allow_insecure_permissions
 
     eraser_logging.configure(json=None if log_format == "auto" else log_format == "json", level=log_level)
     allow_insecure_permissions(insecure_permissions)
@@ -83,10 +78,11 @@ def _day(value: datetime | None) -> date | None:
 def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
          as_json: bool) -> None:
     """Show what an erasure would do, table by table, and why. Nothing is changed."""
+    from eraser.cli.report import format_plan
     from eraser.config import load_config
-    from eraser.execute import make_plan, open_session
-    from eraser.holds import holds_store, subject_hold
-    from eraser.report import format_plan
+    from eraser.engine.execute import make_plan
+    from eraser.engine.holds import holds_store, subject_hold
+    from eraser.engine.session import open_session
     from eraser.subjects import parse_subject
 
     config = load_config(config_path)
@@ -110,16 +106,17 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
 def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
           yes: bool, out: Path | None, ticket_ref: str | None, operator: str | None) -> None:
     """Erase a data subject: plan, confirm, apply in one verified transaction per database, certify."""
-    from eraser.certificates import ready_to_certify
+    from eraser.cli.report import format_outcome, format_plan
     from eraser.config import load_config
-    from eraser.execute import erase as run_erasure
-    from eraser.execute import make_plan, open_session
-    from eraser.freetext import refuse_identifier
-    from eraser.holds import holds_store, subject_hold
-    from eraser.report import format_outcome, format_plan
-    from eraser.rights import ErasureCare
+    from eraser.engine.execute import erase as run_erasure
+    from eraser.engine.execute import make_plan
+    from eraser.engine.holds import holds_store, subject_hold
+    from eraser.engine.session import open_session
+    from eraser.proof.certificates import ready_to_certify
+    from eraser.proof.freetext import refuse_identifier
+    from eraser.rights.care import ErasureCare
+    from eraser.rights.suppression import already_erased, earlier_erasure, record_against_earlier
     from eraser.subjects import parse_subject
-    from eraser.suppression import already_erased, earlier_erasure, record_against_earlier
     from eraser.tickets import new_ticket
 
     refuse_identifier("--ticket-ref", ticket_ref)
@@ -189,7 +186,7 @@ def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tupl
     if fmt == "pdf":
         click.echo(f"Wrote {render_pdf_command(file, out, public_keys, lang, pdf_key, pdf_cert)}")
         return
-    from eraser.certificates import read_jws, render_html
+    from eraser.proof.certificates import read_jws, render_html
 
     result, checked = checked_for_rendering(file, public_keys)
     payload = result.payload if result is not None else read_jws(file)[1]
@@ -212,8 +209,8 @@ def keys() -> None:
 def keys_generate(out: Path, name: str) -> None:
     """Write an Ed25519 key pair: NAME.pem (private, mode 0600) and NAME.pub.pem; and, if absent, the ECDSA P-256
     key and self-signed X.509 certificate that sign PDF renderings."""
-    from eraser.certificates import generate_keys
-    from eraser.pdf import generate_pdf_signing_key
+    from eraser.proof.certificates import generate_keys
+    from eraser.proof.pdf import generate_pdf_signing_key
 
     if out.exists() and not out.is_dir():
         raise EraserError(f"--out {out} is a file; give the directory for the key pair.")
@@ -279,13 +276,14 @@ def subject_ref(config_path: Path, subjects: tuple[str, ...]) -> None:
 @click.option("--port", default=8080, show_default=True, type=int, help="With --serve: the port to listen on.")
 def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) -> None:
     """Build the COVER GROUP demo database, erase one person, and verify the signed certificate."""
-    from eraser.certificates import render_html, verify
+    from eraser.cli.report import format_outcome, format_plan
     from eraser.config import load_config
     from eraser.demo import DEMO_EMAIL, FOLLOW_UP_EMAIL, FOLLOW_UP_NAME, prepare
-    from eraser.execute import erase as run_erasure
-    from eraser.execute import make_plan, open_session
-    from eraser.report import format_outcome, format_plan
-    from eraser.rights import ErasureCare
+    from eraser.engine.execute import erase as run_erasure
+    from eraser.engine.execute import make_plan
+    from eraser.engine.session import open_session
+    from eraser.proof.certificates import render_html, verify
+    from eraser.rights.care import ErasureCare
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -314,13 +312,18 @@ def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) 
                f"{' '.join(FOLLOW_UP_NAME)} is still there; try: eraser plan --config {config_path} "
                f"--subject email={FOLLOW_UP_EMAIL}")
     if then_serve:
-        from eraser.cli_daemon import serve_demo
+        from eraser.cli.daemon import serve_demo
 
         serve_demo(config_path, host, port)
 
 
 def _register_commands() -> None:
-    from eraser import cli_daemon, cli_discover, cli_help, cli_proof, cli_purge, cli_rights
+    from eraser.cli import daemon as cli_daemon
+    from eraser.cli import discover as cli_discover
+    from eraser.cli import help as cli_help
+    from eraser.cli import proof as cli_proof
+    from eraser.cli import purge as cli_purge
+    from eraser.cli import rights as cli_rights
 
     cli_daemon.register(main)
     cli_proof.register(main)

@@ -21,7 +21,7 @@ state_option = click.option("--state", "state_url", default=None, metavar="URL",
 
 def _store(config_path: Path, state_url: str | None) -> tuple[Any, Any]:
     from eraser.config import load_config
-    from eraser.state import StateStore
+    from eraser.store.state import StateStore
 
     config = load_config(config_path)
     store = StateStore(state_url or config.state or "")
@@ -33,7 +33,7 @@ def ticket_id_of(store: Any, given: str) -> str:
     """The full id of the one ticket whose id is, or starts with, `given` (as `git` takes a commit prefix)."""
     import sqlalchemy as sa
 
-    from eraser.state import tickets
+    from eraser.store.state import tickets
 
     prefix = given.strip().lower()
     if not re.fullmatch(r"[0-9a-f-]{1,36}", prefix):
@@ -61,7 +61,7 @@ def configure_daemon_logging() -> None:
 
 def serve_demo(config_path: Path, host: str, port: int) -> None:
     """`eraser demo --serve`: tokens for the demo config, shown once, then the daemon in the foreground."""
-    from eraser.daemon import serve as run
+    from eraser.daemon.serve import serve as run
     from eraser.demo import DEMO_TOKENS, add_daemon_access
 
     tokens = add_daemon_access(config_path)
@@ -77,7 +77,7 @@ def serve_demo(config_path: Path, host: str, port: int) -> None:
 
 
 def _show(ticket: dict[str, Any]) -> str:
-    from eraser.daemon import public_ticket
+    from eraser.daemon.intake import public_ticket
 
     t = public_ticket(ticket)
     due = t["due_at"][:10]
@@ -99,7 +99,7 @@ def register(main: click.Group) -> None:
         SIGTERM or SIGINT stops it cleanly (a second one stops without waiting for the running ticket); SIGHUP
         reloads the config, which is validated first: a config that does not validate is logged and the
         running one stays."""
-        from eraser.daemon import serve as run
+        from eraser.daemon.serve import serve as run
 
         configure_daemon_logging()
         run(str(config_path), state_url, host, port)
@@ -118,7 +118,7 @@ def register(main: click.Group) -> None:
     def ticket_submit(config_path: Path, state_url: str | None, subjects: tuple[str, ...], external_ref: str | None,
                       received_at: datetime | None, requested_by: str) -> None:
         """Queue an erasure ticket for the daemon."""
-        from eraser.daemon import submit_ticket
+        from eraser.daemon.intake import submit_ticket
 
         config, store = _store(config_path, state_url)
         pairs: dict[str, list[str]] = {}
@@ -141,7 +141,7 @@ def register(main: click.Group) -> None:
     def ticket_list(config_path: Path, state_url: str | None, status: str | None, due_before: datetime | None,
                     as_json: bool) -> None:
         """List tickets, oldest first."""
-        from eraser.daemon import public_ticket
+        from eraser.daemon.intake import public_ticket
 
         _, store = _store(config_path, state_url)
         found = store.tickets(status, due_before)
@@ -156,7 +156,7 @@ def register(main: click.Group) -> None:
     @click.argument("ticket_id", metavar="ID")
     def ticket_show(config_path: Path, state_url: str | None, ticket_id: str) -> None:
         """A ticket with its plan and journal."""
-        from eraser.daemon import public_ticket
+        from eraser.daemon.intake import public_ticket
 
         _, store = _store(config_path, state_url)
         ticket_id = ticket_id_of(store, ticket_id)
@@ -219,7 +219,7 @@ def register(main: click.Group) -> None:
                  reason: str, until: datetime | None, by: str) -> None:
         """Place a legal hold on a subject (stored as keyed hashes of the identifiers, never the identifiers) or a
         tenant; plan, erase, the daemon, the purge and the retention sweep all honour it."""
-        from eraser.holds import tenant_reference
+        from eraser.engine.holds import tenant_reference
         from eraser.subjects import identifier_references, parse_subject
 
         if bool(subjects) == bool(tenant):
@@ -263,7 +263,7 @@ def register(main: click.Group) -> None:
                          fmt: str) -> None:
         """The register of requests: every ticket with its dates, outcome, certificates and log entries; a ticket
         without a certificate, or a certificate without a ticket, is flagged."""
-        from eraser.register import register, render
+        from eraser.rights.register import register, render
 
         config, store = _store(config_path, state_url)
         rows = register(store, config.certificates, start.date() if start else None, end.date() if end else None)
@@ -281,8 +281,8 @@ def register(main: click.Group) -> None:
     @click.option("--yes", is_flag=True, help="With --today, release as of that date instead of only showing it.")
     def sweep(config_path: Path, state_url: str | None, today: datetime | None, yes: bool) -> None:
         """Run the retention sweep now: destroy retained rows whose release date has passed, certify it."""
-        from eraser.daemon import release_retained_rows
-        from eraser.state import now
+        from eraser.daemon.jobs import release_retained_rows
+        from eraser.store.state import now
         from eraser.sweep import report_text
 
         config, store = _store(config_path, state_url)

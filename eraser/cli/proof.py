@@ -16,6 +16,7 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from eraser.errors import CertificateError, EraserError
+from eraser.proof.rendering import render_pdf_bytes
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANGS = ("nl", "fr", "en")
@@ -27,7 +28,7 @@ def _path(**kwargs: Any) -> click.Path:
 
 def load_root_public(path: Path) -> Ed25519PublicKey:
     """The root public key from a public PEM, or derived from the root private PEM."""
-    from eraser.keys import load_private_key, load_public_key
+    from eraser.proof.keys import load_private_key, load_public_key
 
     try:
         data = path.read_bytes()
@@ -39,7 +40,7 @@ def load_root_public(path: Path) -> Ed25519PublicKey:
 
 
 def _load_root_private(path: Path) -> Ed25519PrivateKey:
-    from eraser.keys import load_private_key
+    from eraser.proof.keys import load_private_key
 
     return load_private_key(path)
 
@@ -47,7 +48,7 @@ def _load_root_private(path: Path) -> Ed25519PrivateKey:
 def trusted_keys(public_keys: Sequence[Path], manifest: Path | None, root_key: Path | None) -> Any:
     """What checks signatures: the manifest checked against the root key the verifier names, else the public
     key files given. Never a key found beside the certificates: whoever can write there could drop one."""
-    from eraser.keyring import KeySet, load_manifest
+    from eraser.proof.keyring import KeySet, load_manifest
 
     if manifest is not None:
         if root_key is None:
@@ -87,30 +88,6 @@ def pdf_options(f: F) -> F:
     f = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
                      help="Language of the PDF: Dutch, French or English.")(f)
     return f
-
-
-def checked_for_rendering(file: Path, public_keys: Sequence[Path]) -> tuple[Any, str]:
-    """(Verified or None, what to say about the check) for a rendering: the chain is checked with the keys
-    named, and without a named key the rendering says it was not checked."""
-    from eraser.chain import verify
-    from eraser.proofio import read_jws
-
-    if not public_keys:
-        read_jws(file)
-        return None, "not checked (no --public-key given)"
-    result = verify(file, list(public_keys))
-    return result, f"valid, key {result.kid}, chain position {result.sequence}"
-
-
-def render_pdf_bytes(file: Path | str, lang: str, public_keys: Sequence[Path] = (), pdf_key: Path | None = None,
-                     pdf_cert: Path | None = None) -> bytes:
-    """FILE's signed PDF in `lang`; the JWS and its chain are checked first when a public key is named."""
-    from eraser.pdf import default_pdf_key, render_pdf
-
-    file = Path(file)
-    check, _ = checked_for_rendering(file, public_keys)
-    default_key, default_cert = default_pdf_key(file)
-    return render_pdf(file, lang, pdf_key or default_key, pdf_cert or default_cert, check)
 
 
 def render_pdf_command(file: Path, out: Path | None, public_keys: Sequence[Path], lang: str,
@@ -156,9 +133,10 @@ def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Pat
                    witness_keys: Sequence[Path] = ()) -> list[str]:
     """Verify a certificate (.cert.json, or its signed .pdf) and, unless partial, its whole chain; return the
     lines to print; CertificateError (exit 1) with the reason on the first check that fails."""
-    from eraser.chain import check_chain, verify
-    from eraser.keyring import Manifest, iso
-    from eraser.translog import verify_inclusion
+    from eraser._time import iso
+    from eraser.proof.chain import check_chain, verify
+    from eraser.proof.keyring import Manifest
+    from eraser.proof.translog import verify_inclusion
 
     keys = trusted_keys(public_keys, manifest, root_key)
     if partial and checkpoint is not None:
@@ -166,7 +144,7 @@ def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Pat
     lines: list[str] = []
     certificate = file
     if file.suffix.lower() == ".pdf":
-        from eraser.pdf import verify_pdf
+        from eraser.proof.pdf import verify_pdf
 
         checked = verify_pdf(file, keys, pdf_cert, partial)
         sig = checked.signature
@@ -220,7 +198,7 @@ def log_append(files: tuple[Path, ...], public_keys: tuple[Path, ...], manifest:
                root_key: Path | None) -> None:
     """Add certificates to the log of their directory, in chain order, after checking the chain whole (a
     certificate already logged keeps its entry)."""
-    from eraser.translog import append
+    from eraser.proof.translog import append
 
     keys = trusted_keys(public_keys, manifest, root_key)
     for file in files:
@@ -241,9 +219,9 @@ def log_checkpoint(directory: Path, key: Path | None, origin: str | None, public
     """Check the chain whole and the log against it, log new certificates, and sign a checkpoint. The
     certificates are verified with --manifest (needed once keys were rotated), --public-key, or else the
     signing key's own public key."""
-    from eraser.keyring import iso
-    from eraser.keys import load_private_key
-    from eraser.translog import checkpoint, read_checkpoint
+    from eraser._time import iso
+    from eraser.proof.keys import load_private_key
+    from eraser.proof.translog import checkpoint, read_checkpoint
 
     if not directory.is_dir():
         raise EraserError(f"--certificates {directory} is not a directory.")
@@ -256,8 +234,8 @@ def log_checkpoint(directory: Path, key: Path | None, origin: str | None, public
 
 
 def _own_key(signing: Ed25519PrivateKey) -> Any:
-    from eraser.keyring import KeySet
-    from eraser.keys import key_id
+    from eraser.proof.keyring import KeySet
+    from eraser.proof.keys import key_id
 
     return KeySet({key_id(signing.public_key()): signing.public_key()})
 
@@ -272,7 +250,7 @@ def log_verify(old: Path, new: Path, directory: Path | None, public_keys: tuple[
                manifest: Path | None, root_key: Path | None) -> None:
     """Prove NEW's log only grew from OLD's (RFC 9162 consistency proof), every certificate still there, the
     log the chain in order, every certificate verified."""
-    from eraser.translog import default_store, verify_consistency
+    from eraser.proof.translog import default_store, verify_consistency
 
     store = directory or default_store(new)
     result = verify_consistency(old, new, trusted_keys(public_keys, manifest, root_key), store)
@@ -298,10 +276,10 @@ def log_witness(note: Path, directory: Path | None, witness_key: Path, name: str
     --public-key or --manifest given), describes the log, and is consistent with the last one witnessed."""
     import re
 
-    from eraser.keyring import Manifest
-    from eraser.keys import check_private, load_private_key
-    from eraser.translog import default_store
-    from eraser.witness import witness
+    from eraser.proof.keyring import Manifest
+    from eraser.proof.keys import check_private, load_private_key
+    from eraser.proof.translog import default_store
+    from eraser.proof.witness import witness
 
     if not re.fullmatch(r"[^\s+]+", name):
         raise EraserError("--name must be one word without spaces or '+'.")
@@ -327,7 +305,8 @@ def log_witness(note: Path, directory: Path | None, witness_key: Path, name: str
               help="File name of the signing key pair.")
 def keys_rotate(manifest: Path, root_key: Path, keys_dir: Path | None, name: str) -> None:
     """Retire the active signing key (valid until now) and make a new one active; re-sign the manifest."""
-    from eraser.keyring import iso, rotate
+    from eraser._time import iso
+    from eraser.proof.keyring import rotate
 
     rotated = rotate(manifest, _load_root_private(root_key), keys_dir or manifest.resolve().parent, name)
     retired = rotated.manifest.key(rotated.retired_kid)
@@ -356,8 +335,8 @@ def manifest_group() -> None:
                    "certificates.")
 def manifest_create(root_key: Path, public_key: Path, out: Path, valid_from: datetime | None) -> None:
     """Write version 1 of a key manifest, with the signing key in use as the active key."""
-    from eraser.keyring import create_manifest
-    from eraser.keys import key_id, load_public_key
+    from eraser.proof.keyring import create_manifest
+    from eraser.proof.keys import key_id, load_public_key
 
     signing = load_public_key(public_key)
     start = valid_from.replace(tzinfo=UTC) if valid_from else None
@@ -370,7 +349,8 @@ def manifest_create(root_key: Path, public_key: Path, out: Path, valid_from: dat
 @click.option("--root-key", required=True, type=_path(dir_okay=False), help="Root public key (PEM).")
 def manifest_show(manifest: Path, root_key: Path) -> None:
     """Check a manifest's signature and list its keys."""
-    from eraser.keyring import iso, load_manifest
+    from eraser._time import iso
+    from eraser.proof.keyring import load_manifest
 
     loaded = load_manifest(manifest, load_root_public(root_key))
     click.echo(f"valid: manifest version {loaded.version}, issued {iso(loaded.issued_at)}, signed by root "

@@ -25,12 +25,12 @@ def register(main: click.Group) -> None:
     def purge(config_path: Path, tenant: str, export_dir: Path | None, dry_run: bool, yes: bool, mode: str | None,
               batch_size: int | None, state_url: str | None) -> None:
         """Purge one tenant: export (optional), delete or anonymize in journaled batches, verify, certify."""
-        from eraser.certificates import ready_to_certify
         from eraser.config import load_config
+        from eraser.engine.session import open_session
         from eraser.errors import EraserError
-        from eraser.execute import open_session
+        from eraser.proof.certificates import ready_to_certify
         from eraser.purge import dry_run_text, purge_tenant, seconds_text
-        from eraser.state import StateStore
+        from eraser.store.state import StateStore
 
         config = load_config(config_path)
         with open_session(config) as session:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from eraser.execute import Outcome
-from eraser.plan import ACTIONS, Plan
+from eraser.engine.execute import Outcome
+from eraser.engine.plan import ACTIONS, Plan
 
 VERBS = {"delete": "delete", "anonymize": "anonymize", "retain": "retain", "hold": "hold", "review": "leave for review"}
 

@@ -22,8 +22,8 @@ subject_option = click.option("--subject", "-s", "subjects", multiple=True, requ
 
 def _rights(config_path: Path, state_url: str | None) -> tuple[Any, Any]:
     from eraser.config import load_config
-    from eraser.rights_state import RightsStore
-    from eraser.state import StateStore
+    from eraser.store.rights import RightsStore
+    from eraser.store.state import StateStore
 
     config = load_config(config_path)
     store = StateStore(state_url or config.state or "")
@@ -45,8 +45,8 @@ def register(main: click.Group) -> None:
     def export(config_path: Path, subjects: tuple[str, ...], out: Path) -> None:
         """Export everything found for a subject (GDPR Art. 15, 20): JSON, CSV per table, files, manifest."""
         from eraser.config import load_config
-        from eraser.execute import open_session
-        from eraser.export import export_subject
+        from eraser.engine.session import open_session
+        from eraser.rights.export import export_subject
         from eraser.subjects import parse_subject
 
         config = load_config(config_path)
@@ -70,8 +70,8 @@ def register(main: click.Group) -> None:
     def restrict_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], reason: str,
                      by: str) -> None:
         """Restrict every row found for a subject: the table's restrict_flag column, and the list in the state store."""
-        from eraser.execute import open_session
-        from eraser.restrict import restrict as run
+        from eraser.engine.session import open_session
+        from eraser.rights.restrict import restrict as run
         from eraser.subjects import parse_subject
 
         config, rights = _rights(config_path, state_url)
@@ -122,8 +122,8 @@ def register(main: click.Group) -> None:
     @click.option("--by", default="operator")
     def restrict_lift(config_path: Path, state_url: str | None, restriction_id: str, by: str) -> None:
         """Lift a restriction: flag columns go back to their earlier value (unless another restriction holds)."""
-        from eraser.execute import open_session
-        from eraser.restrict import lift
+        from eraser.engine.session import open_session
+        from eraser.rights.restrict import lift
 
         config, rights = _rights(config_path, state_url)
         flagged = any(r["method"] == "flag" for r in rights.restricted_rows(restriction_id))
@@ -144,7 +144,7 @@ def register(main: click.Group) -> None:
     def suppressed(config_path: Path, state_url: str | None, emails: tuple[str, ...], phones: tuple[str, ...],
                    subjects: tuple[str, ...]) -> None:
         """Was this address (or number) erased before? Exit 0 "suppressed", exit 1 "not on the suppression list"."""
-        from eraser.suppression import identifier_type, lookup
+        from eraser.rights.suppression import identifier_type, lookup
 
         config, rights = _rights(config_path, state_url)
         pairs = [*subjects]
@@ -175,7 +175,7 @@ def register(main: click.Group) -> None:
                operator: str) -> None:
         """After restoring a backup: apply again every erasure recorded since its date, verify, certify."""
         from eraser.config import load_config
-        from eraser.replay import replay_command
+        from eraser.rights.replay import replay_command
 
         config = load_config(config_path)
         result = replay_command(config, since.date(), state_url, dry_run, out, operator)

@@ -1,6 +1,6 @@
 """HTTP intake: tickets in, status and certificates out (FastAPI).
 
-Bearer tokens are configured as SHA-256 hashes with roles (eraser.access) and compared in constant time.
+Bearer tokens are configured as SHA-256 hashes with roles (eraser.daemon.access) and compared in constant time.
 Validation errors name the field that is wrong but never echo a submitted value, and a 404 never echoes the
 id asked for: the subject's identifiers never leave in a response.
 """
@@ -19,9 +19,10 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from eraser import __version__
-from eraser.access import Access, Principal, requires
-from eraser.api_docs import add_docs
-from eraser.api_models import (
+from eraser.config import Config
+from eraser.daemon.access import Access, Principal, requires
+from eraser.daemon.api_docs import add_docs
+from eraser.daemon.api_models import (
     ExtendIn,
     HoldIn,
     Moment,
@@ -32,15 +33,14 @@ from eraser.api_models import (
     field_name,
     rule_broken,
 )
-from eraser.certificates import render_html
-from eraser.config import Config
+from eraser.daemon.health import readiness, worker_metrics
+from eraser.daemon.intake import public_ticket, submit_ticket
 from eraser.errors import EraserError, SubjectError
-from eraser.health import readiness, worker_metrics
-from eraser.intake import public_ticket, submit_ticket
-from eraser.state import StateStore, now
+from eraser.proof.certificates import render_html
+from eraser.store.state import StateStore, now
 from eraser.subjects import identifier_references, parse_subject
 
-log = structlog.get_logger("eraser.api")
+log = structlog.get_logger("eraser.daemon.api")
 
 Submitter = Annotated[Principal, requires("submit", action="submitting a ticket")]
 TicketReader = Annotated[Principal, requires("submit", "approve", "read", action="reading tickets")]
@@ -178,7 +178,7 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
 
     @app.get("/certificates/{certificate_id}.html", response_class=HTMLResponse)
     def certificate_html(certificate_id: ObjectId, who: CertificateReader) -> str:
-        from eraser.proofio import unb64
+        from eraser.proof.jws import unb64
 
         cert = _certificate(certificate_id, who)
         payload = json.loads(unb64(json.loads(cert["body"])["payload"]))
@@ -187,7 +187,7 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
     @app.get("/certificates/{certificate_id}.pdf")
     def certificate_pdf(certificate_id: ObjectId, who: CertificateReader,
                         lang: Literal["nl", "fr", "en"] = "en") -> Response:
-        from eraser.cli_proof import render_pdf_bytes
+        from eraser.proof.rendering import render_pdf_bytes
 
         cert = _certificate(certificate_id, who)
         return Response(render_pdf_bytes(cert["path"], lang), media_type="application/pdf")

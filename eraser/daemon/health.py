@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from eraser.config import Config
-from eraser.state import StateStore, now
+from eraser.store.state import StateStore, now
 
 _engines: dict[str, sa.Engine] = {}
 

@@ -10,17 +10,17 @@ from typing import Any
 import structlog
 
 from eraser.config import Config
-from eraser.state import Sealer, StateStore, now
+from eraser.store.state import Sealer, StateStore, now
 from eraser.subjects import identifier_references, parse_subject, subject_reference
 
-log = structlog.get_logger("eraser.daemon")
+log = structlog.get_logger("eraser.daemon.worker")
 
 
 def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict[str, Any],
                   external_ref: str | None, received_at: datetime | None, requested_by: str,
                   tenant: str | None = None, submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
     """Validate the subject against the config, seal its identifiers, and record the ticket."""
-    from eraser.freetext import refuse_identifier
+    from eraser.proof.freetext import refuse_identifier
 
     refuse_identifier("external_ref", external_ref)  # both reach the signed certificate
     refuse_identifier("requested_by", requested_by)

@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 
 from eraser.config import Config, load_config
-from eraser.daemon import Worker
+from eraser.daemon.worker import Worker
 from eraser.errors import ConfigError, EraserError
 
 log = structlog.get_logger("eraser.serve")
@@ -82,7 +82,7 @@ class ReloadingWorker(Worker):
 
 def validated_reload(config_path: Path | str, state_url: str | None, running: Config) -> Config:
     """The config at `config_path`, checked as at start plus what cannot change while tickets are in flight."""
-    from eraser.certificates import ready_to_certify
+    from eraser.proof.certificates import ready_to_certify
 
     new = load_config(config_path)
     if state_url:

@@ -13,33 +13,32 @@ import os
 import random
 import signal
 import socket
-import sys
 import threading
 import time
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import structlog
 
 from eraser import logging as eraser_logging
-from eraser import rights, space
-from eraser.certificates import certify, ready_to_certify
 from eraser.config import Config
+from eraser.engine.execute import Outcome, erase, make_plan
+from eraser.engine.holds import hold_on
+from eraser.engine.session import Session, open_session
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
-from eraser.execute import Outcome, Session, erase, make_plan, open_session
-from eraser.holds import hold_on
-from eraser.intake import public_ticket, submit_ticket
-from eraser.lease import Heartbeat, backoff_seconds
 from eraser.outcome import committed_connectors, intent, plan_changes, union
 from eraser.outcome import final_status as final_status
 from eraser.outcome import record_cli_erasure as record_cli_erasure
 from eraser.outcome import retained_records as retained_records
-from eraser.state import FINAL, READY, Sealer, StateStore, now
+from eraser.proof import space
+from eraser.proof.certificates import certify, ready_to_certify
+from eraser.rights import care as rights
+from eraser.store.lease import Heartbeat, backoff_seconds
+from eraser.store.state import FINAL, READY, Sealer, StateStore, now
 from eraser.subjects import parse_subject
 
-__all__ = ["Worker", "public_ticket", "serve", "submit_ticket"]
-log = structlog.get_logger("eraser.daemon")
+__all__ = ["Worker"]
+log = structlog.get_logger("eraser.daemon.worker")
 NODE = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -140,7 +139,7 @@ class Worker:
                 return
             subject = parse_subject(Sealer(secret).unseal(ticket["sealed_subject"], tid), self.config)
             with eraser_logging.redacting(subject.terms()):
-                if ticket["kind"] in rights.TICKET_KINDS:  # access and restrict: eraser.rights
+                if ticket["kind"] in rights.TICKET_KINDS:  # access and restrict: eraser.rights.care
                     self._guarded(ticket, rights.process_ticket, self, ticket, subject)
                 else:
                     self._guarded(ticket, self._process, ticket, subject)
@@ -291,231 +290,3 @@ class Worker:
                           next_attempt_at=now() + delay, last_error=message, claimed_by=None, claimed_until=None)
         log.warning("ticket failed, will retry", attempt=attempts, retry_in_s=int(delay.total_seconds()),
                     error=message)
-
-
-def release_retained_rows(config: Config, store: StateStore, today: date | None = None,
-                          dry_run: bool = False) -> Any:
-    """The retention sweep: destroy retained rows whose release date has passed, and issue for each
-    original certificate a follow-up certificate that references it (errors are logged and reported)."""
-    from eraser.sweep import sweep
-
-    return sweep(config, store, today or now().date(), dry_run)
-
-
-def due_date_warnings(store: StateStore, within_days: int = 7) -> dict[str, int]:
-    """Log tickets due within a week and overdue ones; the counts also feed /metrics."""
-    moment = now()
-    soon = store.overdue(moment, timedelta(days=within_days))
-    overdue = [t for t in soon if t["due_at"] < moment]
-    for t in soon:
-        log.warning("ticket overdue" if t["due_at"] < moment else "ticket due soon", ticket=t["id"],
-                    status=t["status"], due=t["due_at"].isoformat())
-    return {"due_soon": len(soon) - len(overdue), "overdue": len(overdue)}
-
-
-# -- scheduled jobs (module-level, so the persistent job store can name them) -----------------------
-
-def _with_state(config_path: str, state_url: str | None) -> tuple[Config, StateStore]:
-    from eraser.config import load_config
-
-    config = load_config(config_path)
-    return config, StateStore(state_url or config.state or "")
-
-
-def job_retention_sweep(config_path: str, state_url: str | None = None) -> None:
-    config, store = _with_state(config_path, state_url)
-    try:
-        release_retained_rows(config, store)
-    finally:
-        store.dispose()
-
-
-def job_due_warnings(config_path: str, state_url: str | None = None) -> None:
-    _config, store = _with_state(config_path, state_url)
-    try:
-        counts = due_date_warnings(store)
-        log.info("due-date check", **counts)
-    finally:
-        store.dispose()
-
-
-def job_contract_end(config_path: str, tenant: str, action: str, state_url: str | None = None) -> None:
-    """At a contract's end (plus grace), record a purge ticket for the tenant, run like any other ticket."""
-    config, store = _with_state(config_path, state_url)
-    try:
-        ticket, created = store.submit(kind="purge", subject_ref=f"tenant:{tenant}", identifier_refs=[],
-                                       identifier_types=[], sealed=None, ticket_id=str(uuid.uuid4()),
-                                       external_ref=f"contract-end:{tenant}", received_at=now(),
-                                       requested_by="scheduler", tenant=tenant)
-        log.info("end-of-contract purge ticket", ticket=ticket["id"], tenant=tenant, action=action, created=created)
-    finally:
-        store.dispose()
-
-
-def schedule_jobs(scheduler: Any, config: Config, config_path: str, state_url: str | None) -> None:
-    from eraser.retention import add_period
-
-    hour, minute = (int(x) for x in config.daemon.sweep_at.split(":"))
-    scheduler.add_job("eraser.daemon:job_retention_sweep", "cron", hour=hour, minute=minute,
-                      args=[config_path, state_url], id="retention-sweep", replace_existing=True,
-                      coalesce=True, misfire_grace_time=6 * 3600)
-    hour, minute = (int(x) for x in config.daemon.warnings_at.split(":"))
-    scheduler.add_job("eraser.daemon:job_due_warnings", "cron", hour=hour, minute=minute,
-                      args=[config_path, state_url], id="due-warnings", replace_existing=True, coalesce=True,
-                      misfire_grace_time=6 * 3600)
-    for contract in config.contracts:
-        run_on = add_period(contract.ends_on, contract.grace)
-        when = datetime(run_on.year, run_on.month, run_on.day, 3, 0, tzinfo=UTC)
-        scheduler.add_job("eraser.daemon:job_contract_end", "date", run_date=max(when, now()),
-                          args=[config_path, contract.tenant, contract.action, state_url],
-                          id=f"contract-end:{contract.tenant}", replace_existing=True, misfire_grace_time=None)
-
-
-class Leadership:
-    """Scheduled jobs run on one node: the holder of a PostgreSQL advisory lock (SQLite: the only node).
-    When the leader dies its session ends, the lock is freed and another node takes over."""
-
-    LOCK = 814160
-
-    def __init__(self, store: StateStore, on_gain: Any, on_lose: Any, interval: float = 2.0) -> None:
-        self.store = store
-        self.on_gain = on_gain
-        self.on_lose = on_lose
-        self.interval = interval
-        self.leader = False
-        self.stop = threading.Event()
-        self._conn: Any = None
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self._check()
-            except Exception as exc:  # a lost connection is lost leadership, never a crash
-                if self.leader:
-                    self._lose(type(exc).__name__)
-            self.stop.wait(self.interval)
-        if self.leader:
-            self._lose("shutdown")
-
-    def _check(self) -> None:
-        import sqlalchemy as sa
-
-        if not self.store.is_postgres:
-            if not self.leader:
-                self._gain()
-            return
-        if self.leader:
-            self._conn.execute(sa.text("SELECT 1"))
-            return
-        conn = self.store.engine.connect()
-        if conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self.LOCK}).scalar():
-            conn.commit()
-            self._conn = conn
-            self._gain()
-        else:
-            conn.close()
-
-    def _gain(self) -> None:
-        self.leader = True
-        log.info("leadership gained", node=NODE)
-        self.on_gain()
-
-    def _lose(self, why: str) -> None:
-        self.leader = False
-        log.info("leadership released", node=NODE, reason=why)
-        self.on_lose()
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            except Exception:
-                pass
-            self._conn = None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def serve(config_path: str, state_url: str | None, host: str, port: int) -> None:
-    """One process: HTTP intake, a worker, and the scheduler on the leader. SIGTERM/SIGINT stop it cleanly:
-    the running ticket finishes (or rolls back) and its claim is released."""
-    import uvicorn
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from prometheus_client import CollectorRegistry
-
-    from eraser.api import create_app, duration_histogram
-    from eraser.serve_control import Reloader, ReloadingWorker, Stops, SwappableApp
-
-    # The worker thread is CPU-bound between statements; a shorter switch interval lets the intake thread
-    # take the interpreter lock sooner, which is what an HTTP client waiting on POST /tickets feels.
-    sys.setswitchinterval(0.0005)
-    from eraser.config import load_config
-
-    config = load_config(config_path)
-    if state_url:
-        config = config.model_copy(update={"state": state_url})
-    stops = Stops()  # uvicorn's own handlers take over while it serves and give the signals back after
-    stops.install()
-    stopping = stops.stopping
-    store = StateStore(config.state or "")
-    store.migrate()
-    freed = store.release_dead_claims(socket.gethostname(), _alive)
-    if freed:
-        log.info("claims of stopped processes freed", tickets=freed)
-    registry = CollectorRegistry()
-    histogram = duration_histogram(registry)
-    worker = ReloadingWorker(config, store, poll=config.daemon.poll_seconds,
-                             lease=timedelta(seconds=config.daemon.lease_seconds))
-    worker.on_done = histogram.observe
-    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
-    with store.exclusive():  # the job store creates its table on start: not twice at once
-        scheduler.start(paused=True)
-
-    def gain() -> None:
-        schedule_jobs(scheduler, reloader.config, str(config_path), state_url)
-        scheduler.resume()
-
-    def apply(new: Config) -> None:
-        reloaded = CollectorRegistry()
-        reloaded.register(histogram)
-        app.app = create_app(new, store, reloaded, worker)
-        worker.pending = new
-        if leadership.leader:
-            schedule_jobs(scheduler, new, str(config_path), state_url)
-
-    reloader = Reloader(config_path, state_url, config, apply, stops.reload)
-    app = SwappableApp(create_app(config, store, registry, worker))
-    leadership = Leadership(store, gain, scheduler.pause)
-    threads = [threading.Thread(target=worker.run, name="worker", daemon=True),
-               threading.Thread(target=leadership.run, name="leadership", daemon=True),
-               threading.Thread(target=reloader.run, name="reload", daemon=True)]
-    for thread in threads:
-        thread.start()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port,
-                                           log_config=None, access_log=False, timeout_graceful_shutdown=10))
-    stops.server = server
-    log.info("daemon starting", node=NODE, host=host, port=port, approval=config.approval)
-    try:
-        server.should_exit = stopping.is_set()
-        if not server.should_exit:
-            server.run()
-    finally:
-        worker.stop.set()
-        leadership.stop.set()
-        reloader.stop.set()
-        stops.wait_for(threads[0], config.daemon.lease_seconds)
-        if worker.current is not None:
-            store.release_claim(worker.current, worker.node)
-        threads[1].join(timeout=5)
-        scheduler.shutdown(wait=False)
-        store.dispose()
-        log.info("daemon stopped", node=NODE, processed=worker.processed)
-    if not server.started and not stopping.is_set():
-        raise EraserError(f"the daemon could not listen on {host}:{port} (in use, or not an address of this host).")

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eraser.anonymize import make_faker
-from eraser.demo_schema import create_schema, metadata
+from eraser.demo.schema import create_schema, metadata
+from eraser.engine.anonymize import make_faker
 
 DEMO_EMAIL = "jan.peeters@example.be"
 DEMO_MOBILE = "+32 470 12 34 56"
@@ -216,8 +216,8 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
     and secret (kept if present), and the config. Returns the config path."""
     import shutil
 
-    from eraser.certificates import generate_keys
-    from eraser.pdf import generate_pdf_signing_key
+    from eraser.proof.certificates import generate_keys
+    from eraser.proof.pdf import generate_pdf_signing_key
 
     directory.mkdir(parents=True, exist_ok=True)
     # The state store and the certificate chain describe the same erasures: both start afresh, or the
@@ -247,7 +247,7 @@ def prepare(directory: Path, persons: int = 1000, seed: int = 7) -> Path:
         write_photo_files(engine, directory / "files", seed)
     finally:
         engine.dispose()
-    config = resources.files("eraser").joinpath("templates/cover_group.yaml").read_text(encoding="utf-8")
+    config = resources.files("eraser").joinpath("demo/templates/cover_group.yaml").read_text(encoding="utf-8")
     config = (config.replace("${COVER_DB_URL}", "sqlite:///cover.db")
               .replace("secret: ${ERASER_SECRET}", "secret_file: keys/secret")
               .replace("${ERASER_SIGNING_KEY}", "keys/eraser-signing.pem")

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.sql import SQLConnector
-from eraser.terms import Terms
+from eraser.engine.terms import Terms
 
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb")
 

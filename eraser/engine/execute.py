@@ -12,60 +12,20 @@ from typing import Any
 import structlog
 
 from connectors.base import Key, Row
-from connectors.sql import SQLConnector, open_connector
-from eraser.anonymize import Anonymizer
 from eraser.config import Config, undecided_tables
+from eraser.engine.anonymize import Anonymizer
+from eraser.engine.holds import subject_hold
+from eraser.engine.locate import locate
+from eraser.engine.plan import Plan, TablePlan, plan_connector
+from eraser.engine.residual import redact_free_text
+from eraser.engine.retention import ActiveHold
+from eraser.engine.schema import Graph
+from eraser.engine.session import Session
+from eraser.engine.verify import CERTIFIABLE, NOT_RUN, Expected, verify
 from eraser.errors import ConfigError, PlanChangedError, VerificationError
-from eraser.holds import subject_hold
-from eraser.locate import Graph, build_graph, locate
-from eraser.plan import Plan, TablePlan, plan_connector
-from eraser.residual import redact_free_text
-from eraser.retention import ActiveHold
 from eraser.subjects import Subject, subject_reference
-from eraser.verify import CERTIFIABLE, NOT_RUN, Expected, verify
-from eraser.verify import row_digest as row_digest  # where tests and replay have always found it
 
-log = structlog.get_logger("eraser.execute")
-
-
-@dataclass
-class Session:
-    """A config with its connectors open and checked against their live schemas."""
-
-    config: Config
-    connectors: dict[str, SQLConnector]
-    graphs: dict[str, Graph]
-
-    def close(self) -> None:
-        for c in self.connectors.values():
-            c.dispose()
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def dialects(self) -> dict[str, str]:
-        return {name: c.dialect for name, c in self.connectors.items()}
-
-    @property
-    def statements(self) -> int:
-        return sum(c.statements for c in self.connectors.values())
-
-
-def open_session(config: Config) -> Session:
-    connectors: dict[str, SQLConnector] = {}
-    try:
-        for name, conf in config.connectors.items():
-            connectors[name] = open_connector(name, conf.url, conf.schema_)
-        graphs = {name: build_graph(config, name, c) for name, c in connectors.items()}
-    except Exception:
-        for c in connectors.values():
-            c.dispose()
-        raise
-    return Session(config, connectors, graphs)
+log = structlog.get_logger("eraser.engine.execute")
 
 
 def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_date: date, today: date,

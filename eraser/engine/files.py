@@ -4,7 +4,6 @@ by the keyed reference (HMAC) of their path."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,11 @@ import structlog
 from connectors.base import Key, Row
 from connectors.files import METHOD, STATEMENT, FileRefusedError, FileStore, split_path
 from eraser.config import Config, FilesRule
-from eraser.keys import keyed_reference
-from eraser.plan import Plan
+from eraser.engine.plan import Plan
+from eraser.engine.schema import FIELD
+from eraser.proof.keys import keyed_reference
 
-log = structlog.get_logger("eraser.files")
-FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+log = structlog.get_logger("eraser.engine.files")
 ERASED = ("delete", "anonymize")
 
 

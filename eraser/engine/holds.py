@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from eraser.config import Config
+from eraser.engine.retention import ActiveHold
 from eraser.errors import EraserError
-from eraser.retention import ActiveHold
 from eraser.subjects import Subject, identifier_references, subject_reference
 
 
@@ -80,7 +80,7 @@ def refuse_held_tenant(config: Config, store: Any, tenant: str, today: date) -> 
 @contextmanager
 def holds_store(config: Config) -> Iterator[Any]:
     """The state store whose holds apply, or None when none was ever created (a SQLite file that does not exist)."""
-    from eraser.state import StateStore
+    from eraser.store.state import StateStore
 
     url = config.state or ""
     if url.startswith("sqlite"):

@@ -12,64 +12,14 @@ from typing import Any
 
 import structlog
 
-from connectors.base import Edge, Key, Row
-from connectors.sql import SQLConnector
+from connectors.base import Key, Row
 from eraser.config import Config, TableRule
+from eraser.engine.schema import Graph
 from eraser.errors import SubjectError
 from eraser.matching import Lookup, country_region
 from eraser.subjects import Subject, normalize
 
-log = structlog.get_logger("eraser.locate")
-
-
-@dataclass
-class Graph:
-    """A connector's configured tables and the relations between them, checked against the live schema."""
-
-    connector: SQLConnector
-    rules: dict[str, TableRule]
-    edges: list[Edge]
-    follow: list[Edge]
-    owned: dict[str, list[Edge]]
-    normalized: dict[str, set[str]]  # table -> email identifier columns (compared folded)
-
-    def pk(self, table: str) -> tuple[str, ...]:
-        return self.connector.primary_key(table)
-
-    def inbound(self, table: str) -> list[Edge]:
-        return [e for e in self.edges if e.parent == table]
-
-    def outbound(self, table: str) -> list[Edge]:
-        return [e for e in self.edges if e.child == table]
-
-    def delete_order(self) -> list[str]:
-        """Configured tables, children before parents (cycles broken by name)."""
-        tables = sorted(self.rules)
-        parents = {t: {e.parent for e in self.edges if e.child == t and e.parent in self.rules and e.parent != t}
-                   for t in tables}
-        children = {t: {c for c in tables if t in parents[c]} for t in tables}
-        order: list[str] = []
-        placed: set[str] = set()
-        while len(order) < len(tables):
-            ready = [t for t in tables if t not in placed and children[t] <= placed]
-            if not ready:
-                ready = [min(t for t in tables if t not in placed)]
-            for t in ready:
-                order.append(t)
-                placed.add(t)
-        return order
-
-
-def build_graph(config: Config, name: str, connector: SQLConnector) -> Graph:
-    """Raises ConfigError on the first problem; `eraser config check` lists them all."""
-    from eraser.checks import graph_problems
-
-    graph, problems = graph_problems(config, name, connector)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        errors[0].raise_(more=len(errors) - 1)
-    assert graph is not None
-    return graph
+log = structlog.get_logger("eraser.engine.locate")
 
 
 @dataclass

@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from connectors.base import Edge, Key, Row
 from eraser.config import Strategy, TableRule
-from eraser.locate import Found, Graph
-from eraser.retention import ActiveHold, release_date
+from eraser.engine.locate import Found
+from eraser.engine.retention import ActiveHold, release_date
+from eraser.engine.schema import Graph
 
 Action = Literal["delete", "anonymize", "retain", "hold", "review"]
 ACTIONS: tuple[Action, ...] = ("delete", "anonymize", "retain", "hold", "review")

@@ -19,7 +19,6 @@ scanned in part.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,18 +28,19 @@ import structlog
 
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
-from eraser.conditional import Rewrite, rewrite_unchanged
 from eraser.config import Config, ResidualScan
-from eraser.derived import derived_copies
+from eraser.engine.conditional import Rewrite, rewrite_unchanged
+from eraser.engine.derived import derived_copies
+from eraser.engine.locate import held_identifiers
+from eraser.engine.schema import is_text, trigram_indexes
+from eraser.engine.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, redact_text, subject_terms
 from eraser.errors import ConfigError
-from eraser.locate import held_identifiers
 from eraser.subjects import Subject
-from eraser.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, redact_text, subject_terms
 
 if TYPE_CHECKING:
-    from eraser.plan import Plan
+    from eraser.engine.plan import Plan
 
-log = structlog.get_logger("eraser.residual")
+log = structlog.get_logger("eraser.engine.residual")
 
 KEPT = ("retain", "hold", "review")
 # Faker providers whose original values (names, contact details) are also redacted from the free text of the
@@ -64,13 +64,6 @@ def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Sub
 
 # -- columns ----------------------------------------------------------------------------------
 
-def is_text(column: sa.Column[Any]) -> bool:
-    """VARCHAR, CHAR, TEXT, CLOB, JSON and JSONB, and untyped columns (SQLite); not enumerations."""
-    kind = column.type
-    return isinstance(kind, sa.String | sa.JSON | sa.types.NullType) and not isinstance(kind, sa.Enum) and \
-        type(kind).__name__.upper() != "SET"
-
-
 def _declared_length(connector: SQLConnector, column: sa.Column[Any]) -> int | None:
     """The length a column's values are held to: none on SQLite, which stores longer text in a VARCHAR(10)."""
     return None if connector.dialect == "sqlite" else getattr(column.type, "length", None)
@@ -87,23 +80,6 @@ def text_columns(connector: SQLConnector, table: str, shortest: int = MIN_TERM) 
             continue
         out.append(column.name)
     return out
-
-
-def trigram_indexes(connector: SQLConnector, conn: Any) -> dict[str, set[str]]:
-    """Per table, the columns with a pg_trgm GIN or GiST index, which serves (I)LIKE '%...%' (PostgreSQL)."""
-    if connector.dialect != "postgresql":
-        return {}
-    rows = connector._run(conn, sa.text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s AND "
-                                        "indexdef LIKE '%trgm_ops%'"), {"s": connector.schema or "public"})
-    found: dict[str, set[str]] = {}
-    for row in rows:
-        table, definition = tuple(row)
-        if table not in connector.table_names():
-            continue
-        for name in connector.columns(table):
-            if re.search(rf"\(\s*\"?{re.escape(name)}\"?\s+(gin|gist)_trgm_ops", definition):
-                found.setdefault(table, set()).add(name)
-    return found
 
 
 def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit: int) -> set[str]:

@@ -1,4 +1,4 @@
-"""Retention rules: when a retained row may be released (whether a subject is held: eraser.holds)."""
+"""Retention rules: when a retained row may be released (whether a subject is held: eraser.engine.holds)."""
 
 from __future__ import annotations
 

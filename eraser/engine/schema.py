@@ -1,22 +1,28 @@
-"""A config checked against the live schema: every problem with its place in the YAML and, where one exists,
-the statement that fixes it."""
+"""The schema model of one connector: its configured tables and the relations between them (Graph), built from
+the live schema and checked against the config, every problem with its place in the YAML and, where one
+exists, the statement that fixes it. `eraser config check` (eraser.engine.schema) lists them all; an erasure stops at
+the first error."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import sqlalchemy as sa
 import yaml
 
 from connectors.base import Edge
 from connectors.sql import SQLConnector
-from eraser.anonymize import strategy_problems
-from eraser.config import Config, line_of
+from eraser.config import Config, TableRule, line_of
+from eraser.engine.anonymize import strategy_problems
 from eraser.errors import ConfigError
 from eraser.matching import lookup_warning
+
+FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a column named in a files: directory template
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,54 @@ class Problem:
         raise ConfigError(f"{where}{self.message}{rest}")
 
 
+@dataclass
+class Graph:
+    """A connector's configured tables and the relations between them, checked against the live schema."""
+
+    connector: SQLConnector
+    rules: dict[str, TableRule]
+    edges: list[Edge]
+    follow: list[Edge]
+    owned: dict[str, list[Edge]]
+    normalized: dict[str, set[str]]  # table -> email identifier columns (compared folded)
+
+    def pk(self, table: str) -> tuple[str, ...]:
+        return self.connector.primary_key(table)
+
+    def inbound(self, table: str) -> list[Edge]:
+        return [e for e in self.edges if e.parent == table]
+
+    def outbound(self, table: str) -> list[Edge]:
+        return [e for e in self.edges if e.child == table]
+
+    def delete_order(self) -> list[str]:
+        """Configured tables, children before parents (cycles broken by name)."""
+        tables = sorted(self.rules)
+        parents = {t: {e.parent for e in self.edges if e.child == t and e.parent in self.rules and e.parent != t}
+                   for t in tables}
+        children = {t: {c for c in tables if t in parents[c]} for t in tables}
+        order: list[str] = []
+        placed: set[str] = set()
+        while len(order) < len(tables):
+            ready = [t for t in tables if t not in placed and children[t] <= placed]
+            if not ready:
+                ready = [min(t for t in tables if t not in placed)]
+            for t in ready:
+                order.append(t)
+                placed.add(t)
+        return order
+
+
+def build_graph(config: Config, name: str, connector: SQLConnector) -> Graph:
+    """Raises ConfigError on the first problem; `eraser config check` lists them all."""
+    graph, problems = graph_problems(config, name, connector)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        errors[0].raise_(more=len(errors) - 1)
+    assert graph is not None
+    return graph
+
+
 @cache
 def _node(path: str) -> yaml.Node | None:
     try:
@@ -61,8 +115,6 @@ def _closest(name: str, options: list[str]) -> str:
 
 def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[Any, list[Problem]]:
     """The Graph of one connector (None if its tables are wrong) and every problem found."""
-    from eraser.locate import Graph
-
     conf = config.connectors[name]
     problems: list[Problem] = []
     base = ("connectors", name, "tables")
@@ -120,8 +172,6 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         if rule.restrict_flag:
             has_column(table, rule.restrict_flag, table, "restrict_flag")
         if rule.files is not None:
-            from eraser.files import FIELD
-
             for col in [rule.files.column] if rule.files.column else FIELD.findall(rule.files.directory or ""):
                 has_column(table, col, table, "files")
         for i, col in enumerate(rule.owns):
@@ -215,6 +265,32 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
     return graph, problems
 
 
+# -- columns and indexes of the live schema ---------------------------------------------------
+
+def is_text(column: sa.Column[Any]) -> bool:
+    """VARCHAR, CHAR, TEXT, CLOB, JSON and JSONB, and untyped columns (SQLite); not enumerations."""
+    kind = column.type
+    return isinstance(kind, sa.String | sa.JSON | sa.types.NullType) and not isinstance(kind, sa.Enum) and \
+        type(kind).__name__.upper() != "SET"
+
+
+def trigram_indexes(connector: SQLConnector, conn: Any) -> dict[str, set[str]]:
+    """Per table, the columns with a pg_trgm GIN or GiST index, which serves (I)LIKE '%...%' (PostgreSQL)."""
+    if connector.dialect != "postgresql":
+        return {}
+    rows = connector._run(conn, sa.text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s AND "
+                                        "indexdef LIKE '%trgm_ops%'"), {"s": connector.schema or "public"})
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        table, definition = tuple(row)
+        if table not in connector.table_names():
+            continue
+        for name in connector.columns(table):
+            if re.search(rf"\(\s*\"?{re.escape(name)}\"?\s+(gin|gist)_trgm_ops", definition):
+                found.setdefault(table, set()).add(name)
+    return found
+
+
 def partition_roots(connector: SQLConnector) -> dict[str, str]:
     """PostgreSQL declarative partitions: partition -> the partitioned table at the top of its tree."""
     if connector.dialect != "postgresql":
@@ -277,8 +353,6 @@ def row_value_problems(connector: SQLConnector, tables: dict[str, Any], edges: l
 def free_text_problems(config: Config, name: str, connector: SQLConnector) -> list[Problem]:
     """`free_text:` columns exist and hold text (on PostgreSQL, a warning where no trigram index serves them);
     tables named under `residual_scan.tables` exist."""
-    from eraser.residual import is_text, trigram_indexes
-
     conf = config.connectors[name]
     tables = connector.table_names()
     found: list[Problem] = []
@@ -312,34 +386,3 @@ def free_text_problems(config: Config, name: str, connector: SQLConnector) -> li
                 problem("error", f"residual_scan names table '{table}', which does not exist in connector "
                         f"'{name}'{_closest(table, tables)}.", "residual_scan", "tables", i)
     return found
-
-
-def check_config(path: Path) -> tuple[list[Problem], str]:
-    """Every problem of a config file against its live databases, and a one-line summary of what was checked."""
-    from connectors.sql import open_connector
-    from eraser.config import load_config
-    from eraser.errors import EraserError
-
-    config = load_config(path)
-    problems: list[Problem] = []
-    tables = 0
-    for name, conf in config.connectors.items():
-        try:
-            connector = open_connector(name, conf.url, conf.schema_)
-        except EraserError as exc:
-            problems.append(Problem("error", str(exc), ("connectors", name, "url"), None, config.path))
-            continue
-        try:
-            graph, found = graph_problems(config, name, connector)
-            problems += found
-            if graph is not None and config.tenants is not None:
-                from eraser.purge.scope import scope_problems
-
-                problems += scope_problems(config, name, graph)
-            tables += len(conf.tables)
-        finally:
-            connector.dispose()
-    if not config.signing.private_key.exists():
-        problems.append(Problem("warning", f"signing key {config.signing.private_key} does not exist yet; create it "
-                                "with `eraser keys generate`.", ("signing", "private_key"), None, config.path))
-    return problems, f"{path}: {tables} table(s) in {len(config.connectors)} connector(s) checked"

@@ -17,8 +17,8 @@ from typing import Literal
 
 import phonenumbers
 
-from eraser.anonymize import REDACTED
 from eraser.config import Config, IdentifierType
+from eraser.engine.anonymize import REDACTED
 from eraser.errors import SubjectError
 from eraser.matching import phone_spans, subject_phone
 from eraser.subjects import Subject

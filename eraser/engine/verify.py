@@ -7,7 +7,7 @@ Each check can fail, and its result is computed from what the database holds now
 - kept rows (retained, held, left for review) are unchanged: SHA-256 per row, minimized columns left out;
 - foreign keys hold on every dialect: no row of any table still refers to a deleted row, through a reflected
   foreign key or a declared link (and SQLite's own foreign_key_check);
-- the residual scan of free text (eraser.residual).
+- the residual scan of free text (eraser.engine.residual).
 
 The verdict is PASS only when every check passed and no hit of the residual scan was left in place; a scan in
 `report` mode that leaves hits gives REPORTED, never PASS.
@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import Key, Row
-from eraser.locate import Graph, locate
-from eraser.plan import Plan, TablePlan
-from eraser.residual import residual_scan
+from eraser.engine.locate import locate
+from eraser.engine.plan import Plan, TablePlan
+from eraser.engine.residual import residual_scan
+from eraser.engine.schema import Graph
 from eraser.subjects import Subject
 
 if TYPE_CHECKING:
-    from eraser.execute import Session
+    from eraser.engine.session import Session
 
 PASS = "PASS"
 FAIL = "FAIL"

@@ -1,6 +1,6 @@
 """Destruction certificates: RFC 8785 canonical JSON, signed with Ed25519 as a flattened JWS (RFC 7515),
 chained by the SHA-256 of the previous certificate's canonical payload, verifiable offline, rendered for
-humans. The formats are specified in docs/PROOF.md; verification is in eraser.chain."""
+humans. The formats are specified in docs/PROOF.md; verification is in eraser.proof.chain."""
 
 from __future__ import annotations
 
@@ -16,17 +16,16 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from eraser import SOFTWARE_NAME, __version__
-from eraser.chain import FORMAT, TYP, Verified, verify
+from eraser._time import iso
 from eraser.errors import CertificateError
-from eraser.freetext import scrubbed
-from eraser.keys import check_signing_setup, generate_keys, key_id, load_private_key, load_public_key
-from eraser.proofio import (
+from eraser.proof.chain import FORMAT, TYP, Verified, verify
+from eraser.proof.freetext import scrubbed
+from eraser.proof.jws import (
     ALG,
     canonical,
     certificate_name,
     find_certificate,
     index_certificate,
-    iso,
     jws_bytes,
     locked,
     payload_sha256,
@@ -34,7 +33,8 @@ from eraser.proofio import (
     sign_jws,
     write_head,
 )
-from eraser.translog import append_entry, head_of
+from eraser.proof.keys import check_signing_setup, generate_keys, key_id, load_private_key, load_public_key
+from eraser.proof.translog import append_entry, head_of
 
 __all__ = ["ALG", "FORMAT", "TYP", "Verified", "canonical", "generate_keys", "key_id", "load_private_key",
            "load_public_key", "read_jws", "sign", "verify"]
@@ -208,7 +208,7 @@ def software() -> dict[str, str]:
 
 def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     """The certificate's content: built from the plan and what execution measured; no personal data."""
-    from eraser.retention import add_period
+    from eraser.engine.retention import add_period
 
     plan = outcome.plan
     databases: dict[str, list[dict[str, Any]]] = {}
@@ -307,7 +307,7 @@ def ready_to_certify(config: Any, directory: Path | None = None, size: int = 655
 def certify(config: Any, outcome: Any, ticket: Any, directory: Path | None = None,
             payload: dict[str, Any] | None = None, cert_id: str | None = None) -> Issued:
     """Sign the certificate of a verified (or held) erasure and add it to the chain."""
-    from eraser.verify import CERTIFIABLE, NOT_RUN
+    from eraser.engine.verify import CERTIFIABLE, NOT_RUN
 
     result = outcome.verification.get("result") if outcome is not None else None
     if outcome is not None and result not in CERTIFIABLE and not (result == NOT_RUN and outcome.plan.hold):

@@ -17,9 +17,10 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from eraser._time import iso
 from eraser.errors import CertificateError
-from eraser.keyring import KeySet, Manifest, ManifestKey, load_manifest, parse_time
-from eraser.proofio import ALGS, CERT_NAME, chain_files, iso, payload_sha256, read_jws
+from eraser.proof.jws import ALGS, CERT_NAME, chain_files, payload_sha256, read_jws
+from eraser.proof.keyring import KeySet, Manifest, ManifestKey, load_manifest, parse_time
 
 TYP = "eraser-certificate+jws"
 FORMAT = "eraser-certificate/2"

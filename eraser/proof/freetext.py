@@ -13,7 +13,7 @@ from stdnum.fr import nir as fr_nir
 from stdnum.nl import bsn as nl_bsn
 
 from eraser.errors import SubjectError
-from eraser.keys import keyed_reference
+from eraser.proof.keys import keyed_reference
 
 EMAIL_IN = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 NUMBER_IN = re.compile(r"(?<![\w.])\d[\d .\-/]{7,20}\d(?![\w])")

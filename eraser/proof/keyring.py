@@ -22,10 +22,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from eraser._time import iso
 from eraser.errors import CertificateError
-from eraser.keys import generate_keys, jwk, key_id, load_public_key
-from eraser.proofio import ALGS, iso, read_jws, unb64, write_jws
-from eraser.proofio import sign_jws as _sign_jws
+from eraser.proof.jws import ALGS, read_jws, unb64, write_jws
+from eraser.proof.jws import sign_jws as _sign_jws
+from eraser.proof.keys import generate_keys, jwk, key_id, load_public_key
 
 __all__ = ["iso", "jwk", "write_jws"]
 

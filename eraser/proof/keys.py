@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from eraser.errors import CertificateError, ConfigError
-from eraser.proofio import b64
+from eraser.proof.jws import b64
 
 MIN_SECRET_BYTES = 32
 _insecure_permissions = {"allowed": False}

@@ -28,10 +28,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from eraser.chain import ManifestVerified, Verified, as_keys, verify
 from eraser.errors import CertificateError
-from eraser.keyring import KeySet, Manifest
-from eraser.proofio import read_jws
+from eraser.proof.chain import ManifestVerified, Verified, as_keys, verify
+from eraser.proof.jws import read_jws
+from eraser.proof.keyring import KeySet, Manifest
 
 LANGS = ("nl", "fr", "en")
 NBSP = "\u00a0"
@@ -1235,7 +1235,7 @@ def render_pdf(certificate: Path, lang: str, signing_key: Path, signing_cert: Pa
         raise CertificateError(f"no PDF signing key at {signing_key}; create one with "
                                "`eraser keys generate`.")
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    from eraser.certificates import software
+    from eraser.proof.certificates import software
 
     soft = software()
     document = {"name": certificate.name, "kid": str(header.get("kid", "")),

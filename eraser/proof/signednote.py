@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from eraser._time import iso
 from eraser.errors import CertificateError
 
 DASH = "\u2014"
@@ -46,7 +47,7 @@ def key_hash(name: str, public: Ed25519PublicKey, kind: int) -> bytes:
 
 
 def checkpoint_text(origin: str, size: int, root: bytes, timestamp: datetime) -> str:
-    moment = timestamp.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    moment = iso(timestamp)
     return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n{TIMESTAMP}{moment}\n"
 
 

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from eraser.certificates import canonical
 from eraser.errors import CertificateError
+from eraser.proof.certificates import canonical
 
 PREFIX = ".reserve-"
 

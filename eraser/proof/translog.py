@@ -25,15 +25,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eraser import signednote
-from eraser.chain import Verified, as_keys, check_chain
+from eraser._time import iso
 from eraser.errors import CertificateError
-from eraser.keyring import KeySet, Manifest, parse_time, sign_jws, verify_signed
-from eraser.keys import key_id
-from eraser.proofio import (
+from eraser.proof import signednote
+from eraser.proof.chain import Verified, as_keys, check_chain
+from eraser.proof.jws import (
     Head,
     index_certificate,
-    iso,
     locked,
     payload_sha256,
     read_head,
@@ -41,6 +39,8 @@ from eraser.proofio import (
     write_head,
     write_jws,
 )
+from eraser.proof.keyring import KeySet, Manifest, parse_time, sign_jws, verify_signed
+from eraser.proof.keys import key_id
 
 LOG_FILE = "transparency-log.jsonl"
 CHECKPOINTS = "checkpoints"
@@ -398,7 +398,7 @@ def read_checkpoint(path: Path, public_keys: KeySet | Manifest | Sequence[Path],
 
 
 def _read_note(path: Path, keys: KeySet, witnesses: Sequence[Path]) -> Checkpoint:
-    from eraser.keys import load_public_key
+    from eraser.proof.keys import load_public_key
 
     try:
         note = signednote.parse(path.read_text(encoding="utf-8"), str(path))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eraser import signednote
-from eraser.keyring import KeySet
-from eraser.translog import (
+from eraser.proof import signednote
+from eraser.proof.keyring import KeySet
+from eraser.proof.translog import (
     Checkpoint,
     LogError,
     consistency_proof,

@@ -20,9 +20,10 @@ from typing import Any
 import structlog
 
 from eraser.config import Config
+from eraser.engine.execute import refuse_undecided
+from eraser.engine.holds import refuse_held_tenant
+from eraser.engine.session import Session
 from eraser.errors import VerificationError
-from eraser.execute import Session, refuse_undecided
-from eraser.holds import refuse_held_tenant
 from eraser.purge import journal
 from eraser.purge.batches import OnBatch, estimate, execute, final_pass, trial
 from eraser.purge.certificate import dry_run_text, purge_payload, retained_schedule, seconds_text
@@ -155,7 +156,7 @@ def _certify(config: Config, store: Any, result: PurgeResult, ticket: dict[str, 
              scopes: dict[str, Scope], started_at: datetime, action: str) -> None:
     """Sign once (a resumed purge gets the same certificate id), then record it with the retained-row schedule
     and close the ticket in one transaction, and only then mark the purge done."""
-    from eraser.certificates import certify
+    from eraser.proof.certificates import certify
 
     result.payload = purge_payload(config, result, ticket, started_at, action)
     result.certificate = certify(config, None, None, payload=result.payload,

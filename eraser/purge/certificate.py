@@ -10,20 +10,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eraser._time import iso
 from eraser.config import Config, TableRule
+from eraser.engine.retention import add_period, release_date
 from eraser.purge.result import Key, PurgeResult
 from eraser.purge.rules import kept, retained_parent
 from eraser.purge.scope import Scope, same
-from eraser.retention import add_period, release_date
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def retained_schedule(scope: Scope, result: PurgeResult) -> list[dict[str, Any]]:
     """Per retained row of this connector: table, primary key and release date (what the sweep needs)."""
-    from eraser.certificates import canonical
+    from eraser.proof.certificates import canonical
 
     releases: dict[str, dict[Key, date]] = {}
     for table in reversed(scope.order()):  # parents first: a `from: parent` row is released with its parent
@@ -55,7 +52,7 @@ def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | 
                   action: str) -> dict[str, Any]:
     """The tenant-wide certificate: counts per table and action, retained rows with basis and release range,
     the return package's manifest digest, the verification, what remains in backups. No row value."""
-    from eraser.certificates import software
+    from eraser.proof.certificates import software
 
     completed = datetime.now(UTC)
     databases: dict[str, list[dict[str, Any]]] = {}

@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 import structlog
 
+from eraser._time import now_iso
 from eraser.errors import EraserError
 from eraser.purge import journal
 from eraser.purge.result import PurgeResult
@@ -86,7 +86,7 @@ def _written_by(target: Path, purge_id: str) -> str | None:
 
 
 def _write(result: PurgeResult, scopes: dict[str, Scope], target: Path) -> str:
-    from eraser.export import jsonable
+    from eraser.rights.export import jsonable
 
     config = next(iter(scopes.values())).config
     tmp = temporary(target)
@@ -116,7 +116,7 @@ def _write(result: PurgeResult, scopes: dict[str, Scope], target: Path) -> str:
             for path in paths.values():
                 files.append({"path": str(path.relative_to(tmp)), "rows": rows, "bytes": path.stat().st_size,
                               "sha256": _sha256(path)})
-        generated_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        generated_at = now_iso()
         (tmp / "README.txt").write_text(README.format(tenant=result.tenant, organisation=config.organisation,
                                                       generated_at=generated_at), encoding="utf-8")
         files.append({"path": "README.txt", "bytes": (tmp / "README.txt").stat().st_size,

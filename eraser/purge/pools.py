@@ -10,8 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eraser.anonymize import REDACTED, Anonymizer, _fit, make_faker
 from eraser.config import Strategy
+from eraser.engine.anonymize import REDACTED, Anonymizer, _fit, make_faker
 from eraser.errors import EraserError
 from eraser.purge.rules import columns
 from eraser.purge.scope import Scope, after, up_to

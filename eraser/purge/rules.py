@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from connectors.base import Edge
 from eraser.config import Strategy
+from eraser.engine.retention import release_date
 from eraser.purge.scope import Scope, any_of, matches, same
-from eraser.retention import release_date
 
 
 def kept(scope: Scope, table: str, t: Any = None) -> sa.ColumnElement[bool]:

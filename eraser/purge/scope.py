@@ -15,10 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.base import Edge
-from eraser.checks import Problem
 from eraser.config import Config
+from eraser.engine.schema import Graph, Problem
 from eraser.errors import EraserError
-from eraser.locate import Graph
 from eraser.purge.result import Bounds, Key, TenantError
 
 KEY_TYPES = (int, str)

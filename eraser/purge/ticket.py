@@ -56,11 +56,11 @@ def _stop_at_batch_boundary(worker: Any) -> Any:
 def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     """A `purge` ticket (recorded at a contract's end): the purge, resumed at its next batch if a worker died, then
     the ticket closed with the tenant-wide certificate and its retained rows."""
-    from eraser.certificates import read_jws, ready_to_certify
-    from eraser.proofio import find_certificate
+    from eraser.proof.certificates import read_jws, ready_to_certify
+    from eraser.proof.jws import find_certificate
     from eraser.purge import purge_tenant
-    from eraser.rights import exports_directory
-    from eraser.state import now
+    from eraser.rights.care import exports_directory
+    from eraser.store.state import now
 
     config, store, node, tid = worker.config, worker.store, worker.node, ticket["id"]
     tenant = ticket["tenant"]

@@ -7,37 +7,35 @@ Around every erasure (CLI, demo and daemon alike):
 - once certified: the journal and the suppression entries go to the state store, restricted rows that were
   deleted leave the restriction list, and (daemon) recipients with a webhook are queued for notification.
 
-The daemon's `access` tickets write an export (eraser.export) under `exports:`; `restrict` tickets restrict the
-subject's rows (eraser.restrict) and notify the recipients of the restricted tables.
+The daemon's `access` tickets write an export (eraser.rights.export) under `exports:`; `restrict` tickets restrict the
+subject's rows (eraser.rights.restrict) and notify the recipients of the restricted tables.
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
 
-from eraser import files as erasure_files
-from eraser.certificates import Issued, certify, erasure_payload
+from eraser._time import iso
 from eraser.config import Config
+from eraser.engine import files as erasure_files
+from eraser.engine.execute import Outcome
+from eraser.engine.session import Session
 from eraser.errors import EraserError
-from eraser.execute import Outcome, Session
-from eraser.replay import journal_entries
-from eraser.rights_state import KeyCodec, RightsStore
-from eraser.state import StateStore, now
+from eraser.proof.certificates import Issued, certify, erasure_payload
+from eraser.rights.replay import journal_entries
+from eraser.rights.suppression import erased_anything, references
+from eraser.store.rights import KeyCodec, RightsStore
+from eraser.store.state import StateStore, now
 from eraser.subjects import Subject
-from eraser.suppression import erased_anything, references
 from eraser.tickets import Ticket
 
-log = structlog.get_logger("eraser.rights")
+log = structlog.get_logger("eraser.rights.care")
 TICKET_KINDS = ("access", "restrict")
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # -- around an erasure ----------------------------------------------------------------------------
@@ -58,7 +56,7 @@ def prepare_erasure(config: Config, session: Session, outcome: Outcome, subject:
             "journal": journal_entries(config, session, plan),
             "suppress": [list(p) for p in references(subject, config.secret_bytes())] if erased_anything(outcome) else [],
             "recipients": sorted({r for tp in plan.tables for r in tp.summary().get("recipients", [])}),
-            "subject_ref": plan.subject_ref, "completed_at": _iso(outcome.completed_at)}
+            "subject_ref": plan.subject_ref, "completed_at": iso(outcome.completed_at)}
 
 
 def destroy_files(config: Config, session: Session, care: dict[str, Any] | None, context: str
@@ -156,7 +154,7 @@ def daemon_payload(config: Config, session: Session, prepared: dict[str, Any], t
 def erasure_certified(config: Config, store: StateStore, prepared: dict[str, Any], issued: Issued,
                       ticket: dict[str, Any]) -> None:
     """Journal and suppression list, then queue the recipients' webhooks (delivered once the ticket is done)."""
-    from eraser import webhooks
+    from eraser.rights import webhooks
 
     care = prepared.get("rights")
     reference = ticket["external_ref"] or ticket["id"]
@@ -174,9 +172,9 @@ def exports_directory(config: Config) -> Path:
 
 def process_ticket(worker: Any, ticket: dict[str, Any], subject: Subject) -> None:
     """An `access` or `restrict` ticket: no plan to approve, nothing destroyed; done in one step."""
-    from eraser import webhooks
-    from eraser.export import export_subject
-    from eraser.restrict import restrict
+    from eraser.rights import webhooks
+    from eraser.rights.export import export_subject
+    from eraser.rights.restrict import restrict
 
     config, store, node, tid = worker.config, worker.store, worker.node, ticket["id"]
     reference = ticket["external_ref"] or tid
@@ -209,7 +207,7 @@ def process_ticket(worker: Any, ticket: dict[str, Any], subject: Subject) -> Non
 
 def deliver_webhooks(config: Config, store: StateStore) -> int:
     """Deliver due webhook notifications; called by an idle worker. Never raises."""
-    from eraser import webhooks
+    from eraser.rights import webhooks
 
     if not config.recipients:
         return 0

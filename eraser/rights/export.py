@@ -25,9 +25,10 @@ from typing import Any
 
 from eraser import SOFTWARE_NAME, __version__
 from eraser.config import Config, TableRule
+from eraser.engine.execute import make_plan
+from eraser.engine.plan import Plan
+from eraser.engine.session import Session
 from eraser.errors import EraserError
-from eraser.execute import Session, make_plan
-from eraser.plan import Plan
 from eraser.subjects import Subject
 
 FORMAT = "eraser-export/1"
@@ -156,7 +157,7 @@ def export_subject(config: Config, session: Session, subject: Subject, out: Path
 
 
 def _write_export(config: Config, session: Session, plan: Plan, doc: dict[str, Any], out: Path) -> ExportResult:
-    from eraser.files import export_files
+    from eraser.engine.files import export_files
 
     written: dict[str, bytes] = {}
     for tp in plan.tables:

@@ -25,18 +25,19 @@ import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key, Row
-from eraser.anonymize import Anonymizer
-from eraser.certificates import Issued, certify, software
+from eraser._time import iso
 from eraser.config import Config, Strategy
+from eraser.engine.anonymize import Anonymizer
+from eraser.engine.plan import Plan
+from eraser.engine.retention import add_period
+from eraser.engine.session import Session
+from eraser.engine.verify import row_digest, verdict
 from eraser.errors import ConfigError, EraserError, VerificationError
-from eraser.execute import Session, row_digest
-from eraser.plan import Plan
-from eraser.retention import add_period
-from eraser.rights_state import KeyCodec, RightsStore
-from eraser.state import StateStore, _utc
-from eraser.verify import verdict
+from eraser.proof.certificates import Issued, certify, software
+from eraser.store.rights import KeyCodec, RightsStore
+from eraser.store.state import StateStore, _utc
 
-log = structlog.get_logger("eraser.replay")
+log = structlog.get_logger("eraser.rights.replay")
 
 
 def journal_entries(config: Config, session: Session, plan: Plan) -> list[dict[str, Any]]:
@@ -91,7 +92,7 @@ def _steps(config: Config, store: StateStore, rights: RightsStore, since: dateti
            ) -> tuple[list[dict[str, Any]], dict[tuple[str, str, Key], Step]]:
     """Every recorded erasure and retention release since the date, oldest first, reduced to one step per row:
     the latest one, except that a deleted row stays deleted."""
-    from eraser.state import certificates, retained_rows
+    from eraser.store.state import certificates, retained_rows
 
     sources: list[dict[str, Any]] = []
     events: list[tuple[datetime, str, str, str, Key, str, dict[str, str]]] = []
@@ -135,7 +136,7 @@ def _steps(config: Config, store: StateStore, rights: RightsStore, since: dateti
 def replay(config: Config, session: Session, store: StateStore, since: date, dry_run: bool = False,
            directory: Path | None = None, operator: str = "operator") -> ReplayResult:
     """Re-apply every erasure recorded since `since` to the (restored) databases, verify, and certify."""
-    from eraser.files import destroy
+    from eraser.engine.files import destroy
 
     started = datetime.now(UTC)
     clock = time.perf_counter()
@@ -185,7 +186,7 @@ def _replay_connector(config: Config, graph: Any, conn: Any, mine: dict[tuple[st
                       ) -> tuple[int, list[str]]:
     """Re-apply one database's steps inside its open transaction and verify them; returns the kept rows checked."""
     from connectors.files import FileRefusedError, FileStore
-    from eraser.files import reference, root_of
+    from eraser.engine.files import reference, root_of
 
     connector = graph.connector
     name = connector.name
@@ -300,9 +301,6 @@ def _verify(graph: Any, conn: Any, mine: dict[tuple[str, Key], Step], current: d
 
 def _payload(config: Config, session: Session, result: ReplayResult, started: datetime,
              operator: str) -> dict[str, Any]:
-    def iso(moment: datetime) -> str:
-        return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
     databases: dict[str, list[dict[str, Any]]] = {}
     for (name, table), counts in sorted(result.done.items()):
         databases.setdefault(name, []).append({"table": table, "done": dict(sorted(counts.items()))})
@@ -338,7 +336,7 @@ def _payload(config: Config, session: Session, result: ReplayResult, started: da
 def replay_command(config: Config, since: date, state_url: str | None = None, dry_run: bool = False,
                    directory: Path | None = None, operator: str = "operator") -> ReplayResult:
     """Open the state store and the databases, and replay."""
-    from eraser.execute import open_session
+    from eraser.engine.session import open_session
 
     store = StateStore(state_url or config.state or "")
     try:

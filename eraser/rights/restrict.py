@@ -15,12 +15,13 @@ from typing import Any
 import structlog
 
 from eraser.config import Config
+from eraser.engine.execute import make_plan
+from eraser.engine.session import Session
 from eraser.errors import ConfigError, EraserError
-from eraser.execute import Session, make_plan
-from eraser.rights_state import KeyCodec, RightsStore
+from eraser.store.rights import KeyCodec, RightsStore
 from eraser.subjects import Subject, identifier_references, subject_reference
 
-log = structlog.get_logger("eraser.restrict")
+log = structlog.get_logger("eraser.rights.restrict")
 
 
 def _flag_column(session: Session, connector: str, table: str, column: str) -> None:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from eraser.config import Config
 from eraser.errors import SubjectError
-from eraser.rights_state import RightsStore
-from eraser.state import StateStore
+from eraser.store.rights import RightsStore
+from eraser.store.state import StateStore
 from eraser.subjects import Subject, identifier_references, keyed_hash, parse_subject, subject_reference
 
 if TYPE_CHECKING:
-    from eraser.execute import Outcome
+    from eraser.engine.execute import Outcome
     from eraser.tickets import Ticket
 
 

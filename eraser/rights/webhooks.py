@@ -18,10 +18,10 @@ import structlog
 
 from eraser import __version__
 from eraser.config import Config
-from eraser.rights_state import RightsStore, webhook_deliveries
-from eraser.state import now
+from eraser.store.rights import RightsStore, webhook_deliveries
+from eraser.store.state import now
 
-log = structlog.get_logger("eraser.webhooks")
+log = structlog.get_logger("eraser.rights.webhooks")
 MAX_ATTEMPTS = 10
 RETRY_BASE_SECONDS = 5.0
 TIMEOUT_SECONDS = 5.0

@@ -14,9 +14,9 @@ from types import TracebackType
 
 import structlog
 
-from eraser.state import StateStore
+from eraser.store.state import StateStore
 
-log = structlog.get_logger("eraser.daemon")
+log = structlog.get_logger("eraser.daemon.worker")
 
 
 def backoff_seconds(failures: int, base: float, cap: float) -> float:

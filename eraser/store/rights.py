@@ -21,9 +21,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from connectors.base import Key
-from eraser.certificates import canonical
 from eraser.config import TableRule
-from eraser.state import TZ, StateStore, _utc, metadata, now
+from eraser.proof.certificates import canonical
+from eraser.store.state import TZ, StateStore, _utc, metadata, now
 from eraser.subjects import keyed_hash
 
 erasures = sa.Table(

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-import eraser.rights_state  # noqa: F401  (registers the tables of migration 0002 in the metadata)
-from eraser.state import metadata
+import eraser.store.rights  # noqa: F401  (registers the tables of migration 0002 in the metadata)
+from eraser.store.state import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
