@@ -108,14 +108,10 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     """Erase a data subject: plan, confirm, apply in one verified transaction per database, certify."""
     from eraser.cli.report import format_outcome, format_plan
     from eraser.config import load_config
-    from eraser.engine.execute import erase as run_erasure
-    from eraser.engine.execute import make_plan
-    from eraser.engine.holds import holds_store, subject_hold
-    from eraser.engine.session import open_session
-    from eraser.proof.certificates import ready_to_certify
+    from eraser.engine.plan import Plan
+    from eraser.erasure import erase_subject
     from eraser.proof.freetext import refuse_identifier
-    from eraser.rights.care import ErasureCare
-    from eraser.rights.suppression import already_erased, earlier_erasure, record_against_earlier
+    from eraser.rights.suppression import already_erased
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -124,31 +120,25 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     config = load_config(config_path)
     subject = parse_subject(list(subjects), config)
     ticket = new_ticket(ticket_ref, request_date, operator)
-    ready_to_certify(config, out)
-    with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
-            structlog.contextvars.bound_contextvars(ticket=ticket.reference):
-        with holds_store(config) as store:  # config and `eraser hold add` holds
-            hold = subject_hold(config, store, subject, hold_reason)
-        the_plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold)
-        click.echo(format_plan(the_plan, session.dialects))
-        if (earlier := earlier_erasure(config, subject)) is not None:
+
+    def show(the_plan: Plan, dialects: dict[str, str], earlier: dict[str, Any] | None) -> None:
+        click.echo(format_plan(the_plan, dialects))
+        if earlier is not None:
             click.echo(f"The subject was {already_erased(earlier)}.")
             if not any(the_plan.totals().values()):
-                record_against_earlier(config, subject, ticket, earlier)
-                click.echo(f"Nothing remains: ticket {ticket.reference} recorded against certificate "
-                           f"{earlier['certificate_id']}; no new certificate.")
                 return
         if not yes:
             if not sys.stdin.isatty():
                 raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")
             click.confirm("Apply this plan?", abort=True)
-        with ErasureCare(config, session, subject, ticket) as care:  # files, replay journal, suppression list
-            outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold,
-                                  expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
-            issued = care.certify(outcome, out)
-        log.info("certificate issued", certificate=issued.certificate_id, sequence=issued.sequence)
-        click.echo(format_outcome(outcome) + (f"\n{care.summary()}" if care.summary() else ""))
-        click.echo(f"Certificate: {issued.path}")
+
+    done = erase_subject(config, subject, ticket, hold_reason=hold_reason, out=out, on_plan=show)
+    if done.issued is None or done.outcome is None:
+        click.echo(f"Nothing remains: ticket {ticket.reference} recorded against certificate "
+                   f"{done.recorded_against}; no new certificate.")
+        return
+    click.echo(format_outcome(done.outcome) + (f"\n{done.files}" if done.files else ""))
+    click.echo(f"Certificate: {done.issued.path}")
 
 
 # -- certificates and keys --------------------------------------------------------------------
@@ -279,11 +269,8 @@ def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) 
     from eraser.cli.report import format_outcome, format_plan
     from eraser.config import load_config
     from eraser.demo import DEMO_EMAIL, FOLLOW_UP_EMAIL, FOLLOW_UP_NAME, prepare
-    from eraser.engine.execute import erase as run_erasure
-    from eraser.engine.execute import make_plan
-    from eraser.engine.session import open_session
+    from eraser.erasure import erase_subject
     from eraser.proof.certificates import render_html, verify
-    from eraser.rights.care import ErasureCare
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -296,14 +283,11 @@ def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) 
     subject = parse_subject([f"email={DEMO_EMAIL}"], config)
     ticket = new_ticket(None, None, "eraser demo")
     click.echo(f"Config: {config_path}\n\nErasing the person with email {DEMO_EMAIL}.\n")
-    with eraser_logging.redacting(subject.terms()), open_session(config) as session:
-        the_plan = make_plan(session, subject, ticket.received_at.date())
-        click.echo(format_plan(the_plan, session.dialects))
-        with ErasureCare(config, session, subject, ticket) as care:
-            outcome = run_erasure(session, subject, ticket.received_at.date(),
-                                  expected_fingerprint=the_plan.fingerprint(), before_commit=care.before_commit)
-            issued = care.certify(outcome)
-    click.echo(format_outcome(outcome) + (f"\n{care.summary()}" if care.summary() else ""))
+    done = erase_subject(config, subject, ticket,
+                         on_plan=lambda the_plan, dialects, _: click.echo(format_plan(the_plan, dialects)))
+    assert done.issued is not None and done.outcome is not None  # a fresh demo database: nobody erased before
+    issued = done.issued
+    click.echo(format_outcome(done.outcome) + (f"\n{done.files}" if done.files else ""))
     result = verify(issued.path, [p for p in [config.signing.public_key] if p])  # named by the config, not found
     html_path = issued.path.with_name(issued.path.name.removesuffix(".cert.json") + ".html")
     html_path.write_text(render_html(result.payload, f"valid, key {result.kid}"), encoding="utf-8")
