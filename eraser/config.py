@@ -132,6 +132,7 @@ class RetainRule(_Model):
     preset: str | None = None
     time_zone: TimeZone | None = None  # where a timestamp's date is read (the jurisdiction's, from a preset)
     financial_year_end: MonthDay = "12-31"  # for count_from: next_year, the year counted from ends on this day
+    keeps: list[str] = []  # tables whose rows a retained row refers to: retained with it (its basis and release)
 
     @model_validator(mode="before")
     @classmethod
@@ -163,6 +164,7 @@ class ResidualScan(_Model):
     """The scan of text columns for the subject's identifiers that ends every erasure's verification."""
 
     mode: Literal["fail", "redact", "report"] = "fail"
+    per_table: dict[str, Literal["fail", "redact", "report"]] = {}  # a table's own mode, over `mode`
     tables: Literal["all"] | list[str] = "all"
     max_rows_per_table: int | None = Field(default=None, ge=1)
     refresh_materialized_views: bool = False  # refresh them inside the erasure's transaction, before the scan
@@ -238,6 +240,7 @@ class TableRule(_Model):
     files: FilesRule | None = None
     free_text: list[str] = []
     tenant: str | None = None  # the column naming the tenant (customer) a row belongs to, for `eraser purge`
+    key: list[str] = []  # the columns that identify a row, for a table without a primary key
 
     @field_validator("identify", mode="before")
     @classmethod
@@ -581,6 +584,8 @@ def _resolve_paths(config: Config, path: Path) -> Config:
     signing = config.signing.model_copy(update={
         "private_key": rel(config.signing.private_key), "public_key": rel(config.signing.public_key)})
     state = config.state or f"sqlite:///{base / 'eraser-state.db'}"
+    if "://" not in state:  # a file path (state: ../eraser-state.db): a SQLite store there
+        state = f"sqlite:///{Path(state) if Path(state).is_absolute() else base / state}"
     if state.startswith("sqlite:///") and not state.startswith("sqlite:////"):
         state = "sqlite:///" + str(base / state.removeprefix("sqlite:///"))
     return config.model_copy(update={

@@ -338,10 +338,14 @@ def _hold_back_referenced(graph: Graph, tables: dict[tuple[str, str], TablePlan]
                     for k in by_ref.get(_fold(ref)) or doomed:
                         why[k][edge.child] += 1
                 _digest_referrers(graph, edge.child, [c for c, _ in referrers if c is not None], tables, conn)
+            # a row kept with the rows that refer to it (`retain: keeps:`) is anonymized where they stay
+            strategies = {c: s for c, s in tp.rule.columns.items() if s.kind != "keep"} \
+                if tp.rule.retain is None else {}
             for k, counted in why.items():
-                tp.decisions[k] = Decision("retain", "not yet: still referenced by "
-                                           + ", ".join(f"{t} ({n})" for t, n in sorted(counted.items())),
-                                           tp.decisions[k].release)
+                users = ", ".join(f"{t} ({n})" for t, n in sorted(counted.items()))
+                tp.decisions[k] = Decision("anonymize", f"retention period ended; still referenced by {users}",
+                                           tp.decisions[k].release, dict(strategies)) if strategies else \
+                    Decision("retain", f"not yet: still referenced by {users}", tp.decisions[k].release)
                 changed = True
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from eraser.engine.execute import Outcome
 from eraser.engine.plan import ACTIONS, Plan
+from eraser.proof.certificates import kept_line
 
 VERBS = {"delete": "delete", "anonymize": "anonymize", "retain": "retain", "hold": "hold", "review": "leave for review"}
 
@@ -34,6 +35,9 @@ def format_plan(plan: Plan, dialects: dict[str, str]) -> str:
                 lines.append(f"      released on {first}" + (f" .. {last}" if last != first else ""))
             if "recipients" in summary:
                 lines.append("      recipients to notify: " + ", ".join(summary["recipients"]))
+    if plan.kept_for_others:
+        lines.append("\nKept for others, never changed, though their text names the subject:")
+        lines += [f"  {kept_line(e)}" for e in plan.kept_for_others]
     totals = plan.totals()
     lines.append("\nTotals: " + ", ".join(f"{VERBS[a]} {totals[a]}" for a in ACTIONS))
     return "\n".join(lines)
@@ -56,4 +60,5 @@ def _scan_line(scan: dict[str, Any] | None) -> str:
     part = f", {len(scan['tables_scanned_in_part'])} in their newest rows only" if scan["tables_scanned_in_part"] else ""
     hits = "; ".join(f"{h['table']}.{h['column']} {h['rows']}" for c in scan["by_connector"] for h in c["hits"])
     return (f"Residual scan: {scan['columns_scanned']} text column(s) in {scan['tables_scanned']} table(s){part}; "
-            f"{scan['hits']} hit(s){' (' + hits + ')' if hits else ''}, {scan['redacted_rows']} row(s) redacted\n")
+            f"{scan['hits']} hit(s){' (' + hits + ')' if hits else ''}, {scan['redacted_rows']} row(s) redacted\n" +
+            "".join(f"Kept for others, not changed: {kept_line(e)}\n" for e in scan.get("rows_kept_for_others", [])))

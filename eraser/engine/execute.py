@@ -15,12 +15,14 @@ from connectors.base import Key, Row
 from eraser.config import Config, undecided_tables
 from eraser.engine.anonymize import Anonymizer
 from eraser.engine.holds import subject_hold
+from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
 from eraser.engine.plan import Plan, TablePlan, plan_connector
 from eraser.engine.residual import redact_free_text
 from eraser.engine.retention import ActiveHold
 from eraser.engine.schema import Graph
 from eraser.engine.session import Session
+from eraser.engine.terms import subject_terms
 from eraser.engine.verify import CERTIFIABLE, NOT_RUN, Expected, verify
 from eraser.errors import ConfigError, PlanChangedError, VerificationError
 from eraser.subjects import Subject, subject_reference
@@ -36,7 +38,12 @@ def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_dat
     for name, graph in session.graphs.items():
         found = locate(graph, subject, conns[name], config, for_update=for_update)
         tables += plan_connector(graph, found, conns[name], request_date, today, hold)
-    return Plan(subject_reference(subject, config.secret_bytes()), subject.types, request_date, hold, tables)
+    plan = Plan(subject_reference(subject, config.secret_bytes()), subject.types, request_date, hold, tables)
+    if hold is None:  # other people's kept rows that name the subject: never changed, listed
+        plan.kept = judge_for(config, session.graphs, request_date, today)
+        if not for_update:  # the plan alone searches for them; an erasure lists those its redaction and scan meet
+            scan_kept(session.connectors, config, subject_terms(subject, config), conns, plan)
+    return plan
 
 
 def make_plan(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
@@ -101,6 +108,10 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
                 changes = _replacements(graph, tp, anonymizer, conn)
                 if changes:
                     n = graph.connector.update_rows(conn, table, changes)
+                    if n > len(changes):  # a declared key: that two rows share
+                        raise VerificationError(f"{n} row(s) of {table} matched the {len(changes)} key(s) to "
+                                                "anonymize; its key: does not identify one row, so everything was "
+                                                "rolled back.")
                     expected.wrote(tp, changes)
                     done.setdefault((name, table), {})["anonymize"] = len(tp.keys("anonymize"))
                     if tp.keys("retain") and any(tp.decisions[k].strategies for k in tp.keys("retain")):
@@ -108,7 +119,11 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
             for table in graph.delete_order():
                 keys = tables[table].keys("delete")
                 if keys:
-                    done.setdefault((name, table), {})["delete"] = graph.connector.delete_rows(conn, table, keys)
+                    n = graph.connector.delete_rows(conn, table, keys)
+                    if n > len(keys):  # a declared key: that two rows share
+                        raise VerificationError(f"{n} row(s) of {table} matched the {len(keys)} key(s) to delete; "
+                                                "its key: does not identify one row, so everything was rolled back.")
+                    done.setdefault((name, table), {})["delete"] = n
         redact_free_text(session.connectors, config, subject, conns, plan, done)
         verification = verify(session, subject, conns, plan, expected)
         if verification["result"] not in CERTIFIABLE:

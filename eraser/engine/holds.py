@@ -56,6 +56,16 @@ def hold_on(config: Config, store: Any, refs: Iterable[str], today: date) -> Act
     return config_hold(config, refs, today) or (stored_hold(store, refs, today) if store is not None else None)
 
 
+def held_references(config: Config, store: Any, today: date) -> frozenset[str]:
+    """Every reference (subject, identifier or tenant) under a hold, config or stored, that has not ended: the
+    rows of other subjects it covers are kept by every erasure (never redacted)."""
+    refs = {hold.subject for hold in config.holds if hold.until is None or hold.until >= today}
+    for hold in store.holds(active_only=True) if store is not None else []:
+        if hold["until"] is None or hold["until"] >= today:
+            refs |= set(hold["identifier_refs"])
+    return frozenset(refs)
+
+
 def subject_hold(config: Config, store: Any, subject: Subject, requested: str | None = None,
                  today: date | None = None) -> ActiveHold | None:
     """The hold on a subject: one asked for now (`--hold REASON`), else one of the config or the state store."""

@@ -10,13 +10,16 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from connectors.base import Edge, Key, Row
 from eraser.config import Strategy, TableRule
 from eraser.engine.locate import Found
 from eraser.engine.retention import ActiveHold, release_date
 from eraser.engine.schema import Graph
+
+if TYPE_CHECKING:
+    from eraser.engine.kept import KeptForOthers
 
 Action = Literal["delete", "anonymize", "retain", "hold", "review"]
 ACTIONS: tuple[Action, ...] = ("delete", "anonymize", "retain", "hold", "review")
@@ -28,6 +31,7 @@ class Decision:
     reason: str
     release: date | None = None
     strategies: dict[str, Strategy] = field(default_factory=dict)
+    kept_with: str | None = None  # retained because a retained row of this table refers to it (`retain: keeps:`)
 
 
 @dataclass
@@ -76,6 +80,9 @@ class Plan:
     request_date: date
     hold: ActiveHold | None
     tables: list[TablePlan]
+    kept: KeptForOthers | None = field(default=None, repr=False, compare=False)  # judges other people's rows
+    # other people's kept rows whose text names the subject: never changed, listed (connector, table, key, column)
+    kept_for_others: list[dict[str, Any]] = field(default_factory=list)
 
     def table(self, connector: str, table: str) -> TablePlan:
         return next(t for t in self.tables if t.connector == connector and t.table == table)
@@ -100,7 +107,8 @@ class Plan:
                 "hold": {"reason": self.hold.reason, "until": self.hold.until.isoformat() if self.hold.until else None}
                 if self.hold else None,
                 "totals": self.totals(),
-                "tables": [t.summary() for t in self.tables]}
+                "tables": [t.summary() for t in self.tables],
+                "kept_for_others": self.kept_for_others}
 
 
 def _key(row: Row, cols: tuple[str, ...]) -> Key:
@@ -128,6 +136,7 @@ def plan_connector(graph: Graph, found: dict[str, Found], conn: Any, request_dat
                                             found[table].reasons[pk])
     if hold is None:
         _mark_shared(graph, found, decisions, conn)
+        _keep_parents(graph, found, decisions)
         _keep_referenced(graph, found, decisions, conn)
     plans = []
     for table in sorted(graph.rules):
@@ -166,6 +175,30 @@ def _initial(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[st
     if rule.action == "anonymize":
         return Decision("anonymize", f"configured to anonymize ({reached.split(' ')[0]})", strategies=dict(rule.columns))
     return Decision("delete", "configured to delete")
+
+
+def _keep_parents(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]]) -> None:
+    """`retain: {keeps: [table]}`: a row of that table which a retained row refers to (an invoice's address) is
+    retained with it, on its basis and until its release date (the latest, when several refer to it); a row left
+    for review (shared with someone else) stays so."""
+    for child in graph.delete_order():  # children first: a kept row can keep its own parents in turn
+        rule = graph.rules[child]
+        if rule.retain is None or not rule.retain.keeps:
+            continue
+        for edge in graph.outbound(child):
+            if edge.parent not in rule.retain.keeps or edge.parent not in found or edge.parent == child:
+                continue
+            parents = {_fold(_key(row, edge.parent_cols)): pk for pk, row in found[edge.parent].rows.items()}
+            for pk, d in decisions[child].items():
+                target = parents.get(_fold(_key(found[child].rows[pk], edge.child_cols)))
+                if d.action != "retain" or target is None:
+                    continue
+                now = decisions[edge.parent][target]
+                if now.action in ("delete", "anonymize") or now.action == "retain" and \
+                        (now.release or date.min) < (d.release or date.max):
+                    decisions[edge.parent][target] = Decision(
+                        "retain", f"kept with the retained row(s) of {child} that refer to it: {d.reason}", d.release,
+                        dict(graph.rules[edge.parent].minimize), child)
 
 
 def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) -> list[tuple[Key | None, Key]]:

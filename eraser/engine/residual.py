@@ -33,7 +33,8 @@ from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
 from eraser.engine.locate import held_identifiers
 from eraser.engine.schema import is_text, trigram_indexes
-from eraser.engine.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, redact_text, subject_terms
+from eraser.engine.serialized import UnparseableValue, redacted_value
+from eraser.engine.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, shown_key, subject_terms
 from eraser.errors import ConfigError
 from eraser.subjects import Subject
 
@@ -197,26 +198,6 @@ def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str],
 
 # -- redacting --------------------------------------------------------------------------------
 
-def _redact_json(value: Any, terms: Terms) -> Any:
-    if isinstance(value, str):
-        return redact_text(value, terms)
-    if isinstance(value, list):
-        return [_redact_json(v, terms) for v in value]
-    if isinstance(value, dict):
-        return {redact_text(k, terms) if isinstance(k, str) else k: _redact_json(v, terms) for k, v in value.items()}
-    return value
-
-
-def redacted_value(column: sa.Column[Any], text: str, terms: Terms) -> Any:
-    """The value to store: JSON columns keep their structure, with identifiers replaced inside strings."""
-    if isinstance(column.type, sa.JSON):
-        try:
-            return _redact_json(json.loads(text), terms)
-        except ValueError:
-            pass
-    return redact_text(text, terms, getattr(column.type, "length", None))
-
-
 def _key_columns(connector: SQLConnector, table: str) -> set[str]:
     tab = connector.table(table)
     keys = {c.name for c in tab.primary_key.columns}
@@ -240,25 +221,28 @@ def still_found(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> i
     return left
 
 
-def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> tuple[int, list[str]]:
-    """Replace the identifiers inside the hit rows' texts; (rows changed, problems). Key columns are never
-    rewritten: a hit there is a problem to report."""
+def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms
+           ) -> tuple[int, list[str], dict[Key, set[str]]]:
+    """Replace the identifiers inside the hit rows' texts; (rows changed, problems, serialized values left as they
+    are because they cannot be rewritten exactly, by key). Key columns are never rewritten: a hit there is a
+    problem to report."""
     tab = connector.table(hit.table)
     if not tab.primary_key.columns:
         return 0, [f"table {hit.table} has no primary key, so its {len(hit.rows)} row(s) with the subject's "
-                   "identifiers cannot be redacted"]
+                   "identifiers cannot be redacted"], {}
     keys = _key_columns(connector, hit.table)
     problems = []
     wanted: dict[Key, dict[str, Rewrite]] = {}
+    unparseable: dict[Key, set[str]] = {}
     for key, cols in hit.rows.items():
         blocked = sorted(c for c in cols if c in keys)
         if blocked:
             problems.append(f"{hit.table}.{blocked[0]} is a key column; the identifier in it cannot be redacted")
-        rewrites = {c: _rewrite(tab, terms) for c in cols if c not in keys}
+        rewrites = {c: _rewrite(tab, terms, unparseable.setdefault(key, set())) for c in cols if c not in keys}
         if rewrites:
             wanted[key] = rewrites
     changed = rewrite_unchanged(connector, conn, hit.table, wanted) if wanted else 0
-    return changed, problems
+    return changed, problems, {k: cols for k, cols in unparseable.items() if cols}
 
 
 # -- the residual scan ------------------------------------------------------------------------
@@ -285,6 +269,10 @@ def _kept_keys(plan: Plan, connector: str) -> dict[str, set[Key]]:
 
 def scan_tables(connector: SQLConnector, settings: ResidualScan) -> list[str]:
     tables = connector.table_names()
+    unknown = [t for t in settings.per_table if t not in tables]
+    if unknown:
+        raise ConfigError(f"residual_scan.per_table of connector '{connector.name}' names table '{unknown[0]}', "
+                          "which does not exist.")
     if settings.tables == "all":
         return tables
     unknown = [t for t in settings.tables if t not in tables]
@@ -302,14 +290,16 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
     result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
                               "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,
                               "hits_not_redacted": 0, "rows_left_in_place": 0,
-                              "hits_in_kept_rows": 0, "search_terms": len(terms.search),
+                              "hits_in_kept_rows": 0, "hits_in_rows_kept_for_others": 0, "unparseable_values": [], "search_terms": len(terms.search),
                               "identifiers_too_short": terms.skipped, "by_connector": []}
     failures: list[str] = []
     for name, connector in connectors.items():
         settings = config.connectors[name].residual_scan
         tables = scan_tables(connector, settings)
         kept = _kept_keys(plan, name)
-        entry: dict[str, Any] = {"connector": name, "mode": settings.mode, "tables": len(tables),
+        own = {tp.table: set(tp.decisions) for tp in plan.tables if tp.connector == name}
+        entry: dict[str, Any] = {"connector": name, "mode": settings.mode, **({"per_table": dict(settings.per_table)}
+                                 if settings.per_table else {}), "tables": len(tables),
                                  "columns": 0, "max_rows_per_table": settings.max_rows_per_table,
                                  "trigram_indexed_columns": 0, "hits": []}
         result["tables_not_scanned"] += len(connector.table_names()) - len(tables)
@@ -328,7 +318,10 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                 result["tables_scanned_in_part"].append(f"{name}.{table}")
             in_kept = [k for k in hit.rows if k in kept.get(table, set())]
             result["hits_in_kept_rows"] += len(in_kept)
-            for k in in_kept:
+            others = {k: cols for k, cols in hit.rows.items() if k not in own.get(table, set())}
+            aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
+            result["hits_in_rows_kept_for_others"] += len(aside)
+            for k in [*in_kept, *aside]:
                 del hit.rows[k]
             if not hit.rows:
                 continue
@@ -336,17 +329,23 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                 entry["hits"].append({"table": table, "column": column, "rows": rows})
                 result["hits"] += rows
             result["rows_with_hits"] += len(hit.rows)
-            if settings.mode == "redact":
+            mode = settings.per_table.get(table, settings.mode)
+            if mode == "redact":
                 hit, unproven = _redactable(hit, redactable)
                 result["hits_not_redacted"] += unproven
-                changed, problems = redact(connector, conns[name], hit, redactable)
+                changed, problems, unparseable = redact(connector, conns[name], hit, redactable)
                 result["redacted_rows"] += changed
                 failures += problems
-                result["rows_left_in_place"] += unproven  # hits left as they are: never PASS
+                result["rows_left_in_place"] += unproven + len(unparseable)  # hits left as they are: never PASS
+                result["unparseable_values"] += [{"connector": name, "table": table, "key": shown_key(k, terms),
+                                                  "column": c} for k, cols in sorted(unparseable.items(), key=repr)
+                                                 for c in sorted(cols)]
+                for k in unparseable:
+                    del hit.rows[k]
                 left = still_found(connector, conns[name], hit, redactable) if not problems else 0
                 if left:
                     failures.append(f"{left} row(s) of {table} still hold an identifier after redaction")
-            elif settings.mode == "fail":
+            elif mode == "fail":
                 where = ", ".join(f"{table}.{c} ({n} row(s))" for c, n in sorted(hit.columns().items()))
                 failures.append(f"the residual scan found the subject's identifiers in {where}")
             else:  # report: the hits stay, and the verdict says so (never PASS)
@@ -362,6 +361,7 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
         result["tables_scanned"] += len(tables)
         result["columns_scanned"] += entry["columns"]
         result["by_connector"].append(entry)
+    result["rows_kept_for_others"] = list(plan.kept_for_others)
     log.info("residual scan", tables=result["tables_scanned"], columns=result["columns_scanned"],
              hits=result["hits"], redacted=result["redacted_rows"])
     return result, failures
@@ -369,9 +369,19 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
 
 # -- free_text: columns redacted during erasure -----------------------------------------------
 
-def _rewrite(tab: sa.Table, terms: Terms) -> Rewrite:
-    """The redaction of a column's current text, or None when it no longer holds an identifier."""
-    return lambda col, text: redacted_value(tab.c[col], text, terms) if terms.found(text) else None
+def _rewrite(tab: sa.Table, terms: Terms, unparseable: set[str] | None = None) -> Rewrite:
+    """The redaction of a column's current text, or None when it no longer holds an identifier or is a serialized
+    value that cannot be rewritten exactly (left as it is, its column added to `unparseable`)."""
+    def rewritten(col: str, text: str) -> Any:
+        if not terms.found(text):
+            return None
+        try:
+            return redacted_value(tab.c[col], text, terms)
+        except UnparseableValue:
+            if unparseable is not None:
+                unparseable.add(col)
+            return None
+    return rewritten
 
 
 def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
@@ -414,8 +424,10 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
             # every row: a lookup where a trigram index serves the column, else a scan of the table
             hit, _ = find(connector, conns[name], table, rule.free_text, terms,
                           indexed=indexes.get(table, set()))
-            for key, cols in hit.rows.items():
-                if key in tp.decisions:  # the subject's own rows: done above, or kept, or already deleted
+            others = {k: cols for k, cols in hit.rows.items() if k not in tp.decisions}  # own rows: done above
+            aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
+            for key, cols in others.items():
+                if key in aside:  # kept for someone else: listed, never changed
                     continue
                 for col in cols:
                     wanted.setdefault(key, {})[col] = _rewrite(tab, terms)

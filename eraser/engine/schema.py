@@ -137,9 +137,23 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         problem("error", f"column '{column}' does not exist in table '{table}'{_closest(column, cols)}.", *loc)
         return False
 
-    for table in conf.tables:
-        if table not in missing and not connector.table(table).primary_key.columns:
-            problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly.", table)
+    for table, rule in conf.tables.items():
+        if table in missing:
+            continue
+        tab = connector.table(table)
+        declared = [c.name for c in tab.primary_key.columns]
+        if rule.key and declared == rule.key:
+            continue  # declared already (the connector was checked before)
+        if rule.key and declared:
+            problem("error", f"table '{table}' has a primary key ({', '.join(declared)}); key: is only for a table "
+                    "without one.", table, "key")
+        elif rule.key:
+            if all(has_column(table, col, table, "key", i) for i, col in enumerate(rule.key)):
+                # the declared identity addresses rows as a primary key would, everywhere the connector is used
+                tab.append_constraint(sa.PrimaryKeyConstraint(*(tab.c[c] for c in rule.key)))
+        elif not declared:
+            problem("error", f"table '{table}' has no primary key; Eraser needs one to address rows exactly (or "
+                    "declare the columns that identify a row under key:).", table)
 
     edges = as_partitioned(connector.edges(), partition_roots(connector))
     normalized: dict[str, set[str]] = {}
@@ -191,6 +205,10 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
             else:
                 owned.setdefault(table, []).append(match[0])
                 follow = [e for e in follow if e != match[0]]
+        for i, parent in enumerate(rule.retain.keeps if rule.retain else []):
+            if not any(e.child == table and e.parent == parent and e.parent in configured for e in edges):
+                problem("error", f"table '{table}' keeps '{parent}', but no foreign key or link leads from "
+                        f"'{table}' to a configured table '{parent}'.", table, "retain", "keeps", i)
 
     problems += row_value_problems(connector, conf.tables, edges, base, config.path)
 
@@ -385,4 +403,8 @@ def free_text_problems(config: Config, name: str, connector: SQLConnector) -> li
             if table not in tables:
                 problem("error", f"residual_scan names table '{table}', which does not exist in connector "
                         f"'{name}'{_closest(table, tables)}.", "residual_scan", "tables", i)
+    for table in conf.residual_scan.per_table:
+        if table not in tables:
+            problem("error", f"residual_scan.per_table names table '{table}', which does not exist in connector "
+                    f"'{name}'{_closest(table, tables)}.", "residual_scan", "per_table", table)
     return found

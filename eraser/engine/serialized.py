@@ -14,7 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 import phpserialize
+import sqlalchemy as sa
 
+from eraser.engine.terms import Terms, redact_text
 from eraser.errors import EraserError
 
 Replace = Callable[[str], str]
@@ -27,7 +29,7 @@ class UnparseableValue(EraserError):
 def kind_of(value: str) -> str:
     """`php`, `json` or `text`: how a stored value is written, judged by its first characters."""
     head = value.lstrip()[:2]
-    if len(head) == 2 and head[0] in "aOsibdNC" and head[1] in ":;":
+    if len(head) == 2 and head[0] in "aOsibdNC" and head[1] in ":;" and value.rstrip()[-1:] in (";", "}"):
         return "php"
     if head[:1] in "{[" or head[:1] == '"' and value.rstrip().endswith('"'):
         return "json"
@@ -90,3 +92,38 @@ def _json(value: str, parsed: Any, replace: Replace) -> str:
         if json.dumps(parsed, **style) == value:
             return json.dumps(_walk(parsed, lambda n: replace(n) if isinstance(n, str) else n), **style)
     raise UnparseableValue("a JSON value written in a layout that cannot be reproduced exactly")
+
+
+def _redact_json(value: Any, terms: Terms) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, terms)
+    if isinstance(value, list):
+        return [_redact_json(v, terms) for v in value]
+    if isinstance(value, dict):
+        return {redact_text(k, terms) if isinstance(k, str) else k: _redact_json(v, terms) for k, v in value.items()}
+    return value
+
+
+def redacted_value(column: sa.Column[Any], text: str, terms: Terms) -> Any:
+    """The value to store once the identifiers are out of a column's text: a JSON column keeps its structure; a
+    PHP-serialized or JSON text is rewritten inside its structure (a serialized value inside it too), with its
+    lengths and escaping recomputed; plain text in place. UnparseableValue when the text looks serialized but
+    cannot be rewritten exactly, or would no longer fit the column."""
+    if isinstance(column.type, sa.JSON):
+        try:
+            return _redact_json(json.loads(text), terms)
+        except ValueError:
+            pass
+    length = getattr(column.type, "length", None)
+    if kind_of(text) == "text":
+        return redact_text(text, terms, length)
+
+    def structured(value: str) -> str:
+        if kind_of(value) == "text":
+            return redact_text(value, terms)
+        return rewrite(value, lambda part: structured(part) if part != value else redact_text(part, terms))
+
+    new = structured(text)
+    if length is not None and len(new) > length:
+        raise UnparseableValue(f"a serialized value that would no longer fit its column ({length} characters)")
+    return new

@@ -17,6 +17,7 @@ from typing import Literal
 
 import phonenumbers
 
+from connectors.base import Key
 from eraser.config import Config, IdentifierType
 from eraser.engine.anonymize import REDACTED
 from eraser.errors import SubjectError
@@ -28,6 +29,7 @@ NAME_PROVIDERS = {"first_name", "last_name", "name", "first_name_male", "first_n
                   "last_name_female", "user_name"}
 
 Mode = Literal["fold", "exact", "digits"]
+WITHHELD = "withheld: the key holds the identifier"
 
 
 @dataclass(frozen=True)
@@ -170,3 +172,9 @@ def redact_text(text: str, terms: Terms, length: int | None = None) -> str:
         return "".join(out) + text[last:]
     new = replaced(REDACTED)
     return replaced(None) if length is not None and len(new) > length else new
+
+
+def shown_key(key: Key, terms: Terms) -> list[str] | str:
+    """A row's key as the certificate shows it; never a key that is itself one of the identifiers."""
+    texts = [str(v) for v in key]
+    return WITHHELD if any(terms.found(t) for t in texts) else texts

@@ -10,7 +10,8 @@ Each check can fail, and its result is computed from what the database holds now
 - the residual scan of free text (eraser.engine.residual).
 
 The verdict is PASS only when every check passed and no hit of the residual scan was left in place; a scan in
-`report` mode that leaves hits gives REPORTED, never PASS.
+`report` mode that leaves hits gives REPORTED, never PASS; another person's kept row (retained, held, for review)
+that names the subject is never changed, and gives KEPT_FOR_OTHERS (eraser.engine.kept).
 """
 
 from __future__ import annotations
@@ -33,18 +34,22 @@ if TYPE_CHECKING:
 PASS = "PASS"
 FAIL = "FAIL"
 REPORTED = "RESIDUAL MATCHES REPORTED, NOT REMOVED"
+KEPT_FOR_OTHERS = "IDENTIFIERS REMAIN IN ROWS KEPT FOR OTHERS"
 NOT_RUN = "NOT RUN"
-CERTIFIABLE = (PASS, REPORTED)
+CERTIFIABLE = (PASS, REPORTED, KEPT_FOR_OTHERS)
 METHOD = ("re-located the subject inside the transaction before commit; checked deleted rows are gone, anonymized "
           "columns changed, retained and other kept rows unchanged (SHA-256 per row), and foreign keys and declared "
           "links hold; then searched text columns for the subject's identifiers (residual_scan)")
 
 
-def verdict(failures: list[str], left_in_place: int) -> str:
-    """FAIL on any failure; REPORTED while a residual hit remains; PASS only when nothing is left."""
+def verdict(failures: list[str], left_in_place: int, kept_for_others: int = 0) -> str:
+    """FAIL on any failure; REPORTED while a residual hit remains; KEPT_FOR_OTHERS while another person's kept row
+    (retained, held, for review) still names the subject; PASS only when nothing is left."""
     if failures:
         return FAIL
-    return REPORTED if left_in_place else PASS
+    if left_in_place:
+        return REPORTED
+    return KEPT_FOR_OTHERS if kept_for_others else PASS
 
 
 def row_digest(row: Row, exclude: set[str] | frozenset[str] = frozenset()) -> str:
@@ -105,8 +110,9 @@ def verify(session: Session, subject: Subject, conns: dict[str, Any], plan: Plan
     scan, scan_failures = residual_scan(session.connectors, session.config, subject, conns, plan)
     failures += scan_failures
     left = int(scan.get("rows_left_in_place", 0))
-    result = {"method": METHOD, "result": verdict(failures, left),
-              "residual_matches": sum(residual.values()) + left,
+    others = len({(e["connector"], e["table"], repr(e["key"])) for e in scan.get("rows_kept_for_others", [])})
+    result = {"method": METHOD, "result": verdict(failures, left, others),
+              "residual_matches": sum(residual.values()) + left + others,
               "kept_rows_checked": len(expected.kept),
               "residual_scan": scan}
     if failures:

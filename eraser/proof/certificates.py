@@ -183,7 +183,24 @@ def _scan_html(scan: dict[str, Any] | None) -> str:
             f"): {scan.get('columns_scanned', 0)} text column(s) in {scan.get('tables_scanned', 0)} table(s) searched "
             f"for the subject's identifiers{f', {len(part)} table(s) in their newest rows only' if part else ''}; "
             f"{scan.get('hits', 0)} hit(s){f' ({hits})' if hits else ''}, {scan.get('redacted_rows', 0)} row(s) "
-            f"redacted; {scan.get('hits_in_kept_rows', 0)} hit(s) in rows kept by law or for review.</p>")
+            f"redacted; {scan.get('hits_in_kept_rows', 0)} hit(s) in rows kept by law or for review.</p>"
+            + _kept_html(scan.get("rows_kept_for_others") or []))
+
+
+def kept_line(entry: dict[str, Any]) -> str:
+    """One row kept for someone else: where it is and why, never its text."""
+    key = entry["key"] if isinstance(entry["key"], str) else ",".join(entry["key"])
+    why = {"retain": f"retained until {entry.get('until') or 'a date not yet known'}", "hold": "under a legal hold",
+           "review": "left for review"}.get(entry["kept"], entry["kept"])
+    return f"{entry['connector']}.{entry['table']} key {key}, column {entry['column']}: {why}"
+
+
+def _kept_html(kept: list[dict[str, Any]]) -> str:
+    """Other people's kept rows that still name the subject: listed by table, key and column, never changed."""
+    if not kept:
+        return ""
+    items = "".join(f"<li>{html.escape(kept_line(e))}</li>" for e in kept)
+    return f"\n<p>Rows kept for other persons that still name the subject, not changed:</p><ul>{items}</ul>"
 
 
 def _files_html(files: dict[str, Any] | None) -> str:
@@ -221,16 +238,18 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
             if key in summary:
                 entry[key] = summary[key]
         databases.setdefault(tp.connector, []).append(entry)
-        keep = [d for d in tp.decisions.values() if d.action == "retain"]
-        if keep:
+        for kept_with in sorted({d.kept_with or "" for d in tp.decisions.values() if d.action == "retain"}):
+            keep = [d for d in tp.decisions.values() if d.action == "retain" and (d.kept_with or "") == kept_with]
             releases = sorted(d.release for d in keep if d.release)
-            assert tp.rule.retain is not None
+            rule = plan.table(tp.connector, kept_with).rule.retain if kept_with else tp.rule.retain
+            assert rule is not None
             retained.append({"connector": tp.connector, "table": tp.table, "rows": len(keep),
-                             "basis": tp.rule.retain.basis, "period": tp.rule.retain.period,
-                             **({"period_before": {"date": tp.rule.retain.before.before_date.isoformat(),
-                                                   "period": tp.rule.retain.before.period}}
-                                if tp.rule.retain.before and tp.rule.retain.from_ not in ("request", "parent") else {}),
-                             "counted_from": tp.rule.retain.from_,
+                             "basis": rule.basis, "period": rule.period,
+                             **({"period_before": {"date": rule.before.before_date.isoformat(),
+                                                   "period": rule.before.period}}
+                                if rule.before and rule.from_ not in ("request", "parent") and not kept_with else {}),
+                             "counted_from": "child" if kept_with else rule.from_,
+                             **({"kept_with": kept_with} if kept_with else {}),
                              "release_first": releases[0].isoformat(), "release_last": releases[-1].isoformat(),
                              "minimized_columns": sorted({c for d in keep for c in d.strategies})})
         for reason in sorted({d.reason for d in tp.decisions.values() if d.action == "review"}):

@@ -175,6 +175,10 @@ T: dict[str, dict[str, str]] = {
         "kept.between.n": "{n}, bewaard tot een datum tussen {first} en {last}, naargelang van het record.",
         "kept.period.column": "Bewaartermijn: {period}, te rekenen vanaf de datum in de kolom {column}.",
         "kept.period.request": "Bewaartermijn: {period}, te rekenen vanaf de datum van het verzoek.",
+        "kept.period.child.1": "Bewaartermijn: {period}; de bewaring loopt af samen met die van het "
+                               "bewaarde record van tabel {table} dat ernaar verwijst.",
+        "kept.period.child.n": "Bewaartermijn: {period}; de bewaring loopt af samen met die van de bewaarde "
+                               "records van tabel {table} die ernaar verwijzen.",
         "kept.period.parent.1": "Bewaartermijn: {period}; de bewaring loopt af samen met die van het record "
                                 "waartoe het behoort.",
         "kept.period.parent.n": "Bewaartermijn: {period}; de bewaring loopt af samen met die van het record "
@@ -205,6 +209,10 @@ T: dict[str, dict[str, str]] = {
         "result.FAIL": "mislukt",
         "result.NOT RUN": "niet uitgevoerd",
         "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "treffers gemeld, niet verwijderd",
+        "result.IDENTIFIERS REMAIN IN ROWS KEPT FOR OTHERS": "de betrokkene staat nog in gegevens die voor anderen "
+                                                              "bewaard worden",
+        "kept.others": "Waarvan {n} van andere personen die bewaard worden (wettelijke bewaring, juridische "
+                       "blokkering of beoordeling) en daarom niet gewijzigd werden: {where}.",
         "residual.none": "Na de wissing werd de betrokkene in geen enkel ander record meer teruggevonden "
                          "dan de bewaarde of ter beoordeling gelaten records.",
         "residual.some": "Na de wissing werd de betrokkene nog teruggevonden in {n}.",
@@ -374,6 +382,10 @@ T: dict[str, dict[str, str]] = {
         "kept.period.column": "Durée de conservation : {period}, à compter de la date figurant dans la "
                               "colonne {column}.",
         "kept.period.request": "Durée de conservation : {period}, à compter de la date de la demande.",
+        "kept.period.child.1": "Durée de conservation : {period} ; la conservation prend fin en même temps "
+                               "que celle de l'enregistrement conservé de la table {table} qui y renvoie.",
+        "kept.period.child.n": "Durée de conservation : {period} ; la conservation prend fin en même temps "
+                               "que celle des enregistrements conservés de la table {table} qui y renvoient.",
         "kept.period.parent.1": "Durée de conservation : {period} ; la conservation prend fin en même temps "
                                 "que celle de l'enregistrement auquel il se rattache.",
         "kept.period.parent.n": "Durée de conservation : {period} ; la conservation prend fin en même temps "
@@ -406,6 +418,10 @@ T: dict[str, dict[str, str]] = {
         "result.FAIL": "négatif",
         "result.NOT RUN": "non effectuée",
         "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "occurrences signalées, non supprimées",
+        "result.IDENTIFIERS REMAIN IN ROWS KEPT FOR OTHERS": "la personne concernée figure encore dans des données "
+                                                              "conservées pour d'autres",
+        "kept.others": "Dont {n} d'autres personnes, conservé(s) (conservation légale, gel juridique ou examen) "
+                       "et donc non modifié(s) : {where}.",
         "residual.none": "Après l'effacement, la personne concernée n'a plus été retrouvée dans aucun "
                          "enregistrement autre que ceux conservés ou laissés pour examen.",
         "residual.some": "Après l'effacement, la personne concernée a encore été retrouvée dans {n}.",
@@ -565,6 +581,10 @@ T: dict[str, dict[str, str]] = {
         "kept.between.n": "{n}, kept until a date between {first} and {last}, depending on the record.",
         "kept.period.column": "Retention period: {period}, counted from the date in column {column}.",
         "kept.period.request": "Retention period: {period}, counted from the date of the request.",
+        "kept.period.child.1": "Retention period: {period}; it ends with that of the kept record of table "
+                               "{table} that refers to it.",
+        "kept.period.child.n": "Retention period: {period}; it ends with that of the kept records of table "
+                               "{table} that refer to them.",
         "kept.period.parent.1": "Retention period: {period}; it ends with that of the record it belongs to.",
         "kept.period.parent.n": "Retention period: {period}; it ends with that of the record they belong to.",
         "kept.basis": "Legal basis: {basis}.",
@@ -590,6 +610,10 @@ T: dict[str, dict[str, str]] = {
         "result.FAIL": "failed",
         "result.NOT RUN": "not run",
         "result.RESIDUAL MATCHES REPORTED, NOT REMOVED": "residual matches reported, not removed",
+        "result.IDENTIFIERS REMAIN IN ROWS KEPT FOR OTHERS": "the data subject remains named in records kept for "
+                                                              "other persons",
+        "kept.others": "Of these, {n} of other persons are kept (by law, under a legal hold or for review) "
+                       "and were therefore not changed: {where}.",
         "residual.none": "After the erasure, the data subject was found in no record other than those kept "
                          "or left for review.",
         "residual.some": "After the erasure, the data subject was still found in {n}.",
@@ -911,6 +935,11 @@ def describe(payload: dict[str, Any], lang: str, check: Verified | ManifestVerif
     if result != "NOT RUN" and not release:
         residual = int(verification.get("residual_matches", 0))
         lines.append(w.t["residual.none"] if residual == 0 else w("residual.some", n=w.count(residual)))
+        others = (verification.get("residual_scan") or {}).get("rows_kept_for_others") or []
+        if others:
+            n_kept = len({(e["connector"], e["table"], repr(e["key"])) for e in others})
+            where = ", ".join(sorted({f"{e['table']}.{e['column']}" for e in others}))
+            lines.append(w("kept.others", n=w.count(n_kept), where=where))
         if "kept_rows_checked" in verification:
             n = int(verification["kept_rows_checked"])
             lines.append(w.pick("kept.checked", n, n=n))
@@ -1021,6 +1050,7 @@ def _erased(payload: dict[str, Any], w: Words, heading: Any) -> list[Block]:
         start = str(r.get("counted_from", ""))
         period = w.period(r.get("period"))
         term = (w.pick("kept.period.parent", n, period=period) if start == "parent" else
+                w.pick("kept.period.child", n, period=period, table=str(r.get("kept_with", ""))) if start == "child" else
                 w("kept.period.request", period=period) if start == "request" else
                 w("kept.period.column", period=period, column=start))
         basis = w("kept.basis", basis=w.quote(str(r.get("basis", ""))))
