@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from eraser.proof.certificates import render_html
-from eraser.proof.pdf import describe
+from eraser.proof.describe import describe
 from tests.test_bad_input import run, snapshot
 from tests.test_residual import NOTE, certificate_of, notes, with_notes
 

@@ -722,7 +722,7 @@ def test_pdf_translates_the_connectors_current_notes() -> None:
     from connectors.mysql import MySQLSpecifics
     from connectors.postgresql import PostgreSQLSpecifics
     from connectors.sqlite import SQLiteSpecifics
-    from eraser.proof.pdf import ENGINE_NOTES
+    from eraser.proof.describe import ENGINE_NOTES
 
     for specifics in (DialectSpecifics, SQLiteSpecifics, PostgreSQLSpecifics, MySQLSpecifics):
         assert ENGINE_NOTES[specifics.name] == specifics.after_erasure_note
