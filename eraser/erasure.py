@@ -90,3 +90,34 @@ def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reas
             done.files = care.summary()
         log.info("certificate issued", certificate=done.issued.certificate_id, sequence=done.issued.sequence)
         return done
+
+
+class _Rehearsed(Exception):
+    """Raised just before commit to roll a rehearsal back: it carries what would have been committed."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("rehearsal: rolled back")
+        self.outcome = outcome
+
+
+def rehearse(session: Session, config: Config, subject: Subject, request_date: date,
+             hold_reason: str | None = None) -> tuple[Outcome, dict[str, list[str]]]:
+    """The whole erasure run in its transactions, verified, then rolled back: what it would do and the
+    statements it ran (templates with placeholders, never values; the latest 200), per connector. Nothing changes:
+    no commit, no file, no certificate, no state store entry."""
+    with holds_store(config) as store:
+        hold = subject_hold(config, store, subject, hold_reason)
+    first = {name: c.statements for name, c in session.connectors.items()}
+
+    def stop(outcome: Outcome) -> None:
+        raise _Rehearsed(outcome)
+
+    try:
+        run_erasure(session, subject, request_date, hold_reason=hold, before_commit=stop)
+    except _Rehearsed as rehearsed:
+        statements = {}
+        for name, c in session.connectors.items():  # the connector keeps the latest 200 templates
+            ran = c.statements - first[name]
+            statements[name] = list(c.iter_statements())[-ran:] if ran else []
+        return rehearsed.outcome, statements
+    raise AssertionError("an erasure returned without reaching its commit")  # pragma: no cover

@@ -75,8 +75,11 @@ def _day(value: datetime | None) -> date | None:
 @request_date_option
 @hold_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--trace", is_flag=True,
+              help="Also rehearse the erasure: run it in its transactions, verify, roll back, and print the SQL "
+                   "it ran (placeholders only, never values).")
 def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | None, hold_reason: str | None,
-         as_json: bool) -> None:
+         as_json: bool, trace: bool) -> None:
     """Show what an erasure would do, table by table, and why. Nothing is changed."""
     from eraser.cli.report import format_plan
     from eraser.config import load_config
@@ -91,6 +94,15 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
         hold = subject_hold(config, store, subject, hold_reason)  # config and `eraser hold add` holds
         the_plan = make_plan(session, subject, _day(request_date), hold_reason=hold)
         click.echo(json.dumps(the_plan.to_dict(), indent=2) if as_json else format_plan(the_plan, session.dialects))
+        if trace:
+            from eraser.erasure import rehearse
+
+            outcome, statements = rehearse(session, config, subject, _day(request_date) or date.today(), hold_reason)
+            click.echo(f"\nRehearsal: verification {outcome.verification['result']}; everything was rolled back.")
+            for name, templates in statements.items():
+                click.echo(f"{name}: {len(templates)} statement(s)")
+                for i, template in enumerate(templates, 1):
+                    click.echo(f"  {i:3}. {template}")
 
 
 @main.command()
