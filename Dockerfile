@@ -5,7 +5,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY eraser ./eraser
 COPY connectors ./connectors
-RUN pip install --no-cache-dir --prefix=/install .
+RUN pip install --no-cache-dir --prefix=/install ".[all]"
 
 FROM python:3.11-slim
 RUN groupadd --system --gid 10001 eraser \

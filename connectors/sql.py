@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from connectors.base import DialectSpecifics, Edge, Key, Row
 from eraser.errors import ConfigError, ConnectError
+from eraser.extras import driver_hint
 
 CHUNK = 500
 log = structlog.get_logger("eraser.connector")
@@ -86,7 +87,8 @@ class SQLConnector:
         try:
             engine = sa.create_engine(url, hide_parameters=True, **self.specifics.engine_options())
         except ModuleNotFoundError as exc:
-            raise ConnectError(f"connector '{self.name}': the database driver {exc.name} is not installed.") from None
+            raise ConnectError(f"connector '{self.name}': the database driver {exc.name} is not installed"
+                               f"{driver_hint(exc.name)}.") from None
         except sa.exc.ArgumentError:
             raise ConfigError(f"connector '{self.name}': {masked_url(url)} is not a usable database URL.") from None
         self.specifics.on_engine(engine)

@@ -14,6 +14,7 @@ from eraser.config import Config
 from eraser.daemon.jobs import Leadership, schedule_jobs
 from eraser.daemon.worker import NODE
 from eraser.errors import EraserError
+from eraser.extras import need
 from eraser.outcome import final_status as final_status
 from eraser.outcome import record_cli_erasure as record_cli_erasure
 from eraser.outcome import retained_records as retained_records
@@ -35,6 +36,7 @@ def _alive(pid: int) -> bool:
 def serve(config_path: str, state_url: str | None, host: str, port: int) -> None:
     """One process: HTTP intake, a worker, and the scheduler on the leader. SIGTERM/SIGINT stop it cleanly:
     the running ticket finishes (or rolls back) and its claim is released."""
+    need("daemon", "eraser serve")
     import uvicorn
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from eraser.errors import CertificateError
+from eraser.extras import need
 from eraser.proof.chain import ManifestVerified, Verified, as_keys, verify
 from eraser.proof.describe import Block, describe
 from eraser.proof.jws import read_jws
@@ -247,6 +248,7 @@ def _layout(blocks: list[Block], lang: str, meta: dict[str, str]) -> bytes:
 def render_pdf(certificate: Path, lang: str, signing_key: Path, signing_cert: Path,
                check: Verified | ManifestVerified | None = None, now: datetime | None = None) -> bytes:
     """The signed PDF of a certificate file: words in `lang`, the JSON attached, PAdES signature."""
+    need("pdf", "rendering a certificate as PDF")
     from pyhanko.pdf_utils import embed, generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -319,6 +321,7 @@ class PdfVerified:
 
 
 def _reader(data: bytes, name: str) -> Any:
+    need("pdf", "reading a PDF certificate")
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -331,6 +334,7 @@ def _reader(data: bytes, name: str) -> Any:
 def check_pdf_signature(data: bytes, trusted_cert: Path | None = None, name: str = "PDF") -> PdfSignature:
     """Validate the PAdES signature: intact, covering the whole file, no change allowed after it, and (with
     trusted_cert) made with that certificate. CertificateError with the reason otherwise."""
+    need("pdf", "checking a PDF certificate")
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext

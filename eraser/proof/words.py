@@ -15,9 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import get_month_names
-from babel.messages.pofile import read_po
-
 from eraser.errors import CertificateError
 
 LANGS = ("nl", "fr", "en")
@@ -28,11 +25,15 @@ LOCALES = Path(__file__).parent / "locales"
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """Message id -> text of one language's catalog."""
+    from babel.messages.pofile import read_po
+
     with (LOCALES / lang / "LC_MESSAGES" / "certificate.po").open("rb") as f:
         return {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
 
 
 def month_name(lang: str, month: int) -> str:
+    from babel.dates import get_month_names
+
     return str(get_month_names("wide", locale=lang)[month])
 
 
