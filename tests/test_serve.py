@@ -39,9 +39,9 @@ def noisy_daemon(config_path: str, state_url: str | None, host: str, port: int) 
 
 @pytest.fixture
 def serve_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    import eraser.daemon.worker
+    import eraser.daemon.serve
 
-    monkeypatch.setattr(eraser.daemon.worker, "serve", noisy_daemon)
+    monkeypatch.setattr(eraser.daemon.serve, "serve", noisy_daemon)
     config = tmp_path / "c.yaml"
     config.write_text("{}")
 
