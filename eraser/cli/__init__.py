@@ -14,6 +14,7 @@ import structlog
 
 from eraser import __version__
 from eraser import logging as eraser_logging
+from eraser.cli.options import config_option, hold_option, request_date_option, subject_option
 from eraser.cli.proof import pdf_options, render_pdf_command, verify_command, verify_options
 from eraser.errors import EraserError
 from eraser.proof.rendering import checked_for_rendering
@@ -53,14 +54,6 @@ def main(log_format: str, log_level: str, insecure_permissions: bool) -> None:
     allow_insecure_permissions(insecure_permissions)
 
 
-config_option = click.option("--config", "-c", "config_path", required=True, type=click.Path(path_type=Path),
-                             help="The controller's YAML config (configs/*.yaml).")
-subject_option = click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE",
-                              help="An identifier of the data subject, e.g. email=jan@example.be; repeatable.")
-request_date_option = click.option("--request-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                                   help="When the request was received (default: today).")
-hold_option = click.option("--hold", "hold_reason", default=None, metavar="REASON",
-                           help="Place the subject under a legal hold: nothing is changed, the plan says why.")
 
 
 def _day(value: datetime | None) -> date | None:
@@ -321,11 +314,11 @@ def _register_commands() -> None:
     from eraser.cli import purge as cli_purge
     from eraser.cli import rights as cli_rights
 
-    cli_daemon.register(main)
+    for module in (cli_daemon, cli_rights, cli_purge):
+        for command in module.COMMANDS:
+            main.add_command(command)
     cli_proof.register(main)
-    cli_rights.register(main)
     cli_discover.register(main)
-    cli_purge.register(main)
     cli_help.whole_summaries(main)
 
 
