@@ -17,10 +17,12 @@ class Edge:
     parent: str
     parent_cols: tuple[str, ...]
     declared: bool = False
+    condition: Any = None  # a declared link's condition or transform (eraser.links.Condition)
 
     def __str__(self) -> str:
         kind = "link" if self.declared else "foreign key"
-        return f"{kind} {self.child}({', '.join(self.child_cols)}) -> {self.parent}({', '.join(self.parent_cols)})"
+        extra = self.condition.describe() if self.condition is not None else ""
+        return f"{kind} {self.child}({', '.join(self.child_cols)}) -> {self.parent}({', '.join(self.parent_cols)}){extra}"
 
 
 Row = dict[str, Any]

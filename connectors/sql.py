@@ -222,7 +222,7 @@ class SQLConnector:
 
     def lookup_index_statement(self, table: str, column: str, kind: str) -> str | None:
         """The CREATE INDEX that serves the lookup, or None where this database cannot index it."""
-        if kind == "exact":
+        if kind in ("exact", "ip"):
             return self.index_statement(table, (column,))
         return lookup_index_statement(self.engine.dialect, self.specifics, self.table(table), column, kind)
 
@@ -282,8 +282,9 @@ class SQLConnector:
         return [dict(r._mapping) for r in self._run(conn, stmt)]
 
     def rows_by_keys(self, conn: Connection, table: str, cols: Sequence[str], keys: Sequence[Key],
-                     select: Sequence[str] | None = None, for_update: bool = False) -> list[Row]:
-        """Rows whose `cols` equal one of the keys, in chunks of bound parameters."""
+                     select: Sequence[str] | None = None, for_update: bool = False, where: Any = None) -> list[Row]:
+        """Rows whose `cols` equal one of the keys (and that satisfy `where`, if given), in chunks of bound
+        parameters."""
         keys = sorted({tuple(k) for k in keys if all(v is not None for v in k)}, key=repr)
         if not keys:
             return []
@@ -292,6 +293,8 @@ class SQLConnector:
         out: list[Row] = []
         for chunk in _chunks(keys):
             stmt = sa.select(*what).where(self._in(tab, cols, chunk))
+            if where is not None:
+                stmt = stmt.where(where)
             if for_update:
                 stmt = stmt.with_for_update()
             out.extend(dict(r._mapping) for r in self._run(conn, stmt))

@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -170,11 +171,61 @@ class ResidualScan(_Model):
     refresh_materialized_views: bool = False  # refresh them inside the erasure's transaction, before the scan
 
 
+WhereValue = str | int | bool | None
+
+
+class KeyValue(_Model):
+    """A meta-style table's row that holds the key: `meta_key = '_customer_id'`, the key in `meta_value`."""
+
+    key_column: str
+    key: str | int
+    value_column: str
+
+
 class Link(_Model):
-    """A relation the schema does not declare: this table's column refers to another table's column."""
+    """A relation the schema does not declare: this table's column refers to another table's column, optionally
+    only in rows where `where:` holds, with the key stored as text (`cast: text`) or as an integer
+    (`cast: integer`), or behind a `prefix:`; `key_value:` is the meta-table shorthand for a `where:` on the
+    key column and `cast: text` on the value column."""
 
     column: str
     references: str
+    where: dict[str, WhereValue | list[WhereValue]] = {}
+    cast: Literal["text", "integer"] | None = None
+    prefix: str | None = Field(default=None, min_length=1)
+    key_value: KeyValue | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_value(cls, value: Any) -> Any:
+        """`key_value:` gives the column (its value column) and text as the stored form of the key."""
+        if isinstance(value, dict) and isinstance(value.get("key_value"), dict):
+            kv = value["key_value"]
+            if value.get("column") not in (None, kv.get("value_column")):
+                raise ValueError("a link with key_value: takes its column from value_column; leave out column:")
+            value = {**value, "column": kv.get("value_column")}
+            if value.get("cast") is None and not value.get("prefix"):
+                value["cast"] = "text"
+        return value
+
+    @model_validator(mode="after")
+    def _transform(self) -> Link:
+        if self.prefix and self.cast == "integer":
+            raise ValueError("a link with prefix: stores the key as text; it cannot also have cast: integer")
+        if any(isinstance(v, list) and not v for v in self.where.values()):
+            raise ValueError("a where: condition needs at least one value")
+        return self
+
+    def conditions(self) -> dict[str, tuple[WhereValue, ...]]:
+        """`where:` and the key_value key, each as the tuple of values allowed."""
+        out = {c: tuple(v) if isinstance(v, list) else (v,) for c, v in self.where.items()}
+        if self.key_value is not None:
+            out[self.key_value.key_column] = (self.key_value.key,)
+        return out
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.where or self.cast or self.prefix or self.key_value)
 
     @field_validator("references")
     @classmethod
@@ -221,11 +272,63 @@ class Recipient(_Model):
     webhook: Webhook | None = None
 
 
+class RowRule(_Model):
+    """One kind of row of a table (`when:` on its own columns; none: every row the rules before it left), with its
+    own action, identify (added to the table's), strategies and retention."""
+
+    when: dict[str, WhereValue | list[WhereValue]] = {}
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    action: Literal["delete", "anonymize", "retain", "review"]
+    identify: dict[str, list[str]] = {}
+    columns: dict[str, Strategy] | None = None
+    retain: RetainRule | None = None
+    minimize: dict[str, Strategy] | None = None
+
+    @field_validator("identify", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if any(isinstance(v, list) and not v for v in value.values()):
+            raise ValueError("a when: condition needs at least one value")
+        return value
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        """Every `when:` column holds one of its values (as stored, or as the same text: '3' for 3)."""
+        for col, wanted in self.when.items():
+            values = wanted if isinstance(wanted, list) else [wanted]
+            value = row.get(col)
+            if not any(value == v if value is None or v is None or isinstance(v, bool)
+                       else value == v or str(value) == str(v) for v in values):
+                return False
+        return True
+
+    def label(self, index: int) -> str:
+        """How the plan and certificate name the rule (never a row's value: only the config's)."""
+        if self.name:
+            return self.name
+        if not self.when:
+            return f"rules[{index}] (every other row)"
+        parts = []
+        for col, wanted in self.when.items():
+            values = wanted if isinstance(wanted, list) else [wanted]
+            shown = ", ".join("null" if v is None else str(v) for v in values)
+            parts.append(f"{col} = {shown}" if len(values) == 1 else f"{col} in ({shown})")
+        return f"rules[{index}] when {' and '.join(parts)}"
+
+
 class TableRule(_Model):
     """What happens to a subject's rows in one table (`review`: undecided; plan shows the rows, erase and purge
-    refuse until the table gets another action)."""
+    refuse until the table gets another action). With `rules:`, each row takes the first rule whose `when:` it
+    matches; the table's own action is then left out."""
 
-    action: Literal["delete", "anonymize", "retain", "review"]
+    action: Literal["delete", "anonymize", "retain", "review"] | None = None
+    rules: list[RowRule] = []
     identify: dict[str, list[str]] = {}
     columns: dict[str, Strategy] = {}
     retain: RetainRule | None = None
@@ -241,6 +344,7 @@ class TableRule(_Model):
     free_text: list[str] = []
     tenant: str | None = None  # the column naming the tenant (customer) a row belongs to, for `eraser purge`
     key: list[str] = []  # the columns that identify a row, for a table without a primary key
+    _row_rules: dict[int, TableRule] = PrivateAttr(default_factory=dict)
 
     @field_validator("identify", mode="before")
     @classmethod
@@ -251,21 +355,80 @@ class TableRule(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> TableRule:
-        if self.action == "retain" and self.retain is None:
-            raise ValueError("action 'retain' needs a 'retain:' block with basis, period and from")
-        if self.action != "retain" and self.retain is not None:
-            raise ValueError(f"a 'retain:' block only goes with action 'retain', not '{self.action}'")
-        if self.action == "anonymize" and not self.columns:
-            raise ValueError("action 'anonymize' needs 'columns:' saying how each personal column is replaced")
-        if self.minimize and self.action != "retain":
-            raise ValueError("'minimize:' only applies to retained rows (action 'retain')")
+        if self.rules:
+            if self.action is not None or self.retain is not None or self.minimize:
+                raise ValueError("a table with rules: gives action, retain and minimize in each rule, not beside them")
+            labels = [rule.label(i) for i, rule in enumerate(self.rules)]
+            if len(set(labels)) != len(labels):
+                raise ValueError("two rules have the same name; the plan tells rules apart by name")
+            for i, rule in enumerate(self.rules):
+                if rule.retain is not None and rule.retain.keeps:
+                    raise ValueError(f"rules[{i}]: retain: keeps: applies to a whole table, not to one row rule; "
+                                     "give the rows it should keep a rule of their own")
+                if not rule.when and i != len(self.rules) - 1:
+                    raise ValueError(f"rules[{i}] has no when:, so the rules after it would never apply; make it "
+                                     "the last rule")
+                try:
+                    self.row_rule(i)
+                except ValueError as exc:
+                    raise ValueError(f"rules[{i}]: {exc}") from None
+            return self
+        if self.action is None:
+            raise ValueError("give the table an action (delete, anonymize, retain or review), or rules:")
+        if why := self._inconsistency():
+            raise ValueError(why)
         return self
+
+    def _inconsistency(self) -> str | None:
+        if self.action == "retain" and self.retain is None:
+            return "action 'retain' needs a 'retain:' block with basis, period and from"
+        if self.action != "retain" and self.retain is not None:
+            return f"a 'retain:' block only goes with action 'retain', not '{self.action}'"
+        if self.action == "anonymize" and not self.columns:
+            return "action 'anonymize' needs 'columns:' saying how each personal column is replaced"
+        if self.minimize and self.action != "retain":
+            return "'minimize:' only applies to retained rows (action 'retain')"
+        return None
+
+
+    def row_rule(self, index: int) -> TableRule:
+        """The table's rule as row rule `index` makes it: its action, retention and strategies, and its identify
+        added to the table's."""
+        if index not in self._row_rules:
+            rule = self.rules[index]
+            identify = {t: list(dict.fromkeys([*self.identify.get(t, []), *rule.identify.get(t, [])]))
+                        for t in dict.fromkeys([*self.identify, *rule.identify])}
+            merged = self.model_copy(update={
+                "rules": [], "action": rule.action, "identify": identify, "retain": rule.retain,
+                "columns": self.columns if rule.columns is None else rule.columns, "minimize": rule.minimize or {}})
+            if why := merged._inconsistency():
+                raise ValueError(why)
+            self._row_rules[index] = merged
+        return self._row_rules[index]
+
+    def for_row(self, row: dict[str, Any]) -> tuple[int, TableRule] | None:
+        """The first row rule the row matches, as (index, the table's rule it makes); the table's own rule when
+        it has no rules:; None when it has rules and the row matches none."""
+        if not self.rules:
+            return -1, self
+        for i, rule in enumerate(self.rules):
+            if rule.matches(row):
+                return i, self.row_rule(i)
+        return None
+
+    def variants(self) -> list[tuple[tuple[Any, ...], TableRule]]:
+        """(where in the YAML, rule) for the table itself and each row rule: what `config check` checks."""
+        if not self.rules:
+            return [((), self)]
+        return [(("rules", i), self.row_rule(i)) for i in range(len(self.rules))]
 
 
 def undecided_tables(config: Config) -> list[str]:
-    """`connector.table` of every table the config marks `action: review` (a discovery draft not yet decided)."""
+    """`connector.table` of every table the config marks `action: review` (a discovery draft not yet decided),
+    in the table's action or in one of its row rules."""
     return [f"{name}.{table}" for name, c in config.connectors.items()
-            for table, rule in c.tables.items() if rule.action == "review"]
+            for table, rule in c.tables.items()
+            if rule.action == "review" or any(r.action == "review" for r in rule.rules)]
 
 
 class ConnectorConfig(_Model):
@@ -276,7 +439,7 @@ class ConnectorConfig(_Model):
 
 
 class IdentifierType(_Model):
-    kind: Literal["email", "phone", "exact"]
+    kind: Literal["email", "phone", "exact", "ip"]
     region: str | list[str] = "BE"  # where a number without country code is read; several regions allowed
     country_column: str | None = None  # a column that, in tables that have it, gives the row's country
     pattern: str | None = None  # a regular expression every value of an exact identifier must match whole

@@ -13,6 +13,7 @@ Python that decides; the prefilter only has to find a superset:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -154,6 +155,65 @@ def phone_spans(text: str, e164_values: Iterable[str], regions: Sequence[str]) -
     return sorted(spans)
 
 
+# -- IP addresses -----------------------------------------------------------------------------
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+BIGINT = 2**63 - 1
+
+
+def ip_value(value: Any) -> IPAddress | None:
+    """The address a stored value names: dotted or IPv6 text, an integer (IPv4 below 2**32), the integer as text,
+    or the 4 or 16 packed bytes; an IPv4-mapped IPv6 address is its IPv4 address. None if it names none."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, bytes | bytearray | memoryview):
+        packed = bytes(value)
+        if len(packed) not in (4, 16):
+            return None
+        address: IPAddress = ipaddress.ip_address(packed)
+    elif isinstance(value, int):
+        if value < 0:
+            return None
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return None
+    else:
+        text = trimmed(str(value))
+        if text.isdigit() and text.isascii():
+            return ip_value(int(text))
+        try:
+            address = ipaddress.ip_address(text.removeprefix("[").removesuffix("]"))
+        except ValueError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def ip_text_forms(canonical: str) -> list[str]:
+    """The spellings a text column may hold: compressed and full IPv6 in both cases, dotted IPv4 and its IPv4-mapped
+    IPv6 form, and the integer as text."""
+    address = ipaddress.ip_address(canonical)
+    forms = {str(address), address.exploded, str(int(address))}
+    if isinstance(address, ipaddress.IPv4Address):
+        forms |= {f"::ffff:{address}", f"::FFFF:{address}"}
+    forms |= {f.upper() for f in forms}
+    return sorted(forms)
+
+
+def ip_sql_values(values: Sequence[str], column_type: Any) -> list[Any]:
+    """The values a column of this type is compared with: integers, packed bytes, or text spellings."""
+    import sqlalchemy as sa
+
+    addresses = [ipaddress.ip_address(v) for v in values]
+    if isinstance(column_type, sa.Integer | sa.Numeric):
+        return sorted({int(a) for a in addresses if int(a) <= BIGINT})
+    if isinstance(column_type, sa.LargeBinary | sa.types._Binary):
+        return sorted({a.packed for a in addresses})
+    return sorted({f for v in values for f in ip_text_forms(v)})
+
+
 # -- one identifier type against one column ---------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -164,9 +224,11 @@ class Lookup:
     kind: IdentifierType
     values: tuple[str, ...]
 
-    def sql_values(self) -> list[str]:
+    def sql_values(self, column_type: Any = None) -> list[Any]:
         if self.kind.kind == "phone":
             return phone_digits(self.values)
+        if self.kind.kind == "ip":
+            return ip_sql_values(self.values, column_type)
         return list(self.values)
 
     def confirms(self, stored: Any, row_country: Any = None) -> bool:
@@ -174,6 +236,9 @@ class Lookup:
             return False
         if self.kind.kind == "email":
             return isinstance(stored, str) and folded_email(stored) in self.values
+        if self.kind.kind == "ip":
+            address = ip_value(stored)
+            return address is not None and str(address) in self.values
         if self.kind.kind == "phone":
             region = country_region(row_country)
             regions = (region,) if region else self.kind.regions

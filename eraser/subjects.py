@@ -12,7 +12,7 @@ import phonenumbers
 
 from eraser.config import Config, IdentifierType
 from eraser.errors import SubjectError
-from eraser.matching import folded_email, subject_phone, trimmed
+from eraser.matching import folded_email, ip_text_forms, ip_value, subject_phone, trimmed
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ def normalize(kind: IdentifierType, value: str, name: str) -> str:
         return folded_email(value)
     if kind.kind == "phone":
         return subject_phone(value, kind, name)
+    if kind.kind == "ip":
+        address = ip_value(value)
+        if address is None:
+            raise SubjectError(f"identifier '{name}' is not an IP address; give it as 192.0.2.10 or 2001:db8::10.")
+        return str(address)
     if kind.pattern is not None and re.fullmatch(kind.pattern, value) is None:
         raise SubjectError(f"identifier '{name}' does not have the form its config pattern gives, so it would not "
                            "name one person; check the value.")
@@ -49,6 +54,8 @@ def normalize(kind: IdentifierType, value: str, name: str) -> str:
 
 def stored_forms(kind: IdentifierType, normalized: str) -> tuple[str, ...]:
     """The spellings a database may hold for one identifier (compared after lower/trim for emails)."""
+    if kind.kind == "ip":
+        return tuple(ip_text_forms(normalized))
     if kind.kind != "phone":
         return (normalized,)
     number = phonenumbers.parse(normalized, None)

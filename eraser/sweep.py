@@ -240,9 +240,7 @@ def plan_release(session: Session, store: StateStore, parent_id: str, items: lis
             outcome.update({i["id"]: ("error", why) for i in group})
             continue
         graph = session.graphs[name]
-        rule = graph.rules[table]
-        then = rule.retain.then if rule.retain else "delete"
-        strategies = {c: s for c, s in rule.columns.items() if s.kind != "keep"} if then == "anonymize" else {}
+        table_rule = graph.rules[table]
         pk = graph.pk(table)
         present = {_text_key(tuple(r[c] for c in pk)): r
                    for r in graph.connector.rows_by_keys(conns[name], table, pk, [i["primary_key"] for i in group],
@@ -250,6 +248,9 @@ def plan_release(session: Session, store: StateStore, parent_id: str, items: lis
         tp = tables[(name, table)]
         for item in group:
             row = present.get(_text_key(item["primary_key"]))
+            rule = (table_rule.for_row(row) if row is not None else None) or (0, table_rule)
+            then = rule[1].retain.then if rule[1].retain else "delete"
+            strategies = {c: s for c, s in rule[1].columns.items() if s.kind != "keep"} if then == "anonymize" else {}
             if item["ticket_id"] in held:
                 outcome[item["id"]] = ("hold", f"legal hold: {held[item['ticket_id']].reason}")
             elif row is None:

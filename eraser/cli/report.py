@@ -28,6 +28,8 @@ def format_plan(plan: Plan, dialects: dict[str, str]) -> str:
             for action, reasons in summary["reasons"].items():
                 for reason in reasons:
                     lines.append(f"      {action}: {reason}")
+            for rule, by_action in summary.get("rules", {}).items():
+                lines.append(f"      {rule}: " + ", ".join(f"{VERBS[a]} {n}" for a, n in by_action.items()))
             if "strategies" in summary:
                 lines.append("      columns: " + ", ".join(f"{c} -> {s}" for c, s in summary["strategies"].items()))
             if "release" in summary:

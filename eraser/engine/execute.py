@@ -17,7 +17,7 @@ from eraser.engine.anonymize import Anonymizer
 from eraser.engine.holds import subject_hold
 from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
-from eraser.engine.plan import Plan, TablePlan, plan_connector
+from eraser.engine.plan import Plan, TablePlan, plan_connector, unmatched
 from eraser.engine.residual import redact_free_text
 from eraser.engine.retention import ActiveHold
 from eraser.engine.schema import Graph
@@ -90,6 +90,10 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
         if expected_fingerprint and plan.fingerprint() != expected_fingerprint:
             raise PlanChangedError("the data changed since the plan was made (rows or decisions differ); "
                                    "nothing was changed, plan again.")
+        if plan.hold is None and (rest := unmatched(plan)):
+            raise ConfigError(f"{', '.join(f'{n} row(s) of {t}' for t, n in rest)} found for the subject match none "
+                              "of the table's rules:; add a rule for such rows (a last rule without when: takes "
+                              "every other row); nothing was changed.")
         if plan.hold is not None:
             verification = {"method": "none: a legal hold blocks every change", "result": NOT_RUN,
                             "residual_matches": 0}

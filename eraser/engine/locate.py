@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key, Row
 from eraser.config import Config, TableRule
+from eraser.engine import links
 from eraser.engine.schema import Graph
 from eraser.errors import SubjectError
 from eraser.matching import Lookup, country_region
@@ -30,14 +32,19 @@ class Found:
     rows: dict[Key, Row] = field(default_factory=dict)
     reasons: dict[Key, str] = field(default_factory=dict)
     upward: set[Key] = field(default_factory=set)
+    weak: set[Key] = field(default_factory=set)  # reached only through an IP address: teach no identifier
 
-    def add(self, pk: Key, row: Row, reason: str, upward: bool = False) -> bool:
+    def add(self, pk: Key, row: Row, reason: str, upward: bool = False, weak: bool = False) -> bool:
         if pk in self.rows:
+            if not weak:
+                self.weak.discard(pk)
             return False
         self.rows[pk] = row
         self.reasons[pk] = reason
         if upward:
             self.upward.add(pk)
+        if weak:
+            self.weak.add(pk)
         return True
 
 
@@ -77,7 +84,8 @@ def _seed(graph: Graph, config: Config, conn: Any, found: dict[str, Found], seed
             vias = sorted({seeds[t][v] for t, v in usable if seeds[t][v]})
             learnt = f", found on {', '.join(vias)}" if vias and all(seeds[t][v] for t, v in usable) else ""
             kinds = ", ".join(sorted({t for t, _ in usable}))
-            if found[table].add(_key(row, pk), row, f"identifier ({kinds}{learnt}) in {table}"):
+            weak = all(config.identifiers[t].kind == "ip" for t, _ in usable)
+            if found[table].add(_key(row, pk), row, f"identifier ({kinds}{learnt}) in {table}", weak=weak):
                 frontier[table].append(_key(row, pk))
     if shared:
         log.info("learnt identifiers shared with other records, not followed", count=len(shared))
@@ -111,31 +119,55 @@ def _follow(graph: Graph, conn: Any, found: dict[str, Found], frontier: dict[str
             parents = frontier.get(edge.parent)
             if not parents:
                 continue
-            values = [_key(found[edge.parent].rows[pk], edge.parent_cols) for pk in parents]
             child_pk = graph.pk(edge.child)
-            for row in graph.connector.rows_by_keys(conn, edge.child, edge.child_cols, values, for_update=for_update):
-                if found[edge.child].add(_key(row, child_pk), row, f"{edge}"):
-                    nxt[edge.child].append(_key(row, child_pk))
+            weak = found[edge.parent].weak
+            for group, weakly in (([p for p in parents if p not in weak], False), ([p for p in parents if p in weak], True)):
+                values = [_key(found[edge.parent].rows[pk], edge.parent_cols) for pk in group]
+                for row in links.children(graph.connector, conn, edge, values, for_update=for_update) if group else []:
+                    if found[edge.child].add(_key(row, child_pk), row, f"{edge}", weak=weakly):
+                        nxt[edge.child].append(_key(row, child_pk))
         frontier = nxt
     return wave
 
 
 def _seed_clauses(graph: Graph, table: str, rule: TableRule, lookups: dict[str, Lookup]) -> list[Any]:
+    """The table's identify: columns, and each row rule's own (only in the rows its when: selects)."""
+    clauses = _identify_clauses(graph, table, rule.identify, lookups)
+    tab = graph.connector.table(table)
+    for row_rule in rule.rules:
+        own = {t: [c for c in cols if c not in rule.identify.get(t, [])] for t, cols in row_rule.identify.items()}
+        extra = _identify_clauses(graph, table, own, lookups)
+        if extra:
+            when = [links.values_clause(tab.c[c], v if isinstance(v, list) else [v]) for c, v in row_rule.when.items()]
+            clauses.append(sa.and_(*when, sa.or_(*extra)))
+    return clauses
+
+
+def _identify_clauses(graph: Graph, table: str, identify: dict[str, list[str]], lookups: dict[str, Lookup]
+                      ) -> list[Any]:
     clauses = []
-    for id_type, cols in sorted(rule.identify.items()):
+    for id_type, cols in sorted(identify.items()):
         lookup = lookups.get(id_type)
         if lookup is None or not lookup.values:
             continue
         for col in cols:
             expr = graph.connector.lookup_expression(table, col, lookup.kind.kind)
-            clauses.append(expr.in_(lookup.sql_values()))
+            values = lookup.sql_values(graph.connector.column(table, col).type)
+            if values:
+                clauses.append(expr.in_(values))
     return clauses
+
+
+def row_identify(rule: TableRule, row: Row) -> dict[str, list[str]]:
+    """The identify: columns that apply to a row: the table's, and those of the row rule that takes it."""
+    picked = rule.for_row(row)
+    return picked[1].identify if picked is not None else rule.identify
 
 
 def _confirmed(rule: TableRule, row: Row, lookups: dict[str, Lookup]) -> list[str]:
     """The identifier types whose values the row holds (the database's match is only a prefilter)."""
     hits = []
-    for id_type, cols in sorted(rule.identify.items()):
+    for id_type, cols in sorted(row_identify(rule, row).items()):
         lookup = lookups.get(id_type)
         country = lookup.kind.country_column if lookup else None
         if lookup and any(lookup.confirms(row.get(c), row.get(country) if country else None) for c in cols):
@@ -146,7 +178,7 @@ def _confirmed(rule: TableRule, row: Row, lookups: dict[str, Lookup]) -> list[st
 def held_identifiers(config: Config, rule: TableRule, row: Row) -> dict[str, set[str]]:
     """The identifiers a subject's row holds in its identify: columns, normalized (unreadable values skipped)."""
     held: dict[str, set[str]] = {}
-    for id_type, cols in rule.identify.items():
+    for id_type, cols in row_identify(rule, row).items():
         kind = config.identifiers.get(id_type)
         for col in cols:
             value = row.get(col)
@@ -163,7 +195,8 @@ def held_identifiers(config: Config, rule: TableRule, row: Row) -> dict[str, set
 
 def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update: bool = False) -> dict[str, Found]:
     """Every configured table's rows of the subject. Identifiers held by the rows found become seeds too (the
-    email of the customer row found by phone finds their newsletter row), until no new one turns up; a seed
+    email of the customer row found by phone finds their newsletter row; never an IP address, which a household
+    or office shares), until no new one turns up; a seed
     learnt that way never adds a row to a table where it finds rows of someone else besides the subject's."""
     found = {t: Found(t) for t in graph.rules}
     known: dict[str, dict[str, str]] = {t: {v: "" for v in vals} for t, vals in subject.identifiers.items()}
@@ -180,15 +213,17 @@ def locate(graph: Graph, subject: Subject, conn: Any, config: Config, for_update
         waves += _follow(graph, conn, found, frontier, for_update)
         for table, f in found.items():
             for pk, row in f.rows.items():
-                if pk in f.upward:
+                if pk in f.upward or pk in f.weak:  # an address a household shares names no one for sure
                     continue
                 for t, held in held_identifiers(config, graph.rules[table], row).items():
+                    if config.identifiers[t].kind == "ip":
+                        continue  # an address a household or office shares: it finds rows only when given
                     for v in held:
                         known.setdefault(t, {}).setdefault(v, table)
     for table, edges in sorted(graph.owned.items()):
         for edge in edges:
-            values = [_key(row, edge.child_cols) for pk, row in found[table].rows.items()
-                      if pk not in found[table].upward]
+            values = [up for pk, row in found[table].rows.items()
+                      if pk not in found[table].upward and (up := links.parent_key(edge, row)) is not None]
             parent_pk = graph.pk(edge.parent)
             for row in graph.connector.rows_by_keys(conn, edge.parent, edge.parent_cols, values,
                                                     for_update=for_update):

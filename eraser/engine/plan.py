@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from connectors.base import Edge, Key, Row
 from eraser.config import Strategy, TableRule
+from eraser.engine import links
 from eraser.engine.locate import Found
 from eraser.engine.retention import ActiveHold, release_date
 from eraser.engine.schema import Graph
@@ -32,6 +33,10 @@ class Decision:
     release: date | None = None
     strategies: dict[str, Strategy] = field(default_factory=dict)
     kept_with: str | None = None  # retained because a retained row of this table refers to it (`retain: keeps:`)
+    rule: str | None = None  # the row rule that took the row (tables with `rules:`), NO_RULE when none did
+
+
+NO_RULE = "no rule"
 
 
 @dataclass
@@ -61,6 +66,12 @@ class TablePlan:
             if d.reason not in reasons.setdefault(d.action, []):
                 reasons[d.action].append(d.reason)
         out["reasons"] = reasons
+        if self.rule.rules:
+            by_rule: dict[str, Counter[str]] = {}
+            for d in self.decisions.values():
+                by_rule.setdefault(d.rule or NO_RULE, Counter())[d.action] += 1
+            order = [r.label(i) for i, r in enumerate(self.rule.rules)] + [NO_RULE]
+            out["rules"] = {r: dict(sorted(by_rule[r].items())) for r in order if r in by_rule}
         strategies = {c: str(s) for d in self.decisions.values() if d.action in ("anonymize", "retain")
                       for c, s in sorted(d.strategies.items())}
         if strategies:
@@ -145,12 +156,39 @@ def plan_connector(graph: Graph, found: dict[str, Found], conn: Any, request_dat
     return plans
 
 
+def unmatched(plan: Plan) -> list[tuple[str, int]]:
+    """(table, rows) of the subject's rows that match none of their table's row rules."""
+    out = []
+    for tp in plan.tables:
+        n = sum(1 for d in tp.decisions.values() if d.rule == NO_RULE)
+        if n:
+            out.append((f"{tp.connector}.{tp.table}", n))
+    return out
+
+
 def _initial(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[str, Found],
              decisions: dict[str, dict[Key, Decision]], request_date: date, today: date,
              hold: ActiveHold | None, reached: str) -> Decision:
+    """The decision of the row rule that takes the row; a row no rule takes is left for review and blocks the
+    erasure (plan shows it; erase refuses until a rule says what happens to such rows)."""
+    picked = rule.for_row(row)
     if hold is not None:
         until = f" until {hold.until.isoformat()}" if hold.until else ""
-        return Decision("hold", f"legal hold{until}: {hold.reason}")
+        label = None if not rule.rules else NO_RULE if picked is None else rule.rules[picked[0]].label(picked[0])
+        return Decision("hold", f"legal hold{until}: {hold.reason}", rule=label)
+    if picked is None:
+        columns = sorted({c for r in rule.rules for c in r.when})
+        return Decision("review", f"matches none of the table's rules (by {', '.join(columns)}); add a rule for "
+                                  "such rows before erasing", rule=NO_RULE)
+    index, chosen = picked
+    decision = _decide(graph, table, chosen, row, found, decisions, request_date, today, reached)
+    if index >= 0:
+        decision.rule = rule.rules[index].label(index)
+    return decision
+
+
+def _decide(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[str, Found],
+            decisions: dict[str, dict[Key, Decision]], request_date: date, today: date, reached: str) -> Decision:
     if rule.action == "retain":
         assert rule.retain is not None
         parent_release = None
@@ -159,9 +197,9 @@ def _initial(graph: Graph, table: str, rule: TableRule, row: Row, found: dict[st
             for e in graph.outbound(table):
                 if e.parent in decisions:
                     parent_rows = found[e.parent].rows
-                    value = _key(row, e.child_cols)
+                    value = links.child_ref(e, row)
                     releases += [d.release for k, d in decisions[e.parent].items()
-                                 if d.release and _key(parent_rows[k], e.parent_cols) == value]
+                                 if d.release and value is not None and links.parent_ref(e, parent_rows[k]) == value]
             parent_release = max(releases) if releases else None
         release = release_date(rule.retain, row, request_date, parent_release)
         if release <= today:
@@ -188,9 +226,10 @@ def _keep_parents(graph: Graph, found: dict[str, Found], decisions: dict[str, di
         for edge in graph.outbound(child):
             if edge.parent not in rule.retain.keeps or edge.parent not in found or edge.parent == child:
                 continue
-            parents = {_fold(_key(row, edge.parent_cols)): pk for pk, row in found[edge.parent].rows.items()}
+            parents = {_fold(links.parent_ref(edge, row)): pk for pk, row in found[edge.parent].rows.items()}
             for pk, d in decisions[child].items():
-                target = parents.get(_fold(_key(found[child].rows[pk], edge.child_cols)))
+                ref = links.child_ref(edge, found[child].rows[pk])
+                target = parents.get(_fold(ref)) if ref is not None else None
                 if d.action != "retain" or target is None:
                     continue
                 now = decisions[edge.parent][target]
@@ -198,16 +237,17 @@ def _keep_parents(graph: Graph, found: dict[str, Found], decisions: dict[str, di
                         (now.release or date.min) < (d.release or date.max):
                     decisions[edge.parent][target] = Decision(
                         "retain", f"kept with the retained row(s) of {child} that refer to it: {d.reason}", d.release,
-                        dict(graph.rules[edge.parent].minimize), child)
+                        dict(graph.rules[edge.parent].minimize), child, rule=now.rule)
 
 
 def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) -> list[tuple[Key | None, Key]]:
-    """(child primary key or None, referenced parent key) for rows of edge.child pointing at parent_keys."""
+    """(child primary key or None, referenced parent key as links.parent_ref gives it) for rows of edge.child
+    pointing at parent_keys."""
     child_pk = graph.connector.table(edge.child).primary_key.columns
     pk_cols = tuple(c.name for c in child_pk)
     select = list(dict.fromkeys(pk_cols + edge.child_cols))
-    rows = graph.connector.rows_by_keys(conn, edge.child, edge.child_cols, parent_keys, select=select)
-    return [(_key(r, pk_cols) if pk_cols else None, _key(r, edge.child_cols)) for r in rows]
+    rows = links.children(graph.connector, conn, edge, parent_keys, select=select)
+    return [(_key(r, pk_cols) if pk_cols else None, ref) for r in rows if (ref := links.child_ref(edge, r)) is not None]
 
 
 def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]], conn: Any) -> None:
@@ -224,11 +264,11 @@ def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dic
             refs = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn)
                            if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
             for pk in check:
-                if n := refs.get(_fold(_key(f.rows[pk], edge.parent_cols)), 0):
+                if n := refs.get(_fold(links.parent_ref(edge, f.rows[pk])), 0):
                     outside.setdefault(pk, []).append((n, edge))
         for pk, uses in outside.items():
             if decisions[table][pk].action not in ("review", "hold", "retain"):
-                decisions[table][pk] = Decision("review", _shared_reason(uses))
+                decisions[table][pk] = Decision("review", _shared_reason(uses), rule=decisions[table][pk].rule)
 
 
 def _shared_reason(uses: list[tuple[int, Edge]]) -> str:
@@ -265,17 +305,17 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                 if edge.parent not in found:
                     continue
                 for pk, d in decisions[child].items():
-                    if d.action != "delete":
-                        inside.setdefault((edge.parent, edge), {})[_fold(_key(f.rows[pk], edge.child_cols))] = \
+                    if d.action != "delete" and (held := links.child_ref(edge, f.rows[pk])) is not None:
+                        inside.setdefault((edge.parent, edge), {})[_fold(held)] = \
                             f"{d.action if d.action != 'review' else 'kept'} row(s) of {child}"
         for table, f in found.items():
-            rule = graph.rules[table]
             for pk, d in decisions[table].items():
                 if d.action != "delete":
                     continue
+                rule = (graph.rules[table].for_row(f.rows[pk]) or (0, graph.rules[table]))[1]
                 why = None
                 for edge in graph.inbound(table):
-                    ref = _fold(_key(f.rows[pk], edge.parent_cols))
+                    ref = _fold(links.parent_ref(edge, f.rows[pk]))
                     why = referenced.get((table, edge), {}).get(ref) or inside.get((table, edge), {}).get(ref)
                     if why:
                         break
@@ -284,7 +324,8 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                 changed = True
                 if rule.columns:
                     decisions[table][pk] = Decision("anonymize", f"kept and anonymized instead of deleted: still "
-                                                    f"referenced by {why}", d.release, dict(rule.columns))
+                                                    f"referenced by {why}", d.release, dict(rule.columns), rule=d.rule)
                 else:
                     decisions[table][pk] = Decision("review", f"not deleted: still referenced by {why}, and no "
-                                                    "columns: are configured to anonymize it; left for review")
+                                                    "columns: are configured to anonymize it; left for review",
+                                                    rule=d.rule)

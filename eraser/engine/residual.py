@@ -59,6 +59,8 @@ def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Sub
     for tp in plan.tables:
         for row in tp.rows.values():
             for id_type, values in held_identifiers(config, tp.rule, row).items():
+                if config.identifiers[id_type].kind == "ip":  # shared by a household: only the request's
+                    values = values & set(subject.identifiers.get(id_type, ()))
                 held.setdefault(id_type, set()).update(values)
     return Subject({t: tuple(sorted(v)) for t, v in held.items()}, {})
 

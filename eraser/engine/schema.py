@@ -19,6 +19,7 @@ from connectors.base import Edge
 from connectors.sql import SQLConnector
 from eraser.config import Config, TableRule, line_of
 from eraser.engine.anonymize import strategy_problems
+from eraser.engine.links import link_edge
 from eraser.errors import ConfigError
 from eraser.matching import lookup_warning
 
@@ -157,22 +158,33 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
 
     edges = as_partitioned(connector.edges(), partition_roots(connector))
     normalized: dict[str, set[str]] = {}
+    variants = [(t, at, r) for t, rule in conf.tables.items() for at, r in rule.variants()]
     for table, rule in conf.tables.items():
+        for i, row_rule in enumerate(rule.rules):
+            for col in row_rule.when:
+                has_column(table, col, table, "rules", i, "when")
+    for table, at, rule in variants:
         for id_type, cols in rule.identify.items():
             if id_type not in config.identifiers:
                 problem("error", f"table '{table}' identifies by '{id_type}', which is not in identifiers: "
-                        f"({', '.join(sorted(config.identifiers))}).", table, "identify", id_type)
+                        f"({', '.join(sorted(config.identifiers))}).", table, *at, "identify", id_type)
                 continue
             for col in cols:
-                if has_column(table, col, table, "identify", id_type) and config.identifiers[id_type].kind == "email":
+                if has_column(table, col, table, *at, "identify", id_type) and config.identifiers[id_type].kind == "email":
                     normalized.setdefault(table, set()).add(col)
         for i, link in enumerate(rule.links):
             ok = has_column(table, link.column, table, "links", i, "column")
+            for col in link.conditions():
+                ok = has_column(table, col, table, "links", i, "key_value" if link.key_value else "where") and ok
             if link.table not in conf.tables:
                 problem("error", f"link {table}.{link.column} refers to table '{link.table}', which is not "
                         f"configured{_closest(link.table, list(conf.tables))}.", table, "links", i, "references")
             elif has_column(link.table, link.target_column, table, "links", i, "references") and ok:
-                edges.append(Edge(table, (link.column,), link.table, (link.target_column,), declared=True))
+                edge, why = link_edge(connector, table, link)  # with its condition or cast, if any
+                if why:
+                    problem("error", why, table, "links", i)
+                else:
+                    edges.append(edge)
     if any(p.severity == "error" for p in problems):
         return None, problems
 
@@ -216,34 +228,36 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
     for e in edges:
         key_cols.setdefault(e.child, set()).update(e.child_cols)
         key_cols.setdefault(e.parent, set()).update(e.parent_cols)
-    for table, rule in conf.tables.items():
+    for table, at, rule in variants:
+        if table in missing:
+            continue
         pk_cols = set(connector.primary_key(table)) if connector.table(table).primary_key.columns else set()
         for section in ("columns", "minimize"):
             for col, strategy in getattr(rule, section).items():
-                if not has_column(table, col, table, section, col):
+                if not has_column(table, col, table, *at, section, col):
                     continue
                 why = strategy_problems(strategy, connector.column(table, col), config.locale,
                                         pk_cols | key_cols.get(table, set()))
                 if why:
-                    problem("error", f"column '{table}.{col}' {why}.", table, section, col)
+                    problem("error", f"column '{table}.{col}' {why}.", table, *at, section, col)
         if rule.action == "anonymize" or (rule.action == "delete" and rule.columns):
             unreplaced = sorted({c for cols in rule.identify.values() for c in cols} - set(rule.columns))
             if unreplaced:
                 problem("error", f"table '{table}' keeps rows anonymized, but its identifier column(s) "
                         f"{', '.join(unreplaced)} have no strategy under columns:, so the subject would still be "
-                        "found.", table, "columns")
+                        "found.", table, *at, "columns")
         if rule.retain is not None and rule.retain.from_ not in ("request", "parent"):
-            has_column(table, rule.retain.from_, table, "retain", "from")
+            has_column(table, rule.retain.from_, table, *at, "retain", "from")
         if rule.retain is not None and rule.retain.from_ == "parent":
             parents = [e for e in edges if e.child == table and e.parent in configured
-                       and conf.tables[e.parent].retain is not None]
+                       and any(r.retain is not None for _, r in conf.tables[e.parent].variants())]
             if not parents:
                 problem("error", f"table '{table}' counts retention from 'parent', but it refers to no retained "
-                        "configured table.", table, "retain", "from")
+                        "configured table.", table, *at, "retain", "from")
 
     problems += free_text_problems(config, name, connector)
 
-    reachable = {t for t, r in conf.tables.items() if r.identify}
+    reachable = {t for t, _, r in variants if r.identify}
     changed = True
     while changed:
         changed = False
@@ -256,16 +270,16 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
                 if table in reachable and e.parent not in reachable:
                     reachable.add(e.parent)
                     changed = True
-    for table in sorted(configured - reachable):
+    for table in sorted(configured - reachable - {t for t, r in conf.tables.items() if r.free_text}):
         problem("error", f"table '{table}' cannot be reached from any identifier, foreign key or link; "
                 "add identify: or links:, or remove it.", table)
 
-    for table, rule in conf.tables.items():
+    for table, at, rule in variants:
         for id_type, cols in rule.identify.items():
             for col in cols:
                 kind = config.identifiers[id_type].kind
                 if col in connector.columns(table) and not connector.lookup_indexed(table, col, kind):
-                    problem("warning", lookup_warning(connector, table, col, kind), table, "identify", id_type,
+                    problem("warning", lookup_warning(connector, table, col, kind), table, *at, "identify", id_type,
                             fix=connector.lookup_index_statement(table, col, kind))
     for e in follow + [e for es in owned.values() for e in es]:
         lookup = e.child_cols if e in follow else e.parent_cols
@@ -280,6 +294,8 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
                     e.parent)
 
     graph = Graph(connector, dict(conf.tables), edges, follow, owned, normalized)
+    # a table's identify: and columns: are checked again in each row rule: each problem once
+    problems = list({(p.severity, p.message): p for p in reversed(problems)}.values())[::-1]
     return graph, problems
 
 
@@ -336,7 +352,7 @@ def as_partitioned(edges: list[Edge], roots: dict[str, str]) -> list[Edge]:
     partition, would look like rows of someone else that still refer to them."""
     out: list[Edge] = []
     for e in edges:
-        moved = Edge(roots.get(e.child, e.child), e.child_cols, e.parent, e.parent_cols, e.declared)
+        moved = Edge(roots.get(e.child, e.child), e.child_cols, e.parent, e.parent_cols, e.declared, e.condition)
         if moved not in out:
             out.append(moved)
     return out

@@ -10,6 +10,7 @@ the config's regions.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ def _boundaries(kind: str, text: str) -> str:
     core = re.escape(text)
     if kind == "email":  # not part of a longer address, but a sentence may end with a full stop
         return rf"(?<![A-Za-z0-9._%+\-]){core}(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
+    if kind == "ip":  # not part of a longer address or number: 10.0.0.1 is not inside 10.0.0.12 or 110.0.0.1
+        return rf"(?<![0-9A-Za-z.:]){core}(?![0-9A-Za-z:]|\.[0-9])"
     if kind == "exact":  # a key is compared as stored, case included
         return rf"(?<!\w)(?-i:{core})(?!\w)"
     return rf"(?<!\w){core}(?!\w)"  # a name or other own value, in any case
@@ -96,6 +99,11 @@ def _forms(subject: Subject, config: Config) -> _Found:
             if kind == "phone":
                 out.phones.add(value)
                 continue
+            if kind == "ip":  # as text in free text (an integer form there is just a number)
+                address = ipaddress.ip_address(value)
+                for text in {str(address), address.exploded}:
+                    out.texts.setdefault(text, "ip")
+                continue
             text = value.strip().lower() if kind == "email" else value.strip()
             if len(text) < MIN_TERM:
                 out.skipped += 1
@@ -118,7 +126,7 @@ def _contains(outer: tuple[str, Mode], inner: tuple[str, Mode]) -> bool:
 
 
 def _terms(found: _Found, regions: tuple[str, ...]) -> Terms:
-    candidates: set[tuple[str, Mode]] = {(text.lower(), "fold") if kind in ("email", "value") else (text, "exact")
+    candidates: set[tuple[str, Mode]] = {(text.lower(), "fold") if kind in ("email", "value", "ip") else (text, "exact")
                                          for text, kind in found.texts.items()}
     skipped = found.skipped
     for e164 in found.phones:

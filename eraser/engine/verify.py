@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import Key, Row
+from eraser.engine import links
 from eraser.engine.locate import locate
 from eraser.engine.plan import Plan, TablePlan
 from eraser.engine.residual import residual_scan
@@ -174,7 +175,7 @@ def dangling_references(graph: Graph, plan: Plan, conn: Any) -> list[str]:
         gone = [tuple(tp.rows[k][c] for c in edge.parent_cols) for k in tp.keys("delete")]
         if not gone:
             continue
-        left = connector.rows_by_keys(conn, edge.child, edge.child_cols, gone, select=edge.child_cols)
+        left = links.children(connector, conn, edge, gone, select=edge.child_cols)
         if left:
             problems.append(f"{len(left)} row(s) of {edge.child} still refer to deleted rows through {edge}")
     return problems

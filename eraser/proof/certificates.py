@@ -223,6 +223,29 @@ def software() -> dict[str, str]:
     return {"name": SOFTWARE_NAME, "version": __version__}
 
 
+def _retained_by_rule(plan: Any, tp: Any) -> list[tuple[Any, str, list[Any]]]:
+    """The retained rows of a table with the retain: block that kept them (the table's, each row rule's, or, for a
+    row kept with a retained row of another table, that table's) and that table's name ('' for its own)."""
+    keep = [d for d in tp.decisions.values() if d.action == "retain"]
+    out: list[tuple[Any, str, list[Any]]] = []
+    for kept_with in sorted({d.kept_with for d in keep if d.kept_with}):
+        rule = plan.table(tp.connector, kept_with).rule.retain
+        assert rule is not None
+        out.append((rule, kept_with, [d for d in keep if d.kept_with == kept_with]))
+    own = [d for d in keep if not d.kept_with]
+    if own and not tp.rule.rules:
+        assert tp.rule.retain is not None
+        out.append((tp.rule.retain, "", own))
+    elif own:
+        for i, row_rule in enumerate(tp.rule.rules):
+            mine = [d for d in own if d.rule == row_rule.label(i)]
+            if mine:
+                assert row_rule.retain is not None
+                out.append((row_rule.retain, "", mine))
+    assert sum(len(m) for _, _, m in out) == len(keep), "a retained row without the rule that kept it"
+    return sorted(out, key=lambda group: group[1])
+
+
 def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     """The certificate's content: built from the plan and what execution measured; no personal data."""
     from eraser.engine.retention import add_period
@@ -234,15 +257,12 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
         summary = tp.summary()
         entry = {"table": tp.table, "found": summary["found"], "counts": summary["counts"],
                  "done": outcome.done.get((tp.connector, tp.table), {})}
-        for key in ("category", "strategies"):
+        for key in ("category", "strategies", "rules"):
             if key in summary:
                 entry[key] = summary[key]
         databases.setdefault(tp.connector, []).append(entry)
-        for kept_with in sorted({d.kept_with or "" for d in tp.decisions.values() if d.action == "retain"}):
-            keep = [d for d in tp.decisions.values() if d.action == "retain" and (d.kept_with or "") == kept_with]
+        for rule, kept_with, keep in _retained_by_rule(plan, tp):
             releases = sorted(d.release for d in keep if d.release)
-            rule = plan.table(tp.connector, kept_with).rule.retain if kept_with else tp.rule.retain
-            assert rule is not None
             retained.append({"connector": tp.connector, "table": tp.table, "rows": len(keep),
                              "basis": rule.basis, "period": rule.period,
                              **({"period_before": {"date": rule.before.before_date.isoformat(),

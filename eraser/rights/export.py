@@ -71,6 +71,8 @@ def _text(value: Any) -> str:
 
 
 def _retention(rule: TableRule) -> dict[str, Any]:
+    if rule.rules:
+        return {"by_row_rule": [{"rule": r.label(i), **_retention(rule.row_rule(i))} for i, r in enumerate(rule.rules)]}
     if rule.action == "retain" and rule.retain is not None:
         return {"on_erasure_request": "kept for the legal period, then destroyed",
                 "basis": rule.retain.basis, "period": rule.retain.period, "counted_from": rule.retain.from_,

@@ -27,6 +27,7 @@ import structlog
 from connectors.base import Key, Row
 from eraser._time import iso
 from eraser.config import Config, Strategy
+from eraser.engine import links
 from eraser.engine.anonymize import Anonymizer
 from eraser.engine.plan import Plan
 from eraser.engine.retention import add_period
@@ -292,7 +293,7 @@ def _verify(graph: Any, conn: Any, mine: dict[tuple[str, Key], Step], current: d
             continue
         gone = [tuple(current[edge.parent][k][c] for c in edge.parent_cols)
                 for (t, k), s in mine.items() if t == edge.parent and s.action == "delete" and k in current[t]]
-        if gone and connector.rows_by_keys(conn, edge.child, edge.child_cols, gone, select=edge.child_cols):
+        if gone and links.children(connector, conn, edge, gone, select=edge.child_cols):
             integrity.append(f"rows of {edge.child} still refer to deleted rows through {edge}")
     if integrity:
         failures.append(f"{len(integrity)} foreign-key violation(s), first: {integrity[0]}")
