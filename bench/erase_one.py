@@ -995,6 +995,26 @@ def write_results(intro: str, runs: dict[str, str], name: str = "erase_one") -> 
 
 # -- main ---------------------------------------------------------------------------------------------
 
+def ensure_search_indexes(args: argparse.Namespace, wanted: bool) -> list[str]:
+    """Make the search indexes of eraser/engine/search_index.py exist, as `eraser config check --apply-indexes` creates
+    them (wanted), or not; returns those that exist afterwards."""
+    from eraser.checks import apply_indexes, check_config
+
+    if wanted:
+        problems, _ = check_config(config_path())
+        clock = time.perf_counter()
+        if apply_indexes(config_path(), problems, lambda line: None):
+            say(f"  `eraser config check --apply-indexes` ran in {time.perf_counter() - clock:.0f} s")
+    with psycopg.connect(dsn(args, args.db), autocommit=True) as conn:
+        present = sorted(r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                                                    "AND indexname LIKE 'ix\\_%\\_search\\_%'"))
+        if not wanted:
+            for name in present:
+                conn.execute(f'DROP INDEX "{name}"')
+            return []
+    return present
+
+
 def ensure_trigram(args: argparse.Namespace, wanted: bool) -> list[str]:
     """Make the pg_trgm GIN indexes on the config's `free_text:` columns exist (wanted) or not; returns those
     that exist afterwards."""
@@ -1106,7 +1126,10 @@ def same_work_run(args: argparse.Namespace, subjects: Subjects, pools: Pools, to
     sql = SqlClock()
     load = os.popen("uptime").read().strip()
     say(f"uptime before: {load}")
-    variant = ("shipped config (configs/cover_group.yaml as `eraser demo` ships it), no trigram index"
+    search = SCAN.get("search") or []
+    variant = (f"shipped config (configs/cover_group.yaml), with the {len(search)} search indexes "
+               "`eraser config check --apply-indexes` creates" if args.scan == "all" and search and not trigram else
+               "shipped config (configs/cover_group.yaml as `eraser demo` ships it), no trigram index"
                if args.scan == "all" and not trigram else
                f"bench options: residual scan {args.scan}, trigram indexes {', '.join(trigram) or 'none'}")
     title = f"{args.persons:,} persons, {variant}"
@@ -1121,7 +1144,7 @@ def same_work_run(args: argparse.Namespace, subjects: Subjects, pools: Pools, to
                      f"machine: {machine(args)}"]
     say(result.text())
     if not args.no_results:
-        same_work.save(result, OUT / "same_work", args.persons, args.scan, bool(trigram))
+        same_work.save(result, OUT / "same_work", args.persons, args.scan, bool(trigram), bool(search))
         write_results(same_work.INTRO, {title: result.markdown(), **same_work.growth(OUT / "same_work")},
                       name="erase_one: same work")
         say(f"results written to {RESULTS}")
@@ -1148,7 +1171,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="erase only the first N of the subjects (and the ~500-row one), when erasures are slow")
     parser.add_argument("--scan", choices=["all", "declared"], default="all",
                         help="residual scan as in the config (every table), or only the tables with free text")
-    parser.add_argument("--trigram", choices=["none", "free-text"], default="none",
+    parser.add_argument("--trigram", choices=["none", "free-text", "search"], default="none",
                         help="free-text: add pg_trgm GIN indexes on the config's free_text: columns (as its "
                              "residual_scan comment advises); none: the demo schema as it is (drops them)")
     parser.add_argument("--build-only", action="store_true", help="build (or check with --reuse) and stop")
@@ -1182,8 +1205,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.build_only:
         return 0
     certificates = prepare_environment(args)
+    os.environ.setdefault("COVER_DB_URL", sa_url(args))
+    search = ensure_search_indexes(args, args.trigram == "search")
     trigram = ensure_trigram(args, args.trigram == "free-text")
-    say("trigram indexes: " + (", ".join(trigram) if trigram else "none (the demo schema)"))
+    SCAN["search"] = search  # type: ignore[assignment]
+    say("trigram indexes: " + (", ".join(trigram) if trigram else "none (the demo schema)") +
+        f"; search indexes: {len(search)}")
     if args.same_work:
         return same_work_run(args, subjects, pools, today, trigram, command)
 

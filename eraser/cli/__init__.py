@@ -78,6 +78,7 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
     from eraser.config import load_config
     from eraser.engine.execute import make_plan
     from eraser.engine.holds import holds_store, subject_hold
+    from eraser.engine.search_index import slow_scan_note
     from eraser.engine.session import open_session
     from eraser.subjects import parse_subject
 
@@ -87,6 +88,8 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
         hold = subject_hold(config, store, subject, hold_reason)  # config and `eraser hold add` holds
         the_plan = make_plan(session, subject, _day(request_date), hold_reason=hold)
         click.echo(json.dumps(the_plan.to_dict(), indent=2) if as_json else format_plan(the_plan, session.dialects))
+        if not as_json and (slow := slow_scan_note(config, session.connectors)):
+            click.echo(slow)
         if trace:
             from eraser.erasure import rehearse
 
@@ -228,8 +231,12 @@ def config_group() -> None:
 
 @config_group.command("check")
 @click.argument("file", type=click.Path(path_type=Path))
-def config_check(file: Path) -> None:
+@click.option("--apply-indexes", is_flag=True,
+              help="Create the indexes the warnings propose (identifier lookups, relations, search indexes), "
+                   "one at a time; only when the config has no error.")
+def config_check(file: Path, apply_indexes: bool) -> None:
     """Validate a config against the live schemas; report every problem, with the fix where there is one."""
+    from eraser.checks import apply_indexes as apply
     from eraser.checks import check_config
 
     problems, summary = check_config(file)
@@ -239,7 +246,12 @@ def config_check(file: Path) -> None:
     warnings = len(problems) - errors
     click.echo(f"{summary}: {errors} error(s), {warnings} warning(s).")
     if errors:
+        if apply_indexes:
+            click.echo("No index created: the config has errors.", err=True)
         sys.exit(2)
+    if apply_indexes:
+        ran = apply(file, problems, click.echo)
+        click.echo(f"{ran} index statement(s) run." if ran else "No index to create.")
 
 
 @main.command("subject-ref")

@@ -32,9 +32,17 @@ from eraser.config import Config, ResidualScan
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
 from eraser.engine.locate import held_identifiers
-from eraser.engine.schema import is_text, trigram_indexes
+from eraser.engine.schema import is_text, trigram_indexes  # noqa: F401 (is_text is used from here too)
+from eraser.engine.search_index import (  # noqa: F401 (text_columns is used from here too)
+    _declared_length,
+    index_first,
+    larger_than,
+    search_clause,
+    searchable_tables,
+    text_columns,
+)
 from eraser.engine.serialized import UnparseableValue, redacted_value
-from eraser.engine.terms import MIN_TERM, NAME_PROVIDERS, Mode, Terms, own_terms, shown_key, subject_terms
+from eraser.engine.terms import NAME_PROVIDERS, Mode, Terms, own_terms, shown_key, subject_terms
 from eraser.errors import ConfigError
 from eraser.subjects import Subject
 
@@ -67,44 +75,6 @@ def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Sub
 
 # -- columns ----------------------------------------------------------------------------------
 
-def _declared_length(connector: SQLConnector, column: sa.Column[Any]) -> int | None:
-    """The length a column's values are held to: none on SQLite, which stores longer text in a VARCHAR(10)."""
-    return None if connector.dialect == "sqlite" else getattr(column.type, "length", None)
-
-
-def text_columns(connector: SQLConnector, table: str, shortest: int = MIN_TERM) -> list[str]:
-    """The text-like columns of a table long enough to hold an identifier."""
-    out = []
-    for column in connector.table(table).c:
-        if not is_text(column):
-            continue
-        length = _declared_length(connector, column)
-        if length is not None and length < shortest:
-            continue
-        out.append(column.name)
-    return out
-
-
-def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit: int) -> set[str]:
-    """The tables holding more than `limit` rows, counted in one statement that reads at most limit + 1 rows
-    of each."""
-    if not tables:
-        return set()
-    if connector.dialect == "postgresql":  # the planner's estimate is enough to choose a window, and free
-        estimate = connector._run(conn, sa.text("SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n "
-                                                "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relname IN :t")
-                                  .bindparams(sa.bindparam("t", expanding=True)),
-                                  {"s": connector.schema or "public", "t": list(tables)})
-        rows: list[Any] = list(estimate)
-        known = {str(row[0]): float(row[1]) for row in rows}
-        if all(known.get(t, -1) >= 0 for t in tables):
-            return {t for t in tables if known[t] > limit}
-    counts = [sa.select(sa.literal(t).label("t"), sa.func.count().label("n")).select_from(
-        sa.select(sa.literal_column("1").label("one")).select_from(connector.table(t)).limit(limit + 1).subquery())
-        for t in tables]
-    return {table for table, n in map(tuple, connector._run(conn, sa.union_all(*counts))) if n > limit}
-
-
 def _escape(term: str) -> str:
     return "%" + term.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
@@ -131,10 +101,12 @@ class Hit:
 
 
 def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
-                limit: int | None, indexed: bool = False) -> list[Row]:
+                limit: int | None, indexed: bool = False, search: list[str] | None = None) -> list[Row]:
     """Rows with any search term in any of the columns (pk and those columns as text), the newest `limit`.
     Case is ignored with ILIKE where a trigram index serves it, else with the dialect's Unicode lower() LIKE,
-    which a scan evaluates faster on PostgreSQL; phone numbers are looked for among the text's digits."""
+    which a scan evaluates faster on PostgreSQL; phone numbers are looked for among the text's digits. With
+    `search` (the columns of the table's search index), one LIKE per term on the table's search text instead,
+    which finds every row the per-column comparisons find (eraser/engine/search_index.py)."""
     tab = connector.table(table)
     pk = [c.name for c in tab.primary_key.columns]
     source: Any = tab
@@ -151,9 +123,14 @@ def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequenc
         return text.ilike(_escape(term), escape="/") if indexed else \
             connector.specifics.lowered(text).like(_escape(term.lower()), escape="/")
 
-    clauses = [match(source.c[c], t, mode) for c in columns for t, mode in _fitting(connector, tab.c[c], terms)]
+    if search is not None:
+        where = search_clause(connector, table, search, sorted({_escape(t.lower() if mode == "fold" else t)
+                                                                for t, mode in terms.search}))
+    else:
+        where = sa.or_(*(match(source.c[c], t, mode) for c in columns
+                         for t, mode in _fitting(connector, tab.c[c], terms)))
     stmt = sa.select(*(source.c[c] for c in pk),
-                     *(_as_text(source.c[c]).label(f"t_{i}") for i, c in enumerate(columns))).where(sa.or_(*clauses))
+                     *(_as_text(source.c[c]).label(f"t_{i}") for i, c in enumerate(columns))).where(where)
     out = []
     for r in connector._run(conn, stmt):
         m = r._mapping
@@ -170,10 +147,12 @@ def _fitting(connector: SQLConnector, column: sa.Column[Any], terms: Terms) -> l
 
 
 def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
-         limit: int | None = None, indexed: set[str] | None = None) -> tuple[Hit, bool]:
-    """The confirmed hits in a table's columns, and whether only part of the table was read. Columns with a
-    trigram index are searched in full (an index lookup); the others in the newest `limit` rows if given (the
-    caller passes a limit only for a table larger than it)."""
+         limit: int | None = None, indexed: set[str] | None = None,
+         search: list[str] | None = None) -> tuple[Hit, bool]:
+    """The confirmed hits in a table's columns, and whether only part of the table was read. With `search` (the
+    columns of the table's search index, which must include `columns`) the whole table is searched through that
+    index in one statement. Otherwise columns with a trigram index are searched in full (an index lookup); the
+    others in the newest `limit` rows if given (the caller passes a limit only for a table larger than it)."""
     hit = Hit(table)
     if not columns or not terms:
         return hit, False
@@ -183,14 +162,18 @@ def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str],
     if not columns:
         return hit, False
     indexed = indexed or set()
-    groups: list[tuple[list[str], int | None]] = [([c], None) for c in columns if c in indexed]
-    rest = [c for c in columns if c not in indexed]
+    if search is not None and not set(columns) <= set(search):
+        search = None
+    groups: list[tuple[list[str], int | None]] = [] if search is not None else \
+        [([c], None) for c in columns if c in indexed]
+    rest = columns if search is not None else [c for c in columns if c not in indexed]
     partial = False
     if rest:
-        partial = limit is not None
-        groups.append((rest, limit))
+        partial = limit is not None and search is None
+        groups.append((rest, None if search is not None else limit))
     for cols, group_limit in groups:
-        for row in _candidates(connector, conn, table, cols, terms, group_limit, indexed=cols[0] in indexed):
+        for row in _candidates(connector, conn, table, cols, terms, group_limit, indexed=cols[0] in indexed,
+                               search=search):
             matched = {c: row[c] for c in cols if terms.found(row[c])}
             if matched:
                 key = tuple(row[c] for c in pk) if pk else (len(hit.rows),)
@@ -306,16 +289,24 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                                  "trigram_indexed_columns": 0, "hits": []}
         result["tables_not_scanned"] += len(connector.table_names()) - len(tables)
         columns_of = {t: cols for t in tables if (cols := text_columns(connector, t))}
-        indexes = trigram_indexes(connector, conns[name])
+        searchable = searchable_tables(connector, conns[name], columns_of)
+        indexes = trigram_indexes(connector, conns[name]) if len(searchable) < len(columns_of) else {}
         limit = settings.max_rows_per_table
-        large = larger_than(connector, conns[name], [t for t in columns_of if set(columns_of[t]) - indexes.get(t, set())],
+        large = larger_than(connector, conns[name], [t for t in columns_of if t not in searchable and
+                                                     set(columns_of[t]) - indexes.get(t, set())],
                             limit) if limit is not None and terms else set()
+        entry["search_indexed_tables"] = len(searchable)
+        found: dict[str, tuple[Hit, bool]] = {}
+        with index_first(connector, conns[name], bool(searchable and terms)):
+            for table, columns in columns_of.items():
+                if table in searchable:
+                    found[table] = find(connector, conns[name], table, columns, terms, search=columns)
         for table, columns in columns_of.items():
             indexed = indexes.get(table, set())
             entry["columns"] += len(columns)
             entry["trigram_indexed_columns"] += len(indexed & set(columns))
-            hit, partial = find(connector, conns[name], table, columns, terms, limit if table in large else None,
-                                indexed)
+            hit, partial = found[table] if table in found else \
+                find(connector, conns[name], table, columns, terms, limit if table in large else None, indexed)
             if partial:
                 result["tables_scanned_in_part"].append(f"{name}.{table}")
             in_kept = [k for k in hit.rows if k in kept.get(table, set())]
@@ -399,7 +390,9 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
         rules = config.connectors[name].tables
         if not any(rule.free_text for rule in rules.values()):
             continue
-        indexes = trigram_indexes(connector, conns[name])
+        free = {t: text_columns(connector, t) for t, rule in rules.items() if rule.free_text}
+        searchable = searchable_tables(connector, conns[name], free)
+        indexes = trigram_indexes(connector, conns[name]) if len(searchable) < len(free) else {}
         own_values = [(s.arg or "", str(tp.rows[k][c])) for tp in plan.tables if tp.connector == name
                       for k, d in tp.decisions.items() if d.action in ("delete", "anonymize")
                       for c, s in tp.rule.columns.items()
@@ -424,8 +417,9 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
                     if own.found(text):
                         wanted.setdefault(key, {})[col] = _rewrite(tab, own)
             # every row: a lookup where a trigram index serves the column, else a scan of the table
-            hit, _ = find(connector, conns[name], table, rule.free_text, terms,
-                          indexed=indexes.get(table, set()))
+            with index_first(connector, conns[name], table in searchable):
+                hit, _ = find(connector, conns[name], table, rule.free_text, terms,
+                              indexed=indexes.get(table, set()), search=free[table] if table in searchable else None)
             others = {k: cols for k, cols in hit.rows.items() if k not in tp.decisions}  # own rows: done above
             aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
             for key, cols in others.items():

@@ -89,7 +89,7 @@ class Graph:
 
 def build_graph(config: Config, name: str, connector: SQLConnector) -> Graph:
     """Raises ConfigError on the first problem; `eraser config check` lists them all."""
-    graph, problems = graph_problems(config, name, connector)
+    graph, problems = graph_problems(config, name, connector, warnings=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         errors[0].raise_(more=len(errors) - 1)
@@ -114,8 +114,10 @@ def _closest(name: str, options: list[str]) -> str:
     return f" (closest: {', '.join(close)})" if close else ""
 
 
-def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[Any, list[Problem]]:
-    """The Graph of one connector (None if its tables are wrong) and every problem found."""
+def graph_problems(config: Config, name: str, connector: SQLConnector,
+                   warnings: bool = True) -> tuple[Any, list[Problem]]:
+    """The Graph of one connector (None if its tables are wrong) and every problem found; without `warnings`
+    only the errors (the index checks behind the warnings cost a query plan per lookup column)."""
     conf = config.connectors[name]
     problems: list[Problem] = []
     base = ("connectors", name, "tables")
@@ -274,14 +276,14 @@ def graph_problems(config: Config, name: str, connector: SQLConnector) -> tuple[
         problem("error", f"table '{table}' cannot be reached from any identifier, foreign key or link; "
                 "add identify: or links:, or remove it.", table)
 
-    for table, at, rule in variants:
+    for table, at, rule in variants if warnings else ():
         for id_type, cols in rule.identify.items():
             for col in cols:
                 kind = config.identifiers[id_type].kind
                 if col in connector.columns(table) and not connector.lookup_indexed(table, col, kind):
                     problem("warning", lookup_warning(connector, table, col, kind), table, *at, "identify", id_type,
                             fix=connector.lookup_index_statement(table, col, kind))
-    for e in follow + [e for es in owned.values() for e in es]:
+    for e in follow + [e for es in owned.values() for e in es] if warnings else ():
         lookup = e.child_cols if e in follow else e.parent_cols
         table = e.child if e in follow else e.parent
         if not connector.has_index(table, lookup):
@@ -385,8 +387,8 @@ def row_value_problems(connector: SQLConnector, tables: dict[str, Any], edges: l
 
 
 def free_text_problems(config: Config, name: str, connector: SQLConnector) -> list[Problem]:
-    """`free_text:` columns exist and hold text (on PostgreSQL, a warning where no trigram index serves them);
-    tables named under `residual_scan.tables` exist."""
+    """`free_text:` columns exist and hold text; tables named under `residual_scan.tables` exist (`eraser config
+    check` adds a warning for each large table read without a search index: eraser/checks.py)."""
     conf = config.connectors[name]
     tables = connector.table_names()
     found: list[Problem] = []
@@ -405,15 +407,6 @@ def free_text_problems(config: Config, name: str, connector: SQLConnector) -> li
             elif not is_text(connector.column(table, col)):
                 problem("error", f"column '{table}.{col}' under free_text: does not hold text.",
                         "tables", table, "free_text", i)
-        if rule.free_text and connector.dialect == "postgresql":
-            with connector.engine.connect() as conn:
-                indexed = trigram_indexes(connector, conn).get(table, set())
-            prep = connector.engine.dialect.identifier_preparer
-            for col in (c for c in rule.free_text if c in columns and c not in indexed):
-                problem("warning", f"free_text column '{table}.{col}' has no trigram index; every erasure scans "
-                        "the table.", "tables", table, "free_text",
-                        fix=f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX {prep.quote(f'ix_{table}_{col}_trgm')} "
-                        f"ON {prep.format_table(connector.table(table))} USING gin ({prep.quote(col)} gin_trgm_ops);")
     if conf.residual_scan.tables != "all":
         for i, table in enumerate(conf.residual_scan.tables):
             if table not in tables:

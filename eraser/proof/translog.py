@@ -275,14 +275,39 @@ def rebuild_head(directory: Path) -> Head:
 
 
 def head_of(directory: Path) -> Head:
-    """The store's head if it matches the store (two stat calls), else rebuilt. Under the lock."""
+    """The store's head if it matches the store, else rebuilt from the whole chain. Under the lock.
+
+    The head file is a hint, never trusted as it is: it must name the log's size, the log's last entry must be
+    its certificate with its digest, and that certificate must carry its sequence, digest and issue time (one
+    certificate and the log's last line read, whatever the chain's length). A head file edited, stale or
+    pointing elsewhere is rebuilt, so the next certificate still follows the real last one; verification
+    (`eraser certificate verify`, `eraser log verify`) never reads it and checks the chain whole."""
     head = read_head(directory)
-    log = log_path(directory)
-    if head is not None and head.pending is None \
-            and (head.file is None if head.sequence == 0 else (directory / str(head.file)).exists()) \
-            and (log.stat().st_size if log.exists() else 0) == head.log_bytes:
+    if head is not None and head.pending is None and _matches(directory, head):
         return head
     return rebuild_head(directory)
+
+
+def _matches(directory: Path, head: Head) -> bool:
+    log = log_path(directory)
+    size = log.stat().st_size if log.exists() else 0
+    if size != head.log_bytes:
+        return False
+    if head.sequence == 0:
+        return head.file is None and head.digest is None and size == 0 and head.log_entries == 0
+    if head.file is None or Path(head.file).name != head.file or head.log_entries < 1:
+        return False
+    try:
+        payload = read_jws(directory / head.file)[1]
+        with open(log, "rb") as fh:
+            fh.seek(max(0, size - 4096))
+            last = json.loads(fh.read().splitlines()[-1])
+    except (OSError, ValueError, IndexError, CertificateError):
+        return False
+    meta = payload.get("certificate") or {}
+    return (meta.get("sequence"), meta.get("issued_at"), payload_sha256(payload)) == \
+        (head.sequence, head.issued_at, head.digest) and \
+        (last.get("index"), last.get("certificate"), last.get("sha256")) == (head.log_entries - 1, head.file, head.digest)
 
 
 def sync(directory: Path, keys: KeySet | Manifest | Sequence[Path]) -> list[Entry]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +160,21 @@ class Sealer:
         return dict(json.loads(self._aead.decrypt(blob[:12], blob[12:], ticket_id.encode())))
 
 
+REVISION = re.compile(r'^(down_)?revision\s*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration, read from the revision files as Alembic reads them (the one no other follows)."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in (Path(__file__).parent / "migrations" / "versions").glob("*.py"):
+        for down, name in REVISION.findall(path.read_text(encoding="utf-8")):
+            (followed if down else revisions).add(name)
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None
+
+
 class StateStore:
     """Every read and write of the daemon's state, each in its own short transaction."""
 
@@ -179,7 +196,11 @@ class StateStore:
         self.is_postgres = self.engine.dialect.name == "postgresql"
 
     def migrate(self) -> None:
-        """Apply the Alembic migrations (under an advisory lock on PostgreSQL, so two daemons can start at once)."""
+        """Apply the Alembic migrations (under an advisory lock on PostgreSQL, so two daemons can start at once).
+        A store already at the newest revision is left as it is without loading Alembic (about 0.3 s of every
+        command that opens the store)."""
+        if self._at_head():
+            return
         from alembic import command
         from alembic.config import Config as AlembicConfig
 
@@ -195,6 +216,14 @@ class StateStore:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
             raise EraserError(f"cannot open the state store {sa.engine.make_url(self.url).render_as_string()}: "
                               f"{reason}") from None
+
+    def _at_head(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                versions = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
+        except sa.exc.DBAPIError:
+            return False  # no store yet, or unreachable: Alembic creates it, or says why not
+        return versions == {head_revision()}
 
     def dispose(self) -> None:
         self.engine.dispose()
