@@ -32,7 +32,14 @@ from eraser.engine.schema import Graph
 from eraser.engine.session import Session, open_session
 from eraser.engine.verify import row_digest
 from eraser.errors import VerificationError
-from eraser.proof.certificates import canonical, certify, ready_to_certify, software
+from eraser.proof.certificates import (
+    canonical,
+    certify,
+    config_dialects,
+    ready_to_certify,
+    remaining_parts,
+    software,
+)
 from eraser.store.state import StateStore, retained_rows, tickets
 from eraser.subjects import Subject
 
@@ -188,6 +195,7 @@ def release_payload(config: Config, store: StateStore, release: Release, done: d
             "statement": "Logical deletion in the databases named above, not sanitization of storage media. "
                          f"Backups ({config.backups.description}) keep copies until they expire; after a restore, "
                          "the release must be applied again.",
+            **remaining_parts(config_dialects(config), config.backups.description, "release"),
             "backups_expire_on": add_period(today, config.backups.retention).isoformat()},
     }
     absent = Counter((i["connector"], i["table_name"]) for i in release.absent)

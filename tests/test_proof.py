@@ -107,7 +107,9 @@ PAYLOAD: dict[str, Any] = {
     ],
     "review": [{"connector": "cover", "table": "addresses", "rows": 1,
                 "reason": "shared: also used by 2 row(s) of persons outside this subject's data (foreign key "
-                          "persons(address_id) -> addresses(id)); left for review"}],
+                          "persons(address_id) -> addresses(id)); left for review",
+                "code": "shared", "params": {"uses": [{"rows": 2, "table": "persons",
+                                                       "relation": "foreign key persons(address_id) -> addresses(id)"}]}}],
     "verification": {"kept_rows_checked": 10, "residual_matches": 0, "result": "PASS",
                      "method": "re-located the subject inside the transaction before commit; checked deleted "
                                "rows are gone, anonymized columns changed, retained and other kept rows "
@@ -121,7 +123,8 @@ PAYLOAD: dict[str, Any] = {
                      "overwrites them; the journal/WAL file may hold copies until checkpointed. Backups "
                      "(nightly database dumps kept 35 days) keep copies until they expire; after any "
                      "restore, the erasure must be applied again.",
-        "backups_retention": "35d", "backups_expire_on": "2026-04-09"},
+        "backups_retention": "35d", "backups_expire_on": "2026-04-09",
+        "storage": ["sqlite"], "backups_description": "nightly database dumps kept 35 days", "reapply": "erasure"},
 }
 
 
@@ -695,7 +698,8 @@ RELEASE: dict[str, Any] = {
         "statement": "Logical deletion in the databases named above, not sanitization of storage media. "
                      "Backups (nightly database dumps kept 35 days) keep copies until they expire; after a "
                      "restore, the release must be applied again.",
-        "backups_expire_on": "2035-02-06"},
+        "backups_expire_on": "2035-02-06", "storage": [], "backups_description": "nightly database dumps kept 35 days",
+        "reapply": "release"},
 }
 
 

@@ -34,6 +34,8 @@ class Decision:
     strategies: dict[str, Strategy] = field(default_factory=dict)
     kept_with: str | None = None  # retained because a retained row of this table refers to it (`retain: keeps:`)
     rule: str | None = None  # the row rule that took the row (tables with `rules:`), NO_RULE when none did
+    code: str = ""  # what the reason says, for renderers in other languages: shared, referenced ("" = none)
+    params: dict[str, Any] = field(default_factory=dict)  # the reason's values, by name (no row value)
 
 
 NO_RULE = "no rule"
@@ -268,21 +270,30 @@ def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dic
                     outside.setdefault(pk, []).append((n, edge))
         for pk, uses in outside.items():
             if decisions[table][pk].action not in ("review", "hold", "retain"):
-                decisions[table][pk] = Decision("review", _shared_reason(uses), rule=decisions[table][pk].rule)
+                decisions[table][pk] = Decision(
+                    "review", _shared_reason(uses), rule=decisions[table][pk].rule, code="shared",
+                    params={"uses": [{"rows": n, "table": edge.child, "relation": str(edge)} for n, edge in uses]})
 
 
 def _shared_reason(uses: list[tuple[int, Edge]]) -> str:
-    if len(uses) == 1:  # the form the PDF translates
+    if len(uses) == 1:
         n, edge = uses[0]
         return f"shared: also used by {n} row(s) of {edge.child} outside this subject's data ({edge}); left for review"
     parts = [f"{n} row(s) of {edge.child} ({edge})" for n, edge in uses]
     return f"shared: also used by {', '.join(parts[:-1])} and {parts[-1]} outside this subject's data; left for review"
 
 
+def _why_text(by: dict[str, str]) -> str:
+    """The English of what still refers to a row (renderers in other languages use the code and params)."""
+    if by["kind"] == "outside":
+        return f"rows of {by['table']} outside this subject's data"
+    return f"{by['kind']} row(s) of {by['table']}"
+
+
 def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]],
                      conn: Any) -> None:
     """A row to delete that a remaining row still refers to is anonymized instead (or left for review)."""
-    referenced: dict[tuple[str, Edge], dict[Key, str]] = {}
+    referenced: dict[tuple[str, Edge], dict[Key, tuple[str, str]]] = {}  # -> (by what kind of row, its table)
     for table, f in found.items():
         doomed = [pk for pk, d in decisions[table].items() if d.action == "delete"]
         if not doomed:
@@ -294,12 +305,11 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
             keys = [_key(f.rows[pk], edge.parent_cols) for pk in doomed]
             for child_key, ref in _referencing(graph, edge, keys, conn):
                 if child_key is None or edge.child not in found or child_key not in found[edge.child].rows:
-                    referenced.setdefault((table, edge), {})[_fold(ref)] = \
-                        f"rows of {edge.child} outside this subject's data"
+                    referenced.setdefault((table, edge), {})[_fold(ref)] = ("outside", edge.child)
     changed = True
     while changed:
         changed = False
-        inside: dict[tuple[str, Edge], dict[Key, str]] = {}
+        inside: dict[tuple[str, Edge], dict[Key, tuple[str, str]]] = {}
         for child, f in found.items():
             for edge in graph.outbound(child):
                 if edge.parent not in found:
@@ -307,7 +317,7 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                 for pk, d in decisions[child].items():
                     if d.action != "delete" and (held := links.child_ref(edge, f.rows[pk])) is not None:
                         inside.setdefault((edge.parent, edge), {})[_fold(held)] = \
-                            f"{d.action if d.action != 'review' else 'kept'} row(s) of {child}"
+                            (d.action if d.action != "review" else "kept", child)
         for table, f in found.items():
             for pk, d in decisions[table].items():
                 if d.action != "delete":
@@ -322,10 +332,12 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
                 if why is None:
                     continue
                 changed = True
+                by = {"kind": why[0], "table": why[1]}
                 if rule.columns:
                     decisions[table][pk] = Decision("anonymize", f"kept and anonymized instead of deleted: still "
-                                                    f"referenced by {why}", d.release, dict(rule.columns), rule=d.rule)
+                                                    f"referenced by {_why_text(by)}", d.release, dict(rule.columns),
+                                                    rule=d.rule, code="referenced", params={"by": by})
                 else:
-                    decisions[table][pk] = Decision("review", f"not deleted: still referenced by {why}, and no "
-                                                    "columns: are configured to anonymize it; left for review",
-                                                    rule=d.rule)
+                    decisions[table][pk] = Decision("review", f"not deleted: still referenced by {_why_text(by)}, and "
+                                                    "no columns: are configured to anonymize it; left for review",
+                                                    rule=d.rule, code="referenced", params={"by": by})

@@ -246,6 +246,27 @@ def _retained_by_rule(plan: Any, tp: Any) -> list[tuple[Any, str, list[Any]]]:
     return sorted(out, key=lambda group: group[1])
 
 
+def config_dialects(config: Any) -> dict[str, str]:
+    """connector -> dialect, read from the configured URLs (MariaDB counts as mysql, as its connector does)."""
+    import sqlalchemy as sa
+
+    out = {}
+    for name, conf in config.connectors.items():
+        try:
+            backend = sa.engine.make_url(conf.url).get_backend_name()
+        except Exception:  # an unreadable URL was refused long before a certificate
+            backend = "sql"
+        out[name] = "mysql" if backend == "mariadb" else backend
+    return out
+
+
+def remaining_parts(dialects: dict[str, str], backups: str, reapply: str | None) -> dict[str, Any]:
+    """What the `statement` of remaining copies says, as parts the renderings put in the reader's language:
+    the dialects whose storage keeps deleted data (the connectors' notes), the backups, and what must be applied
+    again after a restore (erasure, release, purge, or None)."""
+    return {"storage": sorted(set(dialects.values())), "backups_description": backups, "reapply": reapply}
+
+
 def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
     """The certificate's content: built from the plan and what execution measured; no personal data."""
     from eraser.engine.retention import add_period
@@ -273,8 +294,12 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
                              "release_first": releases[0].isoformat(), "release_last": releases[-1].isoformat(),
                              "minimized_columns": sorted({c for d in keep for c in d.strategies})})
         for reason in sorted({d.reason for d in tp.decisions.values() if d.action == "review"}):
-            review.append({"connector": tp.connector, "table": tp.table, "reason": reason,
-                           "rows": sum(1 for d in tp.decisions.values() if d.action == "review" and d.reason == reason)})
+            same = [d for d in tp.decisions.values() if d.action == "review" and d.reason == reason]
+            shared: dict[str, Any] = {"connector": tp.connector, "table": tp.table, "reason": reason,
+                                      "rows": len(same)}
+            if same[0].code:  # what the reason says, for the renderings in other languages
+                shared |= {"code": same[0].code, "params": same[0].params}
+            review.append(shared)
         recipients |= set(summary.get("recipients", []))
     totals = plan.totals()
     if plan.hold is not None:
@@ -313,6 +338,7 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
             "statement": ("This is logical deletion in the databases named above, not sanitization of storage "
                           "media. " + " ".join(dialect_notes) + " Backups (" + config.backups.description +
                           ") keep copies until they expire; after any restore, the erasure must be applied again."),
+            **remaining_parts(outcome.dialects, config.backups.description, "erasure"),
             "backups_retention": config.backups.retention,
             "backups_expire_on": backups_until.isoformat()},
     }

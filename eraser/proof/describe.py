@@ -6,7 +6,6 @@ get their own sections.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -14,7 +13,8 @@ from xml.sax.saxutils import escape
 from eraser.proof.chain import ManifestVerified, Verified
 from eraser.proof.words import Words
 
-# The engine's English texts that the PDF restates in the reader's language (connectors' after-erasure notes).
+# The connectors' after-erasure notes, whose translations are the catalogs' note.DIALECT entries (a test keeps
+# the two in step); a certificate names the dialects under remaining_copies.storage.
 ENGINE_NOTES = {
     "sqlite": "SQLite keeps deleted content in free pages until VACUUM (or secure_delete) overwrites them; "
               "the journal/WAL file may hold copies until checkpointed.",
@@ -24,14 +24,6 @@ ENGINE_NOTES = {
              "hold copies of the changed rows until they are purged.",
     "sql": "Deleted rows may persist in the database's free space until it is reused.",
 }
-STATEMENT = re.compile(r"^(?:This is logical|Logical) deletion in the databases named above, not "
-                       r"sanitization of storage media\.\s*(?P<notes>.*?)\s*Backups \((?P<description>.*)\) "
-                       r"keep copies until they expire; after (?:any|a) restore, the (?:erasure|release) "
-                       r"must be applied again\.$", re.S)
-SHARED = re.compile(r"^shared: also used by (?P<n>\d+) row\(s\) of (?P<table>\S+) outside this subject's "
-                    r"data \((?P<link>.*)\); left for review$")
-REFERENCED = re.compile(r"^not deleted: still referenced by (?P<why>.*), and no columns: are configured to "
-                        r"anonymize it; left for review$")
 STANDARD_METHOD = "re-located the subject inside the transaction before commit"
 RELEASE_METHOD = "released rows re-read inside the transaction before commit"
 
@@ -46,28 +38,27 @@ class Block:
     content: Any
 
 
-def _notes(statement: str, w: Words) -> list[str] | None:
-    """The 'what remains' statement in the reader's language, or None if it is not the engine's wording."""
-    match = STATEMENT.match(statement)
-    if not match:
-        return None
-    notes, out = match.group("notes"), []
-    for name, english in ENGINE_NOTES.items():
-        if english in notes:
-            out.append(w.t[f"note.{name}"])
-            notes = notes.replace(english, "")
-    if notes.strip():
-        out.append(w("remaining.original", text=w.quote(notes.strip())))
-    return out
+def _storage_notes(remaining: dict[str, Any], w: Words) -> list[str]:
+    """What each database's storage keeps after a deletion, in the reader's language, from the dialects the
+    certificate names."""
+    return [w.t[f"note.{d}"] if f"note.{d}" in w.t else w.t["note.sql"] for d in remaining.get("storage", [])]
 
 
-def _review_reason(reason: str, w: Words) -> str:
-    if match := SHARED.match(reason):
-        n = int(match.group("n"))
-        return w.pick("review.shared", n, n=w.count(n), table=match.group("table"), link=match.group("link"))
-    if match := REFERENCED.match(reason):
-        return w("review.referenced", why=match.group("why"))
-    return w.quote(reason)
+def _why(by: dict[str, Any], w: Words) -> str:
+    key = f"why.{by.get('kind')}"
+    return w(key, table=by.get("table", "")) if key in w.t else w.quote(str(by))
+
+
+def _review_reason(entry: dict[str, Any], w: Words) -> str:
+    """A review entry's reason in the reader's language from its code and parameters; a reason without a code
+    (older certificates) is quoted as written."""
+    code, params = entry.get("code"), entry.get("params") or {}
+    if code == "shared":
+        return " ".join(w.pick("review.shared", int(u["rows"]), n=w.count(int(u["rows"])), table=u["table"],
+                               link=u["relation"]) for u in params.get("uses", []))
+    if code == "referenced":
+        return w("review.referenced", why=_why(params.get("by") or {}, w))
+    return w.quote(str(entry.get("reason", "")))
 
 
 def describe(payload: dict[str, Any], lang: str, check: Verified | ManifestVerified | None = None,
@@ -162,18 +153,15 @@ def describe(payload: dict[str, Any], lang: str, check: Verified | ManifestVerif
     # remaining copies
     remaining = payload.get("remaining_copies") or {}
     blocks.append(heading("s6"))
-    statement = str(remaining.get("statement", ""))
-    notes = _notes(statement, w)
-    match = STATEMENT.match(statement)
-    if notes is None or match is None:
-        blocks.append(Block("para", w("remaining.original", text=w.quote(statement))))
+    if "backups_description" not in remaining:  # an older certificate: its statement as written
+        blocks.append(Block("para", w("remaining.original", text=w.quote(str(remaining.get("statement", ""))))))
         if remaining.get("backups_expire_on"):
             blocks.append(Block("para", f"{w.date(remaining['backups_expire_on'])}."))
     else:
         period = (w("remaining.period", period=w.period(remaining["backups_retention"]))
                   if remaining.get("backups_retention") else "")
-        blocks.append(Block("para", " ".join([w.t["remaining.logical"], *notes])))
-        blocks.append(Block("para", w("remaining.backups", description=match.group("description"),
+        blocks.append(Block("para", " ".join([w.t["remaining.logical"], *_storage_notes(remaining, w)])))
+        blocks.append(Block("para", w("remaining.backups", description=remaining["backups_description"],
                                       date=w.date(remaining.get("backups_expire_on")), period=period)))
 
     # recipients (an erasure's certificate always lists them, if only as none)
@@ -282,7 +270,7 @@ def _erased(payload: dict[str, Any], w: Words, heading: Any) -> list[Block]:
         lines = []
         for r in review:
             where = f"<b>{escape(str(r.get('table', '')))}</b> ({escape(str(r.get('connector', '')))})"
-            reason = _review_reason(str(r.get("reason", "")), w)
+            reason = _review_reason(r, w)
             lines.append(f"{where}{w.colon} {escape(w.count(int(r.get('rows', 0))))}. {escape(reason)}")
         blocks += [Block("bullets", lines), Block("para", w.t["review.note"])]
     return blocks

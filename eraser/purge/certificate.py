@@ -52,7 +52,7 @@ def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | 
                   action: str) -> dict[str, Any]:
     """The tenant-wide certificate: counts per table and action, retained rows with basis and release range,
     the return package's manifest digest, the verification, what remains in backups. No row value."""
-    from eraser.proof.certificates import software
+    from eraser.proof.certificates import config_dialects, remaining_parts, software
 
     completed = datetime.now(UTC)
     databases: dict[str, list[dict[str, Any]]] = {}
@@ -99,6 +99,7 @@ def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | 
                           "the write-ahead log or binary log until it is recycled. Backups (" +
                           config.backups.description + ") keep copies until they expire; after any restore, the "
                           "purge must be applied again."),
+            **remaining_parts(config_dialects(config), config.backups.description, "purge"),
             "backups_retention": config.backups.retention,
             "backups_expire_on": backups_until.isoformat()},
     }

@@ -34,7 +34,7 @@ from eraser.engine.retention import add_period
 from eraser.engine.session import Session
 from eraser.engine.verify import row_digest, verdict
 from eraser.errors import ConfigError, EraserError, VerificationError
-from eraser.proof.certificates import Issued, certify, software
+from eraser.proof.certificates import Issued, certify, remaining_parts, software
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore, _utc
 
@@ -327,6 +327,7 @@ def _payload(config: Config, session: Session, result: ReplayResult, started: da
                           "media. " + " ".join(notes) + " Rows are addressed by primary key: rows of the "
                           "subjects that the original erasures did not see are not covered. Backups ("
                           + config.backups.description + ") keep copies until they expire."),
+            **remaining_parts(session.dialects, config.backups.description, None),
             "backups_expire_on": add_period(completed.date(), config.backups.retention).isoformat()},
     }
     if result.files is not None:
