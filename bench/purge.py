@@ -459,8 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     masked_total = sum(counts[t] for t in MASKED)
     say(f"{args.source}: {persons_total:,} persons in {tenants} tenants (~{all_rows:,} rows); tenant {args.tenant}: "
         f"{tenant_total:,} rows ({', '.join(f'{t} {n:,}' for t, n in counts.items())})")
-    from eraser.config import RetainRule
     from eraser.engine.retention import release_date
+    from eraser.table_rules import RetainRule
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())
@@ -623,8 +623,8 @@ def mariadb(args: argparse.Namespace) -> list[str]:
                   for t, q in scope_sql(tid).items()}
     eng.dispose()
     total, masked = sum(counts.values()), sum(counts[t] for t in MASKED)
-    from eraser.config import RetainRule
     from eraser.engine.retention import release_date
+    from eraser.table_rules import RetainRule
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())

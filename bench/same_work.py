@@ -295,8 +295,8 @@ def compare(pids: list[int], email_of: Any, reset: Any, erase_one_subject: Any, 
 
 def release_cutoff(today: date) -> date:
     """The first invoice date still retained today under the BE invoices preset (older ones are released)."""
-    from eraser.config import RetainRule
     from eraser.engine.retention import release_date
+    from eraser.table_rules import RetainRule
 
     rule = RetainRule.model_validate({"preset": "invoices", "from": "invoice_date"}, context={"jurisdiction": "BE"})
     return next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), today.toordinal())

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key
-from eraser.config import Config, TableRule
+from eraser.config import Config
 from eraser.engine.anonymize import Anonymizer
 from eraser.engine.execute import _replacements, _verify
 from eraser.engine.holds import hold_on, tenant_reference
@@ -42,6 +42,7 @@ from eraser.proof.certificates import (
 )
 from eraser.store.state import StateStore, retained_rows, tickets
 from eraser.subjects import Subject
+from eraser.table_rules import TableRule
 
 log = structlog.get_logger("eraser.sweep")
 NOBODY = Subject({}, {})  # a release re-locates no subject: the identifiers are not kept after the erasure

@@ -8,9 +8,9 @@ import phonenumbers
 import pytest
 import sqlalchemy as sa
 
-from eraser.config import RetainRule, Strategy
 from eraser.engine.anonymize import REDACTED, Anonymizer, generalize, make_faker, strategy_problems
 from eraser.engine.retention import add_period, release_date
+from eraser.table_rules import RetainRule, Strategy
 
 S = Strategy.parse
 

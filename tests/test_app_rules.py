@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from eraser.cli import main
-from eraser.config import IdentifierType, TableRule
+from eraser.config import IdentifierType
 from eraser.matching import Lookup
 from eraser.proof.certificates import generate_keys
 from eraser.subjects import normalize
+from eraser.table_rules import TableRule
 from tests import app_schemas, oracle
 from tests.app_schemas import SUBJECT
 from tests.conftest import fresh_database

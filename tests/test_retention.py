@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from eraser.config import RetainRule
 from eraser.engine.retention import add_period, release_date
+from eraser.table_rules import RetainRule
 from tests.identity_helpers import create, dialect, plan_subject, write_config
 
 

@@ -17,8 +17,8 @@ from faker.providers.address.nl_BE import Provider as BelgianAddress
 from faker.providers.bank.nl_BE import Provider as BelgianBank
 from faker.providers.phone_number.nl_BE import Provider as BelgianPhone
 
-from eraser.config import Strategy
 from eraser.subjects import keyed_hash
+from eraser.table_rules import Strategy
 
 REDACTED = "[erased]"
 # Faker's fr_BE locale has names only; Belgian addresses, phones and IBANs come from nl_BE formats.

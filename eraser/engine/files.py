@@ -11,10 +11,11 @@ import structlog
 
 from connectors.base import Key, Row
 from connectors.files import METHOD, STATEMENT, FileRefusedError, FileStore, split_path
-from eraser.config import Config, FilesRule
+from eraser.config import Config
 from eraser.engine.plan import Plan
 from eraser.engine.schema import FIELD
 from eraser.proof.keys import keyed_reference
+from eraser.table_rules import FilesRule
 
 log = structlog.get_logger("eraser.engine.files")
 ERASED = ("delete", "anonymize")

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 import structlog
 
 from connectors.base import Key, Row
-from eraser.config import Config, TableRule
+from eraser.config import Config
 from eraser.engine import links
 from eraser.engine.schema import Graph
 from eraser.errors import SubjectError
 from eraser.matching import Lookup, country_region
 from eraser.subjects import Subject, normalize
+from eraser.table_rules import TableRule
 
 log = structlog.get_logger("eraser.engine.locate")
 

@@ -13,11 +13,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from connectors.base import Edge, Key, Row
-from eraser.config import Strategy, TableRule
 from eraser.engine import links
 from eraser.engine.locate import Found
 from eraser.engine.retention import ActiveHold, release_date
 from eraser.engine.schema import Graph
+from eraser.table_rules import Strategy, TableRule
 
 if TYPE_CHECKING:
     from eraser.engine.kept import KeptForOthers

@@ -28,7 +28,7 @@ import structlog
 
 from connectors.base import Key, Row
 from connectors.sql import SQLConnector
-from eraser.config import Config, ResidualScan
+from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
 from eraser.engine.locate import held_identifiers
@@ -45,6 +45,7 @@ from eraser.engine.serialized import UnparseableValue, redacted_value
 from eraser.engine.terms import NAME_PROVIDERS, Mode, Terms, own_terms, shown_key, subject_terms
 from eraser.errors import ConfigError
 from eraser.subjects import Subject
+from eraser.table_rules import ResidualScan
 
 if TYPE_CHECKING:
     from eraser.engine.plan import Plan

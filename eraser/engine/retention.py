@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
-from eraser.config import RetainRule, parse_period
+from eraser.table_rules import RetainRule, parse_period
 
 
 def add_period(start: date, period: str) -> date:

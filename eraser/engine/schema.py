@@ -17,11 +17,12 @@ import yaml
 
 from connectors.base import Edge
 from connectors.sql import SQLConnector
-from eraser.config import Config, TableRule, line_of
+from eraser.config import Config, line_of
 from eraser.engine.anonymize import strategy_problems
 from eraser.engine.links import link_edge
 from eraser.errors import ConfigError
 from eraser.matching import lookup_warning
+from eraser.table_rules import TableRule
 
 FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a column named in a files: directory template
 

@@ -11,11 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from eraser._time import iso
-from eraser.config import Config, TableRule
+from eraser.config import Config
 from eraser.engine.retention import add_period, release_date
 from eraser.purge.result import Key, PurgeResult
 from eraser.purge.rules import kept, retained_parent
 from eraser.purge.scope import Scope, same
+from eraser.table_rules import TableRule
 
 
 def retained_schedule(scope: Scope, result: PurgeResult) -> list[dict[str, Any]]:

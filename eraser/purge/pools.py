@@ -10,11 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eraser.config import Strategy
 from eraser.engine.anonymize import REDACTED, Anonymizer, _fit, make_faker
 from eraser.errors import EraserError
 from eraser.purge.rules import columns
 from eraser.purge.scope import Scope, after, up_to
+from eraser.table_rules import Strategy
 
 POOL_SIZE = 2000
 

@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.base import Edge
-from eraser.config import Strategy
 from eraser.engine.retention import release_date
 from eraser.purge.scope import Scope, any_of, matches, same
+from eraser.table_rules import Strategy
 
 
 def kept(scope: Scope, table: str, t: Any = None) -> sa.ColumnElement[bool]:

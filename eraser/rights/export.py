@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from eraser import SOFTWARE_NAME, __version__
-from eraser.config import Config, TableRule
+from eraser.config import Config
 from eraser.engine.execute import make_plan
 from eraser.engine.plan import Plan
 from eraser.engine.session import Session
 from eraser.errors import EraserError
 from eraser.subjects import Subject
+from eraser.table_rules import TableRule
 
 FORMAT = "eraser-export/1"
 DOCUMENT = "subject.json"

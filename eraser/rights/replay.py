@@ -26,7 +26,7 @@ import structlog
 
 from connectors.base import Key, Row
 from eraser._time import iso
-from eraser.config import Config, Strategy
+from eraser.config import Config
 from eraser.engine import links
 from eraser.engine.anonymize import Anonymizer
 from eraser.engine.plan import Plan
@@ -37,6 +37,7 @@ from eraser.errors import ConfigError, EraserError, VerificationError
 from eraser.proof.certificates import Issued, certify, remaining_parts, software
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore, _utc
+from eraser.table_rules import Strategy
 
 log = structlog.get_logger("eraser.rights.replay")
 

@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from connectors.base import Key
-from eraser.config import TableRule
 from eraser.proof.certificates import canonical
 from eraser.store.state import TZ, StateStore, _utc, metadata, now
 from eraser.subjects import keyed_hash
+from eraser.table_rules import TableRule
 
 erasures = sa.Table(
     "erasures", metadata,
