@@ -39,6 +39,14 @@ from eraser.proof.certificates import (
 )
 from eraser.proof.chain import verify_with_manifest
 from eraser.proof.keyring import KeyringError, create_manifest, load_manifest, rotate
+from eraser.proof.merkle import (
+    consistency_proof,
+    inclusion_path,
+    leaf_hash,
+    root_hash,
+    verify_consistency_proof,
+    verify_inclusion_path,
+)
 from eraser.proof.pdf import (
     check_pdf_signature,
     embedded_certificate,
@@ -51,15 +59,9 @@ from eraser.proof.translog import (
     LogError,
     append,
     checkpoint,
-    consistency_proof,
-    inclusion_path,
-    leaf_hash,
     read_log,
-    root_hash,
     verify_consistency,
-    verify_consistency_proof,
     verify_inclusion,
-    verify_inclusion_path,
 )
 
 # A certificate payload as `erasure_payload` writes it (the demo's erasure), with fixed dates.

@@ -15,15 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from eraser.proof import signednote
 from eraser.proof.keyring import KeySet
-from eraser.proof.translog import (
-    Checkpoint,
-    LogError,
-    consistency_proof,
-    read_checkpoint,
-    read_log,
-    root_hash,
-    verify_consistency_proof,
-)
+from eraser.proof.merkle import consistency_proof, root_hash, verify_consistency_proof
+from eraser.proof.translog import Checkpoint, LogError, read_checkpoint, read_log
 
 
 @dataclass(frozen=True)
