@@ -187,11 +187,23 @@ def _scan_html(scan: dict[str, Any] | None) -> str:
             + _kept_html(scan.get("rows_kept_for_others") or []))
 
 
+def _others_discreet(verification: dict[str, Any]) -> dict[str, Any]:
+    """The verification as the certificate states it: another person's row under a legal hold is said to be kept
+    for another person, as a row left for review is, so that the certificate never tells whether someone else is
+    under a hold (the plan, which stays with the operator, says which)."""
+    scan = verification.get("residual_scan")
+    if not scan or not scan.get("rows_kept_for_others"):
+        return verification
+    rows = [{**e, "kept": "kept"} if e.get("kept") in ("hold", "review") else e for e in scan["rows_kept_for_others"]]
+    return {**verification, "residual_scan": {**scan, "rows_kept_for_others": rows}}
+
+
 def kept_line(entry: dict[str, Any]) -> str:
     """One row kept for someone else: where it is and why, never its text."""
     key = entry["key"] if isinstance(entry["key"], str) else ",".join(entry["key"])
     why = {"retain": f"retained until {entry.get('until') or 'a date not yet known'}", "hold": "under a legal hold",
-           "review": "left for review"}.get(entry["kept"], entry["kept"])
+           "review": "left for review", "kept": "kept for another person (under a legal hold or left for review)"
+           }.get(entry["kept"], entry["kept"])
     return f"{entry['connector']}.{entry['table']} key {key}, column {entry['column']}: {why}"
 
 
@@ -331,7 +343,7 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
                       for name, tables in sorted(databases.items())],
         "retained": retained,
         "review": review,
-        "verification": outcome.verification,
+        "verification": _others_discreet(outcome.verification),
         "operator": ticket.operator,
         "recipients_to_notify": sorted(recipients),
         "remaining_copies": {
