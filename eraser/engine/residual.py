@@ -32,8 +32,8 @@ from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
 from eraser.engine.locate import held_identifiers
-from eraser.engine.schema import is_text, trigram_indexes  # noqa: F401 (is_text is used from here too)
-from eraser.engine.search_index import (  # noqa: F401 (text_columns is used from here too)
+from eraser.engine.schema import trigram_indexes
+from eraser.engine.search_index import (
     _declared_length,
     index_first,
     larger_than,
