@@ -275,6 +275,13 @@ class Recipient(_Model):
     webhook: Webhook | None = None
 
 
+def _listed_identify(cls: Any, value: Any) -> Any:
+    """`identify: {email: col}` is `{email: [col]}`."""
+    if isinstance(value, dict):
+        return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
 class RowRule(_Model):
     """One kind of row of a table (`when:` on its own columns; none: every row the rules before it left), with its
     own action, identify (added to the table's), strategies and retention."""
@@ -287,12 +294,7 @@ class RowRule(_Model):
     retain: RetainRule | None = None
     minimize: dict[str, Strategy] | None = None
 
-    @field_validator("identify", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
-        return value
+    _listify = field_validator("identify", mode="before")(classmethod(_listed_identify))
 
     @field_validator("when")
     @classmethod
@@ -349,12 +351,7 @@ class TableRule(_Model):
     key: list[str] = []  # the columns that identify a row, for a table without a primary key
     _row_rules: dict[int, TableRule] = PrivateAttr(default_factory=dict)
 
-    @field_validator("identify", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
-        return value
+    _listify = field_validator("identify", mode="before")(classmethod(_listed_identify))
 
     @model_validator(mode="after")
     def _consistent(self) -> TableRule:

@@ -171,16 +171,11 @@ def parent_ref(edge: Edge, parent_row: Row) -> Key:
 def child_ref(edge: Edge, child_row: Row) -> Key | None:
     """The parent key a child row refers to through the edge, in the form parent_ref gives; None if it refers to
     none (its `where` does not hold, or its value lacks the prefix)."""
-    key = tuple(child_row[c] for c in edge.child_cols)
+    key = parent_key(edge, child_row)
     cond = condition_of(edge)
-    if cond is None:
+    if key is None or cond is None or not cond.textual:
         return key
-    if not cond.holds(child_row):
-        return None
-    value = cond.to_parent(key[0])
-    if value is None:
-        return None
-    return (_text(value),) if cond.textual else (value,)
+    return (_text(key[0]),)
 
 
 def parent_key(edge: Edge, child_row: Row) -> Key | None:
