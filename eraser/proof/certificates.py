@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eraser import SOFTWARE_NAME, __version__
+from eraser import SOFTWARE_NAME, __version__, faults
 from eraser._time import iso
 from eraser.errors import CertificateError
 from eraser.proof.chain import FORMAT, TYP, Verified, verify
@@ -90,6 +90,7 @@ def issue(payload: dict[str, Any], key: Ed25519PrivateKey, directory: Path, cert
         tmp = path.with_suffix(".tmp")
         try:
             with open(tmp, "wb") as fh:
+                faults.disk("certificate", tmp)
                 fh.write(document)
                 fh.flush()
                 os.fsync(fh.fileno())

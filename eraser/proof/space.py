@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from eraser import faults
 from eraser.errors import CertificateError
 from eraser.proof.certificates import canonical
 
@@ -35,6 +36,7 @@ def reserve(directory: Path, ticket_id: str, size: int) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
+            faults.disk("reserve", path)
             fh.write(b"\0" * size)
             fh.flush()
             os.fsync(fh.fileno())

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from eraser import faults
 from eraser._time import iso
 from eraser.errors import CertificateError
 from eraser.proof import signednote
@@ -116,6 +117,7 @@ def append_entry(directory: Path, index: int, digest: str, name: str) -> int:
     """Append entry `index` to the log (the caller holds the store's lock and knows the log's size); return
     the bytes written."""
     line = _line(Entry(index, digest, name, iso(datetime.now(UTC))))
+    faults.disk("log", log_path(directory))
     fd = os.open(log_path(directory), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.write(fd, line)
