@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from eraser.daemon import worker as daemon_module
 from eraser.demo import DEMO_EMAIL
+from eraser.state import FINAL
 from tests.faults_oracle import (
     certificates_by_ticket,
     changes,
@@ -280,3 +281,42 @@ def test_no_identifier_on_disk_after_faults(demo: Daemon, monkeypatch: pytest.Mo
     ticket = demo.submit()
     run_until_final(demo, ticket["id"], rounds=12)
     assert files_naming(demo.root, [DEMO_EMAIL], skip=(demo.root / "cover.db", demo.root / "files")) == []
+
+
+def test_a_customer_database_outage_pauses_the_worker_and_spends_no_attempt(demo: Daemon,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """For 2 s every connection to the customer database fails: the ticket that met the outage is charged no
+    attempt and says so in words (not `internal error`), the worker waits by probing the database instead of
+    claiming the ticket again and again, and it processes the ticket as soon as the database answers."""
+    down_until = time.monotonic() + 2.0
+    real_plan = daemon_module.make_plan
+
+    def plan(*args: Any, **kw: Any) -> Any:
+        if time.monotonic() < down_until:  # what SQLAlchemy raises when the connect fails: no statement
+            raise sa.exc.OperationalError(None, None, Exception("connection refused"))
+        return real_plan(*args, **kw)
+
+    monkeypatch.setattr(daemon_module, "make_plan", plan)
+    monkeypatch.setattr(daemon_module, "databases_answer", lambda config: time.monotonic() >= down_until,
+                        raising=False)
+    demo.worker.poll = 0.05
+    ticket = demo.submit()
+    thread = threading.Thread(target=demo.worker.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (demo.store.ticket(ticket["id"]) or {})["status"] not in FINAL:
+            time.sleep(0.05)
+        resumed_after = time.monotonic() - down_until
+        assert thread.is_alive(), "the worker thread died"
+    finally:
+        demo.worker.stop.set()
+        thread.join(timeout=10)
+    final = demo.store.ticket(ticket["id"])
+    assert final is not None and final["status"] == "done_with_retention", final and final["last_error"]
+    assert final["attempts"] == 0, "the outage was charged to the ticket"
+    failed = [j["detail"] for j in demo.store.journal_of(ticket["id"]) if j["step"] == "failed"]
+    assert len(failed) == 1, failed  # claimed once during the outage, not again and again
+    assert "could not be reached" in failed[0] and "internal error" not in failed[0], failed
+    assert resumed_after < 6.0, f"processed {resumed_after:.1f} s after the database came back"
+    assert demo.worker.restarts == 1

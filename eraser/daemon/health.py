@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from eraser.config import Config
+from eraser.errors import ConnectError
 from eraser.store.state import StateStore, now
 
 _engines: dict[str, sa.Engine] = {}
@@ -34,6 +35,21 @@ def _engine(url: str) -> sa.Engine:
             options = {}
         _engines[url] = sa.create_engine(url, **options)
     return _engines[url]
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether an error says a database cannot be reached (refused, reset, closed under a statement), as opposed
+    to a statement that failed: an outage to wait out, not a fault of the ticket."""
+    if isinstance(exc, ConnectError):
+        return True
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return bool(exc.connection_invalidated) or exc.statement is None  # no statement: the connect failed
+    return False
+
+
+def databases_answer(config: Config) -> bool:
+    """Whether every customer database answers a `SELECT 1` (what the worker waits for after an outage)."""
+    return all(_answers(_engine(conf.url)) for conf in config.connectors.values())
 
 
 def readiness(config: Config, store: StateStore, worker: Any) -> dict[str, bool]:

@@ -22,6 +22,7 @@ import structlog
 
 from eraser import logging as eraser_logging
 from eraser.config import Config
+from eraser.daemon.health import databases_answer, unreachable
 from eraser.engine.execute import Outcome, erase, make_plan
 from eraser.engine.holds import hold_on
 from eraser.engine.session import Session, open_session
@@ -47,6 +48,11 @@ def fault(step: str) -> None:
     if os.environ.get("ERASER_FAULT") == step:
         log.warning("fault injected", step=step)
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+class DatabaseAway(Exception):
+    """A customer database could not be reached while a ticket ran: the ticket waits (no attempt spent) and the
+    worker pauses until every database answers again."""
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -87,8 +93,14 @@ class Worker:
     def run(self) -> None:
         log.info("worker started", node=self.node)
         failures = 0
+        away = False  # a customer database was unreachable: probe it before claiming anything
         while not self.stop.is_set():
             try:
+                if away and not databases_answer(self.config):
+                    raise DatabaseAway()
+                if away:
+                    log.info("worker resumed: the customer databases answer again")
+                away = False
                 self.running = True
                 if not self.run_once():
                     rights.deliver_webhooks(self.config, self.store)  # recipients' notifications, when idle
@@ -96,11 +108,15 @@ class Worker:
                 failures = 0
             except Exception as exc:  # the state store or a database is away: wait, then carry on
                 failures += 1
-                self.restarts += 1
+                self.restarts += 0 if away else 1  # an outage counts once, however often it is probed
                 self.running = False
                 self.close()
-                delay = backoff_seconds(failures, self.poll, 30.0)
-                log.warning("worker paused", error=type(exc).__name__, retry_in_s=round(delay, 1))
+                still = away
+                away = isinstance(exc, DatabaseAway)
+                # A database outage is probed often (a cheap SELECT 1), so the work resumes soon after it ends.
+                delay = backoff_seconds(failures, self.poll, 5.0 if away else 30.0)
+                if not still:
+                    log.warning("worker paused", error=type(exc).__name__, retry_in_s=round(delay, 1))
                 self.stop.wait(delay)
         self.running = False
         self.close()
@@ -153,12 +169,12 @@ class Worker:
         except PurgeStopped:  # SIGTERM during a purge: its batches are journaled, the next start resumes it
             self.store.release_claim(ticket["id"], self.node)
             log.info("purge stopped at a batch boundary; it resumes at the next batch", ticket=ticket["id"])
-        except (ConnectError, VerificationError, EraserError) as exc:
-            self._failed(ticket, exc)
-        except OSError as exc:  # e.g. a full certificates disk: said in words, retried
-            self._failed(ticket, exc)
-        except Exception as exc:  # a bug must not kill the worker
-            log.exception("ticket failed unexpectedly")
+        except Exception as exc:
+            if unreachable(exc):  # an outage, not the ticket's fault: no attempt spent, the worker waits it out
+                self._failed(ticket, exc, outage=True)
+                raise DatabaseAway() from None
+            if not isinstance(exc, VerificationError | EraserError | OSError):  # OSError: e.g. a full disk
+                log.exception("ticket failed unexpectedly")  # a bug must not kill the worker
             self._failed(ticket, exc)
 
     def _process(self, ticket: dict[str, Any], subject: Any) -> None:
@@ -267,16 +283,19 @@ class Worker:
         log.info("ticket done", status=record["status"], certificate=issued.certificate_id)
         fault("finished")
 
-    def _failed(self, ticket: dict[str, Any], exc: BaseException) -> None:
-        attempts = ticket["attempts"] + 1
-        delay = retry_delay(attempts)
+    def _failed(self, ticket: dict[str, Any], exc: BaseException, outage: bool = False) -> None:
+        attempts = ticket["attempts"] + (0 if outage else 1)
+        delay = timedelta(0) if outage else retry_delay(attempts)
         if isinstance(exc, EraserError):
             message = str(exc)
+        elif outage:  # never str(exc): a driver's message may quote the statement and its values
+            message = (f"a database could not be reached ({type(exc).__name__}); the ticket waits until it "
+                       "answers, no attempt spent")
         elif isinstance(exc, OSError) and exc.strerror:
             message = f"{exc.strerror} ({exc.filename or 'no file'})" if exc.filename else str(exc.strerror)
         else:
             message = f"internal error ({type(exc).__name__})"
-        if isinstance(exc, ConnectError):
+        if outage or isinstance(exc, ConnectError):
             self.close()  # reconnect from scratch next time
         status = "failed"
         if (self.store.ticket(ticket["id"]) or {}).get("status") in FINAL:  # failed after it was finished
