@@ -4,13 +4,16 @@ ERASER_FAULT in the daemon's environment; nothing else does).
 `ERASER_FAULT=enospc:WHERE:N` makes the first N writes at WHERE fail as a full disk would (ENOSPC), N 1 if
 left out: `reserve` (the space reservation before an erasure), `certificate` (the certificate file, after its
 temporary file was created) or `log` (the transparency-log append). `ERASER_FAULT=STEP` (eraser.daemon) kills
-the process at a named step of a ticket instead.
+the process at a named step of a ticket instead, and `ERASER_FAULT=STEP@N` the Nth time it reaches a step that
+recurs: `purge-journaled` (a purge batch executed and journaled, its transaction not committed) or
+`purge-committed` (committed, not yet marked done).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +22,18 @@ import structlog
 log = structlog.get_logger("eraser.faults")
 PLACES = ("reserve", "certificate", "log")
 _injected: Counter[str] = Counter()
+_reached: Counter[str] = Counter()
+
+
+def kill(step: str) -> None:
+    """SIGKILL this process the Nth time it reaches `step`, when ERASER_FAULT is `STEP@N`."""
+    name, _, count = os.environ.get("ERASER_FAULT", "").partition("@")
+    if name != step or not count.isdigit():
+        return
+    _reached[step] += 1
+    if _reached[step] == int(count):
+        log.warning("fault injected", step=step, time=_reached[step])
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def disk(where: str, path: Path) -> None:

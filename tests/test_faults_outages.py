@@ -167,55 +167,61 @@ def _purge_setup(tmp_path: Path, customer_url: str, state_url: str, monkeypatch:
     return s
 
 
-def _purge_progress(state: sa.Engine) -> tuple[int, int, str | None]:
-    """Batches done, batches journaled, and who holds the purge ticket's claim (own SQL on the state store)."""
+def _purge_progress(state: sa.Engine) -> tuple[int, int, int, str | None]:
+    """Batches done, batches journaled but not marked done, all batches, and who holds the purge ticket's claim
+    (own SQL on the state store)."""
     with state.connect() as conn:
-        done, total = conn.execute(sa.text(
-            "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FROM purge_batches")).one()
+        done, pending, total = conn.execute(sa.text(
+            "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'pending'), count(*) "
+            "FROM purge_batches")).one()
         holder = conn.execute(sa.text("SELECT claimed_by FROM tickets WHERE kind = 'purge'")).scalar()
-    return int(done), int(total), holder
+    return int(done), int(pending), int(total), holder
 
 
-def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: tuple[str, str],
+@pytest.mark.parametrize("stage", ["journaled", "committed"])
+def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: tuple[str, str], stage: str,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Two daemons share a PostgreSQL state store; the one running a tenant purge (return and destroy, batches
-    of 8 rows) is SIGKILLed after some of its batches committed. The other takes the ticket over when the dead
-    node's heartbeat lease runs out (5 s), resumes at the next batch, and the purge completes once: one
-    certificate, counts equal what changed, one return package, no temporary folder, no identifier elsewhere."""
+    of 8 rows) is SIGKILLed in its 90th batch (ERASER_FAULT=purge-STAGE@90: executed and journaled, not
+    committed; or committed, not marked done). The other takes the ticket over when the dead node's heartbeat
+    lease runs out (5 s), resumes at that batch, and the purge completes once: one certificate, counts equal
+    what changed, one return package, no temporary folder, no identifier anywhere else."""
     from eraser.daemon import job_contract_end
     from eraser.purge import verify_package
 
     customer_url, state_url = pg_pg
     s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
     before = snapshot(s.customer)
-    daemons = [start(s.config, s.env, tmp_path / f"daemon-{i}.log") for i in range(2)]
+    state = s.store.engine
+    victim, port_a = start(s.config, s.env, tmp_path / "daemon-a.log", fault=f"purge-{stage}@90")
+    survivor: subprocess.Popen[bytes] | None = None
     try:
-        for _proc, port in daemons:
-            wait_until(lambda port=port: _get(port, "/healthz") == 200, 60, "daemons to listen")
+        wait_until(lambda: _get(port_a, "/healthz") == 200, 60, "daemon A to listen")
         job_contract_end(str(s.config), TENANT, "return_and_destroy")
         tid = s.store.tickets()[0]["id"]
-        state = s.store.engine
-        wait_until(lambda: _purge_progress(state)[0] >= 3, 120, "the purge's first batches")
-        done, total, holder = _purge_progress(state)
-        victim = next(p for p, _ in daemons if holder and holder.endswith(f":{p.pid}"))
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
+        wait_until(lambda: (_purge_progress(state)[3] or "").endswith(f":{victim.pid}"), 30, "A to claim the purge")
+        survivor, port_b = start(s.config, s.env, tmp_path / "daemon-b.log")
+        wait_until(lambda: _get(port_b, "/healthz") == 200, 60, "daemon B to listen")
+        assert victim.poll() is None, "A was killed before B was up: not a takeover between running daemons"
+        victim.wait(timeout=120)
+        assert victim.returncode == -signal.SIGKILL, victim.returncode
         killed = time.monotonic()
         at_kill = _purge_progress(state)
-        assert at_kill[0] < at_kill[1] or s.status(tid) not in FINAL, "the purge had finished before the kill"
-        wait_until(lambda: (_purge_progress(state)[2] or "").split(":")[-1] not in ("", str(victim.pid)), 30,
-                   "the other daemon to take the purge over")
+        wait_until(lambda: (_purge_progress(state)[3] or "").endswith(f":{survivor.pid}"), 30,
+                   "daemon B to take the purge over")
         takeover = time.monotonic() - killed
         wait_until(lambda: s.status(tid) in FINAL, 180, "the purge to complete")
-        survivor = next(p for p, _ in daemons if p is not victim)
         assert survivor.poll() is None
         assert stop(survivor) == 0
     finally:
-        for proc, _ in daemons:
-            if proc.poll() is None:
+        for proc in (victim, survivor):
+            if proc is not None and proc.poll() is None:
                 proc.kill()
+    holder = f":{victim.pid}"
+    assert at_kill[:2] == (89, 1), at_kill  # 89 batches done, the 90th journaled when A died
     journal = s.store.journal_of(tid)
-    assert any((j.get("detail") or "").startswith(f"taken over from {holder}") for j in journal), journal
+    assert any((j.get("detail") or "").startswith("taken over from") and (j.get("detail") or "").endswith(holder)
+               for j in journal), journal
     certs = certificates_by_ticket(tmp_path / "certificates")
     assert list(certs) == [f"contract-end:{TENANT}"] and len(certs[f"contract-end:{TENANT}"]) == 1, list(certs)
     payload = certs[f"contract-end:{TENANT}"][0]
@@ -241,9 +247,11 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     assert files_naming(tmp_path, s.emails, skip=(packages[0],)) == [], "an identifier outside the return package"
     tickets = _done_once(state)
     assert tickets == {tid: ("done_with_retention", 1)}, tickets
-    s.rows.append({"scenario": "two daemons (PostgreSQL state store), the one running a tenant purge SIGKILLed "
-                               "mid-purge", "state": "postgresql", "injections": 1, "kills": 1, "tickets": 1,
-                   "result": f"killed after {at_kill[0]} of {at_kill[1]} batches; taken over in {takeover:.1f} s; "
+    what = "executed and journaled, not committed" if stage == "journaled" else "committed, not marked done"
+    s.rows.append({"scenario": f"two daemons (PostgreSQL state store), the one running a tenant purge SIGKILLed "
+                               f"in its 90th batch ({what})", "state": "postgresql", "injections": 1, "kills": 1,
+                   "tickets": 1,
+                   "result": f"killed at batch 90 of {at_kill[2]}; taken over in {takeover:.1f} s; "
                              f"{payload['execution']['batches']} batches, 1 certificate "
                              f"({payload['outcome']}), counts match, 1 package"})
     _record(s.rows)

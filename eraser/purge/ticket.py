@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 
+from eraser import faults
 from eraser.errors import EraserError
 from eraser.purge import journal
 from eraser.purge.result import PurgeResult, TenantError
@@ -77,7 +78,8 @@ def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     if done is None:
         export = exports_directory(config) / f"purge-{tid}" if action == "return_and_destroy" else None
         result = purge_tenant(worker.session(), store, tenant, export_dir=export, purge_id=pid, ticket=ticket,
-                              action=action, node=node, on_progress=_stop_at_batch_boundary(worker))
+                              action=action, node=node, on_progress=_stop_at_batch_boundary(worker),
+                              on_batch=lambda _table, _seq, when: faults.kill(f"purge-{when}"))
         certificate_id = result.certificate.certificate_id
     else:  # purged, certified and closed; a retry of a ticket whose close was not seen
         certificate_id = done["certificate_id"]
