@@ -187,7 +187,6 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     lease runs out (5 s), resumes at that batch, and the purge completes once: one certificate, counts equal
     what changed, one return package, no temporary folder, no identifier anywhere else."""
     from eraser.daemon import job_contract_end
-    from eraser.purge import verify_package
 
     customer_url, state_url = pg_pg
     s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
@@ -222,7 +221,69 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     journal = s.store.journal_of(tid)
     assert any((j.get("detail") or "").startswith("taken over from") and (j.get("detail") or "").endswith(holder)
                for j in journal), journal
-    certs = certificates_by_ticket(tmp_path / "certificates")
+    payload = _check_purge(s, tid, before)
+    what = "executed and journaled, not committed" if stage == "journaled" else "committed, not marked done"
+    s.rows.append({"scenario": f"two daemons (PostgreSQL state store), the one running a tenant purge SIGKILLed "
+                               f"in its 90th batch ({what})", "state": "postgresql", "injections": 1, "kills": 1,
+                   "tickets": 1,
+                   "result": f"killed at batch 90 of {at_kill[2]}; taken over in {takeover:.1f} s; "
+                             f"{payload['execution']['batches']} batches, 1 certificate "
+                             f"({payload['outcome']}), counts match, 1 package"})
+    _record(s.rows)
+    s.store.dispose()
+    s.customer.dispose()
+
+
+def test_the_customer_database_unreachable_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: tuple[str, str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The customer database goes away for 10 s after 30 batches of a tenant purge: the worker waits, the purge
+    resumes at its next batch when the database answers, and completes once with counts equal to what changed."""
+    from eraser.daemon import job_contract_end
+
+    customer_url, state_url = pg_pg
+    proxy = Proxy(("127.0.0.1", 5432))
+    s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
+    s.env["COVER_DB_URL"] = via(customer_url, proxy.port)
+    before = snapshot(s.customer)
+    state = s.store.engine
+    proc, port = start(s.config, s.env, tmp_path / "daemon.log")
+    try:
+        wait_until(lambda: _get(port, "/healthz") == 200, 60, "daemon to listen")
+        job_contract_end(str(s.config), TENANT, "return_and_destroy")
+        tid = s.store.tickets()[0]["id"]
+        wait_until(lambda: _purge_progress(state)[0] >= 30, 120, "30 batches of the purge")
+        proxy.down()
+        at_outage = _purge_progress(state)
+        time.sleep(10)
+        during = readiness(port)
+        proxy.restore()
+        restored = time.monotonic()
+        wait_until(lambda: s.status(tid) in FINAL, 120, "the purge to complete")
+        recovered = time.monotonic() - restored
+        assert proc.poll() is None, "the daemon died"
+        assert stop(proc) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proxy.close()
+    assert during["http"] == 503 and during["checks"]["database:cover"] is False, during
+    payload = _check_purge(s, tid, before)
+    s.rows.append({"scenario": "customer database (PostgreSQL) unreachable 10 s in the middle of a tenant purge",
+                   "state": "postgresql", "injections": 1, "kills": 0, "tickets": 1,
+                   "result": f"cut after {at_outage[0]} of {at_outage[2]} batches; resumed, done {recovered:.0f} s "
+                             f"after; 1 certificate ({payload['outcome']}), counts match, 1 package"})
+    _record(s.rows)
+    s.store.dispose()
+    s.customer.dispose()
+
+
+def _check_purge(s: Setup, tid: str, before: dict[str, Any]) -> dict[str, Any]:
+    """The oracle on a purge ticket: one certificate whose counts are what changed, the tenant's emails gone, one
+    return package matching the certificate, the purge done once, nothing temporary, no identifier elsewhere."""
+    from eraser.purge import verify_package
+
+    state = s.store.engine
+    certs = certificates_by_ticket(s.root / "certificates")
     assert list(certs) == [f"contract-end:{TENANT}"] and len(certs[f"contract-end:{TENANT}"]) == 1, list(certs)
     payload = certs[f"contract-end:{TENANT}"][0]
     observed = changes(before, snapshot(s.customer))
@@ -237,26 +298,17 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     with s.customer.connect() as conn:  # own SQL: none of the tenant's people's emails is left
         left = conn.execute(sa.text("SELECT count(*) FROM persons WHERE email = ANY(:e)"), {"e": s.emails}).scalar()
     assert left == 0
-    packages = list((tmp_path / "exports").iterdir())
+    packages = list((s.root / "exports").iterdir())
     assert [p.name for p in packages] == [f"purge-{tid}"], packages
     assert payload["export"]["manifest_sha256"] == verify_package(packages[0])
     with state.connect() as conn:
         purges = conn.execute(sa.text("SELECT status, count(*) FROM purges GROUP BY status")).all()
     assert [tuple(r) for r in purges] == [("done", 1)]
-    assert temporary_files(tmp_path) == []
-    assert files_naming(tmp_path, s.emails, skip=(packages[0],)) == [], "an identifier outside the return package"
+    assert temporary_files(s.root) == []
+    assert files_naming(s.root, s.emails, skip=(packages[0],)) == [], "an identifier outside the return package"
     tickets = _done_once(state)
     assert tickets == {tid: ("done_with_retention", 1)}, tickets
-    what = "executed and journaled, not committed" if stage == "journaled" else "committed, not marked done"
-    s.rows.append({"scenario": f"two daemons (PostgreSQL state store), the one running a tenant purge SIGKILLed "
-                               f"in its 90th batch ({what})", "state": "postgresql", "injections": 1, "kills": 1,
-                   "tickets": 1,
-                   "result": f"killed at batch 90 of {at_kill[2]}; taken over in {takeover:.1f} s; "
-                             f"{payload['execution']['batches']} batches, 1 certificate "
-                             f"({payload['outcome']}), counts match, 1 package"})
-    _record(s.rows)
-    s.store.dispose()
-    s.customer.dispose()
+    return payload
 
 
 def _done_once(state: sa.Engine) -> dict[str, tuple[str, int]]:
