@@ -1,5 +1,6 @@
 """Outages and disks with real processes: the customer database unreachable for 30 s under a running daemon, two
-daemons on a PostgreSQL state store with the one running a tenant purge SIGKILLed in the middle of it, and a
+daemons on a PostgreSQL state store with the one running a tenant purge SIGKILLed in the middle of it, a purge
+killed in a batch two and three times in a row, and a
 certificates directory that has no room (a real full tmpfs before the erasure, an injected ENOSPC at the
 certificate write after the commit). After each, the oracle (tests/faults_oracle.py, its own SQL) checks every
 ticket done once with one certificate whose counts are what changed, no temporary file, no identifier on disk."""
@@ -229,6 +230,48 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
                    "result": f"killed at batch 90 of {at_kill[2]}; taken over in {takeover:.1f} s; "
                              f"{payload['execution']['batches']} batches, 1 certificate "
                              f"({payload['outcome']}), counts match, 1 package"})
+    _record(s.rows)
+    s.store.dispose()
+    s.customer.dispose()
+
+
+@pytest.mark.parametrize(("stage", "times"), [("journaled", 3), ("committed", 2)])
+def test_a_purge_killed_in_a_batch_again_and_again(tmp_path: Path, pg_pg: tuple[str, str], stage: str, times: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """One daemon, SIGKILLed in the 10th batch of each of its runs (ERASER_FAULT=purge-STAGE@10) two or three
+    times in a row on the same purge ticket, then started without a fault: each run resumes where the last one
+    stopped and the purge completes once, with one certificate whose counts are what changed."""
+    from eraser.daemon import job_contract_end
+
+    customer_url, state_url = pg_pg
+    s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
+    before = snapshot(s.customer)
+    state = s.store.engine
+    job_contract_end(str(s.config), TENANT, "return_and_destroy")
+    tid = s.store.tickets()[0]["id"]
+    done_at_kill = []
+    for run in range(times + 1):
+        proc, _port = start(s.config, s.env, tmp_path / "daemon.log", fault=f"purge-{stage}@10" if run < times else None)
+        try:
+            if run < times:
+                proc.wait(timeout=120)
+                assert proc.returncode == -signal.SIGKILL, proc.returncode
+                done_at_kill.append(_purge_progress(state)[0])
+            else:
+                wait_until(lambda: s.status(tid) in FINAL, 120, "the purge to complete")
+                assert stop(proc) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    # each run redoes the batch the last one died in, then goes 9 further
+    assert done_at_kill == [9 * (i + 1) for i in range(times)], done_at_kill
+    payload = _check_purge(s, tid, before)
+    s.rows.append({"scenario": f"SIGKILL in a purge batch ({'journaled, not committed' if stage == 'journaled' else 'committed, not marked done'}) "
+                               "on the same purge ticket, then a clean start",
+                   "state": "postgresql", "injections": times, "kills": times, "tickets": 1,
+                   "result": f"batches done at each kill: {', '.join(map(str, done_at_kill))}; "
+                             f"{payload['execution']['batches']} batches, 1 certificate ({payload['outcome']}), "
+                             "counts match, 1 package"})
     _record(s.rows)
     s.store.dispose()
     s.customer.dispose()
