@@ -182,14 +182,15 @@ def test_hold_blocks_then_lifting_requeues(daemon: Daemon) -> None:
 
 
 def test_database_down_then_back(daemon: Daemon, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A customer database that is down: the ticket fails with the error recorded, and completes when it is back."""
+    """A customer database that is down: the ticket fails with the error recorded (an outage: no attempt counted
+    against it), and completes when it is back."""
     monkeypatch.setattr("eraser.daemon.worker.retry_delay", lambda attempt: timedelta(0))
     ticket = daemon.submit()
     db = daemon.root / "cover.db"
     shutil.move(db, daemon.root / "away.db")
     daemon.worker.run_once()
     failed = daemon.get(f"/tickets/{ticket['id']}").json()
-    assert failed["status"] == "failed" and "does not exist" in failed["last_error"] and failed["attempts"] == 1
+    assert failed["status"] == "failed" and "does not exist" in failed["last_error"] and failed["attempts"] == 0
     shutil.move(daemon.root / "away.db", db)
     daemon.drain()
     assert daemon.get(f"/tickets/{ticket['id']}").json()["status"] == "done_with_retention"

@@ -51,8 +51,8 @@ def fault(step: str) -> None:
 
 
 class DatabaseAway(Exception):
-    """A customer database could not be reached while a ticket ran: the ticket waits (no attempt spent) and the
-    worker pauses until every database answers again."""
+    """A customer database could not be reached while a ticket ran (or still cannot): the ticket waits (no
+    attempt spent) and the worker pauses until every database answers again."""
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -79,6 +79,7 @@ class Worker:
         self.heartbeat: Heartbeat | None = None
         self._session: Session | None = None
         self.on_done: Any = None  # called with the seconds one ticket took
+        self.away = False  # a ticket met a customer database that could not be reached
 
     def session(self) -> Session:
         if self._session is None:
@@ -93,29 +94,29 @@ class Worker:
     def run(self) -> None:
         log.info("worker started", node=self.node)
         failures = 0
-        away = False  # a customer database was unreachable: probe it before claiming anything
         while not self.stop.is_set():
             try:
-                if away and not databases_answer(self.config):
-                    raise DatabaseAway()
-                if away:
+                if self.away:  # claim nothing until every customer database answers again
+                    if not databases_answer(self.config):
+                        raise DatabaseAway()
+                    self.away = False
                     log.info("worker resumed: the customer databases answer again")
-                away = False
                 self.running = True
                 if not self.run_once():
                     rights.deliver_webhooks(self.config, self.store)  # recipients' notifications, when idle
                     self.stop.wait(self.poll)
+                if self.away:
+                    raise DatabaseAway()
                 failures = 0
             except Exception as exc:  # the state store or a database is away: wait, then carry on
                 failures += 1
-                self.restarts += 0 if away else 1  # an outage counts once, however often it is probed
+                probing = isinstance(exc, DatabaseAway) and failures > 1
+                self.restarts += 0 if probing else 1  # an outage counts once, however often it is probed
                 self.running = False
                 self.close()
-                still = away
-                away = isinstance(exc, DatabaseAway)
                 # A database outage is probed often (a cheap SELECT 1), so the work resumes soon after it ends.
-                delay = backoff_seconds(failures, self.poll, 5.0 if away else 30.0)
-                if not still:
+                delay = backoff_seconds(failures, self.poll, 5.0 if self.away else 30.0)
+                if not probing:
                     log.warning("worker paused", error=type(exc).__name__, retry_in_s=round(delay, 1))
                 self.stop.wait(delay)
         self.running = False
@@ -172,7 +173,8 @@ class Worker:
         except Exception as exc:
             if unreachable(exc):  # an outage, not the ticket's fault: no attempt spent, the worker waits it out
                 self._failed(ticket, exc, outage=True)
-                raise DatabaseAway() from None
+                self.away = True
+                return
             if not isinstance(exc, VerificationError | EraserError | OSError):  # OSError: e.g. a full disk
                 log.exception("ticket failed unexpectedly")  # a bug must not kill the worker
             self._failed(ticket, exc)
