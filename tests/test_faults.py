@@ -320,3 +320,26 @@ def test_a_customer_database_outage_pauses_the_worker_and_spends_no_attempt(demo
     assert "could not be reached" in failed[0] and "internal error" not in failed[0], failed
     assert resumed_after < 6.0, f"processed {resumed_after:.1f} s after the database came back"
     assert demo.worker.restarts == 1
+
+
+def test_an_injected_enospc_at_the_reservation_erases_nothing(demo: Daemon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ERASER_FAULT=enospc:reserve:1: the reservation fails as on a full disk, so nothing is erased and the ticket
+    says why; the retry erases and certifies once, and no reservation or temporary file is left."""
+    from collections import Counter
+
+    from eraser import faults
+
+    monkeypatch.setattr(faults, "_injected", Counter())
+    monkeypatch.setenv("ERASER_FAULT", "enospc:reserve:1")
+    engine = customer(demo)
+    before = snapshot(engine)
+    ticket = demo.submit()
+    demo.worker.run_once()
+    failed = demo.store.ticket(ticket["id"])
+    assert failed is not None and failed["status"] == "failed", failed and failed["status"]
+    assert "No space left" in failed["last_error"] and "nothing was erased" in failed["last_error"]
+    assert changes(before, snapshot(engine)) == {}
+    assert temporary_files(demo.root) == []
+    run_until_final(demo, ticket["id"])
+    check_one_true_certificate(demo, ticket["id"], before, engine)
+    engine.dispose()
