@@ -3,9 +3,9 @@ ERASER_FAULT in the daemon's environment; nothing else does).
 
 `ERASER_FAULT=enospc:WHERE:N` makes the first N writes at WHERE fail as a full disk would (ENOSPC), N 1 if
 left out: `reserve` (the space reservation before an erasure), `certificate` (the certificate file, after its
-temporary file was created) or `log` (the transparency-log append). `ERASER_FAULT=STEP` (eraser.daemon) kills
-the process at a named step of a ticket instead, and `ERASER_FAULT=STEP@N` the Nth time it reaches a step that
-recurs: `purge-journaled` (a purge batch executed and journaled, its transaction not committed) or
+temporary file was created) or `log` (the transparency-log append). `ERASER_FAULT=STEP` (eraser.daemon.worker)
+kills the process at a named step of a ticket instead, and `ERASER_FAULT=STEP@N` the Nth time it reaches a step
+that recurs: `purge-journaled` (a purge batch executed and journaled, its transaction not committed) or
 `purge-committed` (committed, not yet marked done).
 """
 

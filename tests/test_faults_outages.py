@@ -187,7 +187,7 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     committed; or committed, not marked done). The other takes the ticket over when the dead node's heartbeat
     lease runs out (5 s), resumes at that batch, and the purge completes once: one certificate, counts equal
     what changed, one return package, no temporary folder, no identifier anywhere else."""
-    from eraser.daemon import job_contract_end
+    from eraser.daemon.jobs import job_contract_end
 
     customer_url, state_url = pg_pg
     s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
@@ -241,7 +241,7 @@ def test_a_purge_killed_in_a_batch_again_and_again(tmp_path: Path, pg_pg: tuple[
     """One daemon, SIGKILLed in the 10th batch of each of its runs (ERASER_FAULT=purge-STAGE@10) two or three
     times in a row on the same purge ticket, then started without a fault: each run resumes where the last one
     stopped and the purge completes once, with one certificate whose counts are what changed."""
-    from eraser.daemon import job_contract_end
+    from eraser.daemon.jobs import job_contract_end
 
     customer_url, state_url = pg_pg
     s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
@@ -281,7 +281,7 @@ def test_the_customer_database_unreachable_in_the_middle_of_a_purge(tmp_path: Pa
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The customer database goes away for 10 s after 30 batches of a tenant purge: the worker waits, the purge
     resumes at its next batch when the database answers, and completes once with counts equal to what changed."""
-    from eraser.daemon import job_contract_end
+    from eraser.daemon.jobs import job_contract_end
 
     customer_url, state_url = pg_pg
     proxy = Proxy(("127.0.0.1", 5432))
