@@ -22,7 +22,7 @@ import structlog
 
 from eraser import logging as eraser_logging
 from eraser.config import Config
-from eraser.daemon.health import databases_answer, unreachable
+from eraser.daemon.reach import databases_answer, unreachable
 from eraser.engine.execute import Outcome, erase, make_plan
 from eraser.engine.holds import hold_on
 from eraser.engine.session import Session, open_session
