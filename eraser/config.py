@@ -51,7 +51,7 @@ class ConnectorConfig(_Model):
 
 
 class IdentifierType(_Model):
-    kind: Literal["email", "phone", "exact", "ip"]
+    kind: Literal["email", "phone", "exact", "ip", "name"]  # a name only narrows the free-text search
     region: str | list[str] = "BE"  # where a number without country code is read; several regions allowed
     country_column: str | None = None  # a column that, in tables that have it, gives the row's country
     pattern: str | None = None  # a regular expression every value of an exact identifier must match whole

@@ -21,11 +21,15 @@ class Subject:
 
     identifiers: dict[str, tuple[str, ...]]
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # full names given with a stronger identifier: searched in free text only, never to locate rows, never hashed
+    # into a reference (so never matched against holds or the suppression list: namesakes are other people)
+    names: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         """Every string that must never appear in a log, certificate or state store."""
         seen = {v for values in self.forms.values() for v in values}
         seen |= {v for values in self.identifiers.values() for v in values}
+        seen |= {f for name in self.names for f in name_forms(name)}
         return sorted((s for s in seen if len(s) >= 3), key=len, reverse=True)
 
     @property
@@ -89,14 +93,44 @@ def parse_subject(pairs: list[str] | Mapping[str, str | list[str]], config: Conf
     if not items:
         raise SubjectError("no subject identifier given; use --subject TYPE=VALUE.")
     identifiers: dict[str, list[str]] = {}
+    names: list[str] = []
     for name, value in items:
         if name not in config.identifiers:
             known = ", ".join(sorted(config.identifiers))
             raise SubjectError(f"identifier type '{name}' is not defined in {config.path} (defined: {known}).")
+        if config.identifiers[name].kind == "name":
+            names.append(full_name(value, name))
+            continue
         identifiers.setdefault(name, []).append(normalize(config.identifiers[name], value, name))
+    if names and not identifiers:
+        raise SubjectError("a name only narrows the search of free text, it never finds a person on its own; give an "
+                           "email, phone number or customer number with it.")
     forms = {name: tuple(sorted({f for v in values for f in stored_forms(config.identifiers[name], v)}))
              for name, values in identifiers.items()}
-    return Subject({k: tuple(sorted(set(v))) for k, v in identifiers.items()}, forms)
+    return Subject({k: tuple(sorted(set(v))) for k, v in identifiers.items()}, forms, tuple(sorted(set(names))))
+
+
+# Titles before a surname in Dutch, French and English notes ("Mme Mertens", "Dhr. Peeters", "Mr Wouters").
+TITLES = ("Mevrouw", "Mevr.", "Mevr", "Mw.", "Meneer", "Mijnheer", "Dhr.", "Dhr", "Madame", "Mme", "Mme.",
+          "Mademoiselle", "Mlle", "Monsieur", "M.", "Mrs", "Mrs.", "Ms", "Ms.", "Mr", "Mr.", "Miss", "Dr.", "Dr")
+
+
+def full_name(value: str, name: str) -> str:
+    """A first name and a surname (any particles: "Anne van den Berg"), whitespace folded."""
+    words = value.split()
+    if len(words) < 2:
+        raise SubjectError(f"identifier '{name}' is a full name: a first name and a surname.")
+    return " ".join(words)
+
+
+def name_forms(full: str) -> tuple[str, ...]:
+    """How notes write a person: in full, surname first, with an initial, or a title and the surname."""
+    first, surname = full.split(" ", 1)
+    initial = first[0].upper()
+    forms = {full, f"{surname} {first}", f"{initial}. {surname}", f"{initial} {surname}", f"{initial}.{surname}",
+             f"{surname} {initial}."}
+    forms |= {f"{title} {surname}" for title in TITLES}
+    return tuple(sorted(forms))
 
 
 def keyed_hash(secret: bytes, text: str) -> str:

@@ -18,7 +18,7 @@ from eraser.engine.holds import subject_hold
 from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
 from eraser.engine.plan import Plan, TablePlan, plan_connector, unmatched
-from eraser.engine.residual import redact_free_text
+from eraser.engine.residual import names_if_found, redact_free_text
 from eraser.engine.retention import ActiveHold
 from eraser.engine.schema import Graph
 from eraser.engine.session import Session
@@ -42,7 +42,7 @@ def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_dat
     if hold is None:  # other people's kept rows that name the subject: never changed, listed
         plan.kept = judge_for(config, session.graphs, request_date, today)
         if not for_update:  # the plan alone searches for them; an erasure lists those its redaction and scan meet
-            scan_kept(session.connectors, config, subject_terms(subject, config), conns, plan)
+            scan_kept(session.connectors, config, subject_terms(names_if_found(subject, plan), config), conns, plan)
     return plan
 
 

@@ -71,7 +71,16 @@ def with_stored_identifiers(subject: Subject, config: Config, plan: Plan) -> Sub
                 if config.identifiers[id_type].kind == "ip":  # shared by a household: only the request's
                     values = values & set(subject.identifiers.get(id_type, ()))
                 held.setdefault(id_type, set()).update(values)
-    return Subject({t: tuple(sorted(v)) for t, v in held.items()}, {})
+    names = subject.names if any(tp.rows for tp in plan.tables) else ()  # a name only with who was found
+    return Subject({t: tuple(sorted(v)) for t, v in held.items()}, {}, names)
+
+
+def names_if_found(subject: Subject, plan: Plan) -> Subject:
+    """The subject, with its names only when a stronger identifier found a row of theirs: a name alone is
+    anybody's."""
+    if not subject.names or any(tp.rows for tp in plan.tables):
+        return subject
+    return Subject(subject.identifiers, subject.forms)
 
 
 # -- columns ----------------------------------------------------------------------------------
@@ -271,7 +280,7 @@ def scan_tables(connector: SQLConnector, settings: ResidualScan) -> list[str]:
 def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
                   plan: Plan) -> tuple[dict[str, Any], list[str]]:
     """Scan every connector as configured; (what the certificate says, failures that roll back)."""
-    terms = subject_terms(subject, config)
+    terms = subject_terms(names_if_found(subject, plan), config)
     redactable = subject_terms(with_stored_identifiers(subject, config, plan), config)
     result: dict[str, Any] = {"tables_scanned": 0, "columns_scanned": 0, "tables_not_scanned": 0,
                               "tables_scanned_in_part": [], "hits": 0, "rows_with_hits": 0, "redacted_rows": 0,

@@ -172,6 +172,11 @@ def graph_problems(config: Config, name: str, connector: SQLConnector,
                 problem("error", f"table '{table}' identifies by '{id_type}', which is not in identifiers: "
                         f"({', '.join(sorted(config.identifiers))}).", table, *at, "identify", id_type)
                 continue
+            if config.identifiers[id_type].kind == "name":
+                problem("error", f"table '{table}' identifies by '{id_type}', a name: a name only narrows the search "
+                        "of free text and never finds rows; identify by an email, phone number or key.",
+                        table, *at, "identify", id_type)
+                continue
             for col in cols:
                 if has_column(table, col, table, *at, "identify", id_type) and config.identifiers[id_type].kind == "email":
                     normalized.setdefault(table, set()).add(col)

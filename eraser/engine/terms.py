@@ -23,7 +23,7 @@ from eraser.config import Config, IdentifierType
 from eraser.engine.anonymize import REDACTED
 from eraser.errors import SubjectError
 from eraser.matching import phone_spans, subject_phone
-from eraser.subjects import Subject
+from eraser.subjects import Subject, name_forms
 
 MIN_TERM = 5  # shorter identifiers would match everywhere in free text
 NAME_PROVIDERS = {"first_name", "last_name", "name", "first_name_male", "first_name_female", "last_name_male",
@@ -109,6 +109,9 @@ def _forms(subject: Subject, config: Config) -> _Found:
                 out.skipped += 1
                 continue
             out.texts.setdefault(text, kind)
+    for full in subject.names:  # in any case, as a whole word
+        for text in name_forms(full):
+            out.texts.setdefault(text, "value")
     return out
 
 
