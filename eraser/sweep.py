@@ -40,7 +40,8 @@ from eraser.proof.certificates import (
     remaining_parts,
     software,
 )
-from eraser.store.state import StateStore, retained_rows, tickets
+from eraser.store.state import StateStore
+from eraser.store.tables import retained_rows, tickets
 from eraser.subjects import Subject
 from eraser.table_rules import TableRule
 

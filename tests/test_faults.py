@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from eraser.daemon import worker as daemon_module
 from eraser.demo import DEMO_EMAIL
-from eraser.store.state import FINAL
+from eraser.store.tables import FINAL
 from tests.faults_oracle import (
     certificates_by_ticket,
     changes,

@@ -26,7 +26,7 @@ def _store(tmp_path: Path) -> StateStore:
 
 
 def _tickets(store: StateStore, n: int) -> list[str]:
-    from eraser.store.state import now
+    from eraser.store.tables import now
 
     ids = []
     for i in range(n):

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 
 from eraser.cli import main
 from eraser.demo import prepare
-from eraser.store.state import StateStore, now
+from eraser.store.state import StateStore
+from eraser.store.tables import now
 from tests.test_daemon import DPO, HELPDESK
 from tests.test_daemon_processes import free_port, healthy, wait_until
 

@@ -29,7 +29,7 @@ def ticket_id_of(store: Any, given: str) -> str:
     """The full id of the one ticket whose id is, or starts with, `given` (as `git` takes a commit prefix)."""
     import sqlalchemy as sa
 
-    from eraser.store.state import tickets
+    from eraser.store.tables import tickets
 
     prefix = given.strip().lower()
     if not re.fullmatch(r"[0-9a-f-]{1,36}", prefix):
@@ -277,7 +277,7 @@ def register_command(config_path: Path, state_url: str | None, start: datetime |
 def sweep(config_path: Path, state_url: str | None, today: datetime | None, yes: bool) -> None:
     """Run the retention sweep now: destroy retained rows whose release date has passed, certify it."""
     from eraser.daemon.jobs import release_retained_rows
-    from eraser.store.state import now
+    from eraser.store.tables import now
     from eraser.sweep import report_text
 
     config, store = _store(config_path, state_url)

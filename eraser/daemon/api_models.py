@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from eraser.store.state import STATUSES
+from eraser.store.tables import STATUSES
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
 CLOCK_SKEW = timedelta(minutes=5)

@@ -10,7 +10,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from eraser.config import Config
 from eraser.daemon.reach import answers, probe_engine
-from eraser.store.state import StateStore, now
+from eraser.store.state import StateStore
+from eraser.store.tables import now
 
 
 def readiness(config: Config, store: StateStore, worker: Any) -> dict[str, bool]:

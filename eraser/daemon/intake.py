@@ -10,7 +10,9 @@ from typing import Any
 import structlog
 
 from eraser.config import Config
-from eraser.store.state import Sealer, StateStore, now
+from eraser.store.sealing import Sealer
+from eraser.store.state import StateStore
+from eraser.store.tables import now
 from eraser.subjects import identifier_references, parse_subject, subject_reference
 
 log = structlog.get_logger("eraser.daemon.worker")

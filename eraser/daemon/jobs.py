@@ -15,7 +15,8 @@ from eraser.daemon.worker import NODE
 from eraser.outcome import final_status as final_status
 from eraser.outcome import record_cli_erasure as record_cli_erasure
 from eraser.outcome import retained_records as retained_records
-from eraser.store.state import StateStore, now
+from eraser.store.state import StateStore
+from eraser.store.tables import now
 
 log = structlog.get_logger("eraser.daemon.worker")
 

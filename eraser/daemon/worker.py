@@ -35,7 +35,9 @@ from eraser.proof import space
 from eraser.proof.certificates import certify, ready_to_certify
 from eraser.rights import care as rights
 from eraser.store.lease import Heartbeat, backoff_seconds
-from eraser.store.state import FINAL, READY, Sealer, StateStore, now
+from eraser.store.sealing import Sealer
+from eraser.store.state import StateStore
+from eraser.store.tables import FINAL, READY, now
 from eraser.subjects import parse_subject
 
 __all__ = ["Worker"]

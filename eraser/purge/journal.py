@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eraser.purge.result import ACTIONS, Bounds, PurgeResult, no_counts
-from eraser.store.state import TZ, metadata
+from eraser.store.tables import TZ, metadata
 
 purges = sa.Table(
     "purges", metadata,

@@ -61,7 +61,7 @@ def process_ticket(worker: Any, ticket: dict[str, Any]) -> None:
     from eraser.proof.jws import find_certificate
     from eraser.purge import purge_tenant
     from eraser.rights.care import exports_directory
-    from eraser.store.state import now
+    from eraser.store.tables import now
 
     config, store, node, tid = worker.config, worker.store, worker.node, ticket["id"]
     tenant = ticket["tenant"]

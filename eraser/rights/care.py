@@ -30,7 +30,8 @@ from eraser.proof.certificates import Issued, certify, erasure_payload
 from eraser.rights.replay import journal_entries
 from eraser.rights.suppression import erased_anything, references
 from eraser.store.rights import KeyCodec, RightsStore
-from eraser.store.state import StateStore, now
+from eraser.store.state import StateStore
+from eraser.store.tables import now
 from eraser.subjects import Subject
 from eraser.tickets import Ticket
 

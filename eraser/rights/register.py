@@ -12,7 +12,8 @@ from typing import Any
 
 from eraser.proof.jws import chain_files, read_jws
 from eraser.proof.translog import read_log
-from eraser.store.state import FINAL, StateStore, now
+from eraser.store.state import StateStore
+from eraser.store.tables import FINAL, now
 
 COLUMNS = ["ticket", "reference", "kind", "status", "received_at", "due_at", "extended", "completed_at",
            "overdue", "certificates", "log_indexes", "flags"]
@@ -28,7 +29,7 @@ def register(store: StateStore, certificates: Path, start: date | None = None,
     log_index = {e.certificate: e.index for e in read_log(certificates)} if certificates.is_dir() else {}
     files = {p.name: p for p in chain_files(certificates)} if certificates.is_dir() else {}
     with store.engine.connect() as conn:
-        from eraser.store.state import certificates as certs_table
+        from eraser.store.tables import certificates as certs_table
 
         stored = [dict(r._mapping) for r in conn.execute(certs_table.select())]
     by_id = {c["id"]: c for c in stored}

@@ -36,7 +36,8 @@ from eraser.engine.verify import row_digest, verdict
 from eraser.errors import ConfigError, EraserError, VerificationError
 from eraser.proof.certificates import Issued, certify, remaining_parts, software
 from eraser.store.rights import KeyCodec, RightsStore
-from eraser.store.state import StateStore, _utc
+from eraser.store.state import StateStore
+from eraser.store.tables import _utc
 from eraser.table_rules import Strategy
 
 log = structlog.get_logger("eraser.rights.replay")
@@ -94,7 +95,7 @@ def _steps(config: Config, store: StateStore, rights: RightsStore, since: dateti
            ) -> tuple[list[dict[str, Any]], dict[tuple[str, str, Key], Step]]:
     """Every recorded erasure and retention release since the date, oldest first, reduced to one step per row:
     the latest one, except that a deleted row stays deleted."""
-    from eraser.store.state import certificates, retained_rows
+    from eraser.store.tables import certificates, retained_rows
 
     sources: list[dict[str, Any]] = []
     events: list[tuple[datetime, str, str, str, Key, str, dict[str, str]]] = []

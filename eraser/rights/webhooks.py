@@ -19,7 +19,7 @@ import structlog
 from eraser import __version__
 from eraser.config import Config
 from eraser.store.rights import RightsStore, webhook_deliveries
-from eraser.store.state import now
+from eraser.store.tables import now
 
 log = structlog.get_logger("eraser.rights.webhooks")
 MAX_ATTEMPTS = 10

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from connectors.base import Key
 from eraser.proof.certificates import canonical
-from eraser.store.state import TZ, StateStore, _utc, metadata, now
+from eraser.store.state import StateStore
+from eraser.store.tables import TZ, _utc, metadata, now
 from eraser.subjects import keyed_hash
 from eraser.table_rules import TableRule
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -20,145 +19,23 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from dateutil.relativedelta import relativedelta
 
 from eraser.errors import EraserError
-
-metadata = sa.MetaData()
-TZ = sa.DateTime(timezone=True)
-
-STATUSES = ("received", "planned", "approved", "running", "committed", "done", "done_with_retention", "held",
-            "failed", "rejected")
-FINAL = ("done", "done_with_retention", "held", "rejected")
-# "committed": the customer databases committed, the certificate is still to be written (retried like a failure).
-READY = ("received", "approved", "failed", "committed")
-
-tickets = sa.Table(
-    "tickets", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("status", sa.String(24), nullable=False, index=True),
-    sa.Column("external_ref", sa.String(200), unique=True),
-    sa.Column("subject_ref", sa.String(80), nullable=False, index=True),
-    sa.Column("identifier_refs", sa.Text, nullable=False),
-    sa.Column("identifier_types", sa.String(200), nullable=False),
-    sa.Column("sealed_subject", sa.LargeBinary),
-    sa.Column("requested_by", sa.String(200), nullable=False),
-    sa.Column("submitted_by", sa.String(120)),  # the API token that filed it (migration 0004_submitted_by)
-    sa.Column("received_at", TZ, nullable=False),
-    sa.Column("due_at", TZ, nullable=False, index=True),
-    sa.Column("extended_reason", sa.Text),
-    sa.Column("approved_by", sa.String(200)),
-    sa.Column("approved_at", TZ),
-    sa.Column("plan", sa.Text),
-    sa.Column("plan_fingerprint", sa.String(64)),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", TZ),
-    sa.Column("last_error", sa.Text),
-    sa.Column("claimed_by", sa.String(120)),
-    sa.Column("claimed_until", TZ),
-    sa.Column("prepared", sa.Text),
-    sa.Column("certificate_id", sa.String(36)),
-    sa.Column("tenant", sa.String(120)),
-    sa.Column("started_at", TZ),
-    sa.Column("completed_at", TZ),
-    sa.Column("updated_at", TZ, nullable=False),
+from eraser.store.legal_holds import HoldRecords
+from eraser.store.tables import (
+    FINAL,
+    READY,
+    STATUSES,
+    _utc,
+    certificates,
+    journal,
+    now,
+    outcomes,
+    retained_rows,
+    ticket_commits,
+    tickets,
 )
-
-journal = sa.Table(
-    "journal", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False, index=True),
-    sa.Column("at", TZ, nullable=False),
-    sa.Column("node", sa.String(120), nullable=False),
-    sa.Column("step", sa.String(40), nullable=False),
-    sa.Column("detail", sa.Text),
-)
-
-certificates = sa.Table(
-    "certificates", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), index=True),
-    sa.Column("type", sa.String(24), nullable=False),
-    sa.Column("parent_id", sa.String(36)),
-    sa.Column("sequence", sa.Integer, nullable=False),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("issued_at", TZ, nullable=False),
-)
-
-retained_rows = sa.Table(
-    "retained_rows", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False),
-    sa.Column("certificate_id", sa.String(36), nullable=False, index=True),
-    sa.Column("connector", sa.String(120), nullable=False),
-    sa.Column("table_name", sa.String(200), nullable=False),
-    sa.Column("primary_key", sa.Text, nullable=False),
-    sa.Column("release_on", sa.Date, nullable=False, index=True),
-    sa.Column("released_at", TZ),
-    sa.Column("followup_certificate_id", sa.String(36)),
-)
-
-# What an erasure committed, written once (eraser.outcome): one row per connector as it commits, then the
-# ticket's whole outcome. Neither is ever updated; a resumed ticket certifies from them.
-ticket_commits = sa.Table(
-    "ticket_commits", metadata,
-    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), primary_key=True),
-    sa.Column("connector", sa.String(120), primary_key=True),
-    sa.Column("record", sa.Text, nullable=False),
-    sa.Column("committed_at", TZ, nullable=False),
-)
-
-outcomes = sa.Table(
-    "outcomes", metadata,
-    sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), primary_key=True),
-    sa.Column("record", sa.Text, nullable=False),
-    sa.Column("recorded_at", TZ, nullable=False),
-)
-
-holds = sa.Table(
-    "holds", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("identifier_refs", sa.Text, nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("until", sa.Date),
-    sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("created_at", TZ, nullable=False),
-    sa.Column("lifted_by", sa.String(200)),
-    sa.Column("lifted_at", TZ),
-)
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes: they were stored as UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Sealer:
-    """AES-GCM for the identifiers a pending ticket needs; the key is derived from the controller's secret."""
-
-    def __init__(self, secret: bytes) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"eraser ticket identifiers").derive(secret)
-        self._aead = AESGCM(key)
-
-    def seal(self, identifiers: dict[str, list[str]], ticket_id: str) -> bytes:
-        nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, json.dumps(identifiers).encode(), ticket_id.encode())
-
-    def unseal(self, blob: bytes, ticket_id: str) -> dict[str, list[str]]:
-        return dict(json.loads(self._aead.decrypt(blob[:12], blob[12:], ticket_id.encode())))
-
 
 REVISION = re.compile(r'^(down_)?revision\s*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
 
@@ -175,7 +52,7 @@ def head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-class StateStore:
+class StateStore(HoldRecords):
     """Every read and write of the daemon's state, each in its own short transaction."""
 
     def __init__(self, url: str) -> None:
@@ -533,48 +410,3 @@ class StateStore:
             return [dict(r._mapping) | {"primary_key": tuple(json.loads(r.primary_key))} for r in rows]
 
     # -- holds ------------------------------------------------------------------------------------
-
-    def add_hold(self, identifier_refs: list[str], reason: str, until: date | None, by: str) -> dict[str, Any]:
-        hold_id = str(uuid.uuid4())
-        with self.tx() as conn:
-            conn.execute(holds.insert().values(id=hold_id, identifier_refs=json.dumps(sorted(identifier_refs)),
-                                               reason=reason, until=until, created_by=by, created_at=now()))
-        return self.hold(hold_id) or {}
-
-    def hold(self, hold_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(holds).where(holds.c.id == hold_id)).first()
-        if row is None:
-            return None
-        return dict(row._mapping) | {"identifier_refs": json.loads(row.identifier_refs)}
-
-    def lift_hold(self, hold_id: str, by: str) -> dict[str, Any]:
-        hold = self.hold(hold_id)
-        if hold is None:
-            raise EraserError(f"there is no hold {hold_id}.")
-        if hold["lifted_at"]:
-            raise EraserError(f"hold {hold_id} was already lifted.")
-        with self.tx() as conn:
-            conn.execute(holds.update().where(holds.c.id == hold_id).values(lifted_by=by, lifted_at=now()))
-            # Tickets held under it go back to the queue.
-            refs = set(hold["identifier_refs"])
-            for row in conn.execute(sa.select(tickets).where(tickets.c.status == "held")):
-                if refs & set(json.loads(row.identifier_refs)) and row.sealed_subject is not None:
-                    conn.execute(tickets.update().where(tickets.c.id == row.id).values(
-                        status="received", next_attempt_at=None, updated_at=now()))
-                    self._journal(conn, row.id, by, "requeued", f"hold {hold_id} lifted")
-        return self.hold(hold_id) or {}
-
-    def holds(self, active_only: bool = True) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            stmt = sa.select(holds).order_by(holds.c.created_at)
-            if active_only:
-                stmt = stmt.where(holds.c.lifted_at.is_(None))
-            return [dict(r._mapping) | {"identifier_refs": json.loads(r.identifier_refs)} for r in conn.execute(stmt)]
-
-    def active_hold(self, identifier_refs: list[str], today: date) -> dict[str, Any] | None:
-        refs = set(identifier_refs)
-        for hold in self.holds(active_only=True):
-            if refs & set(hold["identifier_refs"]) and (hold["until"] is None or hold["until"] >= today):
-                return hold
-        return None
