@@ -124,6 +124,7 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
                      any(f.category in ("email", "phone", "first_name", "last_name") and f.personal
                          for f in cols.values())}
     names = _known_names(findings, texts, person_tables)
+    places = _shared_places(tables, edges, rows, person_tables)
     for table, cols in findings.items():
         addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
@@ -131,7 +132,8 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             codes = finding.category == "country" and _codes(texts.get((table, finding.column), []))
             if finding.category in ("region", "country") and (not addressed or codes):
                 finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status or a code
-            _judge_in_context(finding, holder, _org(table) or bool(PLACE_TABLES.search(normalize_name(table))),
+            _judge_in_context(finding, holder, _org(table) or table in places or
+                              bool(PLACE_TABLES.search(normalize_name(table))),
                               texts.get((table, finding.column), []), names, region)
     with connector.read() as conn:
         proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
@@ -149,6 +151,19 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     return Discovery(url, connector.dialect, schema, connector.name, region, locale, jurisdiction, sample,
                      findings, proposals, notes, dict(seen), parts,
                      countries.pop() if len(countries) == 1 else None)
+
+
+def _shared_places(tables: list[str], edges: list[Edge], rows: dict[str, int | None],
+                   person_tables: set[str]) -> set[str]:
+    """Small tables that many rows point to and that name no person (a school, a hotel, a branch): what they
+    hold describes a place everyone shares, so an address there is the organisation's, not a person's."""
+    places = set()
+    for t in tables:
+        n = rows.get(t) or 0
+        pointing = sum(rows.get(e.child) or 0 for e in edges if e.parent == t and e.child != t)
+        if t not in person_tables and 0 < n <= 50 and pointing >= 5 * n:
+            places.add(t)
+    return places
 
 
 def _codes(values: list[str]) -> bool:

@@ -61,6 +61,8 @@ def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) ->
         return  # surrogate keys and references carry no personal data of their own
     wrapped = f"_{normalize_name(f.column)}_"
     by_name = name_category(f.column)
+    if by_name is None and f.column in keys:
+        return  # a key named `name` or `code` (Frappe's document names): a reference, not a person's name
     if by_name is None and NAME_WORD.search(wrapped):
         f.name_hint = "name"
     elif by_name is None and MESSAGE_WORDS.search(wrapped):

@@ -17,26 +17,36 @@ NAME_RULES: list[tuple[str, str]] = [
     ("date_of_birth", r"birth|geboorte|naissance|_dob_|geburt"),
     ("national_id", r"rijksregister|_(rrn|insz|niss|nn|bsn|ssn)_|national_?(number|nummer|id|register)|"
                     r"registre_?national|numero_?national|social_?security|securite_?sociale|passport|paspoort|"
-                    r"passeport|id_?card|identiteitskaart|carte_?(d_)?identite|_eid_"),
+                    r"passeport|id_?card|identiteitskaart|carte_?(d_)?identite|_eid_|piece_?(d_)?identite|"
+                    r"identity_?document|id_?document|identiteitsbewijs|driv(ing|ers?)_?licen[cs]e|rijbewijs|"
+                    r"permis_?de_?conduire"),
     ("bank_account", r"iban|_bic_|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
-                     r"account_?number"),
+                     r"account_?number|bank_?(ac|acc|acct)_?(no|num|number|nr)_"),
     ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
     ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
                    r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_|middle_?name|"
-                   r"second_?name|tussenvoegsel"),
-    ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden"),
+                   r"second_?name|tussenvoegsel|voornamen|voorvoegsel"),
+    ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden|geslachtsnaam|"
+                  r"name_?suffix|suffix_?name"),
     ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
                  r"nickname|handle)_$"),
     ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
-    ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(^|_)(address|adres|adresse)_?[123]?_|street_?[23]"),
-    ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue"),
+    ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(?<!www)(?<!web)(?<!mac)(?<!url)_(address|adres|adresse)_?[123]?_|"
+               r"street_?[23]"),
+    ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue|"
+                     r"huisletter|huis_?n(umme)?r_?toevoeging|house_?letter"),
     ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_"),
     ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_"),
     ("region", r"_(state|province|provincie|county|region|departement|deelstaat)_"),
     ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking|aanhef"),
+    ("characteristic", r"nationalit|ethnic|etnisch|_race_|marital|civil_?status|burgerlijke_?staat|"
+                       r"etat_?civil|situation_?familiale|blood_?(group|type)|bloedgroep|groupe_?sanguin|religio|"
+                       r"godsdienst"),
+    ("licence_plate", r"kenteken|licen[cs]e_?plate|number_?plate|nummerplaat|plaque_?(d_?)?immatriculation|"
+                      r"kennzeichen|vehicle_?registration|registration_?plate"),
     ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees"),
     ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
                    r"visitor_?id|"
@@ -123,7 +133,9 @@ LABELS = {"email": "email address", "phone": "phone number", "first_name": "firs
           "ip_address": "IP address", "user_agent": "device, session or user agent", "gender": "gender or title",
           "geolocation": "geolocation", "region": "state or province of an address", "job_title": "job title", "customer_number": "customer number",
           "media": "photo or file of a person", "free_text": "free text about a person",
-          "website": "a person's web address", "country": "country of an address"}
+          "website": "a person's web address", "country": "country of an address",
+          "characteristic": "nationality, ethnicity, marital status or blood group",
+          "licence_plate": "vehicle licence plate"}
 
 
 def normalize_name(name: str) -> str:

@@ -95,6 +95,7 @@ def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[
     schema.conn, schema.sample = conn, sample
     schema.assign_roles()
     schema.follow_foreign_keys()
+    schema.retain_invoiced_documents()
     schema.find_owned_parents()
     keeps = schema.kept_by_invoices()
     return {t: schema.proposal(t, jurisdiction, keeps, rows.get(t)) for t in tables}
@@ -203,7 +204,8 @@ class _Schema:
                     continue
                 changed = True
                 if self.role[e.parent] in ("invoicing", "invoicing_part"):
-                    part = e.child in self.invoicing or PART_TABLES.search(normalize_name(e.child))
+                    part = e.child in self.invoicing or PART_TABLES.search(normalize_name(e.child)) or \
+                        self._has_amount(e.child)
                     self.role[e.child] = "invoicing_part" if part else "child"
                     self.why[e.child].append(f"belongs to {e.parent} ({e})")
                 else:
@@ -214,6 +216,34 @@ class _Schema:
                 ok, reason = self.followable(e)
                 if not ok:
                     self._not_followed(e, reason)
+
+    def _has_amount(self, t: str) -> bool:
+        return any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_") for c in self.findings[t])
+
+    def retain_invoiced_documents(self) -> None:
+        """The row a retained invoice or payment refers to (the booking, order or application it bills or pays
+        for) is part of the accounting record: retained with it, and so are its lines that carry an amount. A
+        person's identity row is not (unless it carries amounts itself), nor a quote, an organisation or the
+        organisation's own records."""
+        changed = True
+        while changed:
+            changed = False
+            for e in self.edges:
+                parent, role = e.parent, self.role.get(e.parent)
+                if self.role.get(e.child) not in ("invoicing", "invoicing_part") or parent == e.child or \
+                        e.child_cols[0] in self.not_followed[e.child] or \
+                        not (role == "child" or (role == "identity" and self._has_amount(parent))) or \
+                        parent in self.orgs | self.own or QUOTE_TABLES.search(normalize_name(parent)):
+                    continue
+                self.role[parent] = "invoicing"
+                self.why[parent].append(f"a retained {e.child} row refers to it ({e}): the document it bills or "
+                                        "pays for is kept with it")
+                changed = True
+                for x in self.edges:
+                    if x.parent == parent and x.child != parent and self.role.get(x.child) == "child" and \
+                            self._has_amount(x.child):
+                        self.role[x.child] = "invoicing_part"
+                        self.why[x.child].append(f"a line of {parent} with an amount ({x})")
 
     def find_owned_parents(self) -> None:
         """Parents the subject owns: their address, not their company nor the survey they answered, and only where
