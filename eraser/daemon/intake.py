@@ -15,7 +15,7 @@ from eraser.store.state import StateStore
 from eraser.store.tables import now
 from eraser.subjects import identifier_references, parse_subject, subject_reference
 
-log = structlog.get_logger("eraser.daemon.worker")
+log = structlog.get_logger("eraser.daemon.intake")
 
 
 def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict[str, Any],

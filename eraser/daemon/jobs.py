@@ -18,7 +18,7 @@ from eraser.outcome import retained_records as retained_records
 from eraser.store.state import StateStore
 from eraser.store.tables import now
 
-log = structlog.get_logger("eraser.daemon.worker")
+log = structlog.get_logger("eraser.daemon.jobs")
 
 
 def release_retained_rows(config: Config, store: StateStore, today: date | None = None,

@@ -20,7 +20,7 @@ from eraser.outcome import record_cli_erasure as record_cli_erasure
 from eraser.outcome import retained_records as retained_records
 from eraser.store.state import StateStore
 
-log = structlog.get_logger("eraser.daemon.worker")
+log = structlog.get_logger("eraser.daemon.serve")
 
 
 def _alive(pid: int) -> bool:

@@ -16,7 +16,7 @@ import structlog
 
 from eraser.store.state import StateStore
 
-log = structlog.get_logger("eraser.daemon.worker")
+log = structlog.get_logger("eraser.store.lease")
 
 
 def backoff_seconds(failures: int, base: float, cap: float) -> float:
