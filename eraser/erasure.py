@@ -30,7 +30,7 @@ from eraser.engine.plan import Plan
 from eraser.engine.session import Session, open_session
 from eraser.proof.certificates import Issued, ready_to_certify
 from eraser.rights.care import ErasureCare
-from eraser.rights.suppression import earlier_erasure, record_against_earlier
+from eraser.rights.suppression import earlier_repeat, record_against_earlier
 from eraser.subjects import Subject
 from eraser.tickets import Ticket
 
@@ -74,14 +74,15 @@ def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reas
         with holds_store(config) as store:
             hold = subject_hold(config, store, subject, hold_reason)
         plan = make_plan(session, subject, ticket.received_at.date(), hold_reason=hold)
-        earlier = earlier_erasure(config, subject)
+        repeat = earlier_repeat(config, subject, plan)  # the same test as the daemon's (eraser.rights.suppression)
+        earlier = repeat.entry if repeat is not None else None
         if on_plan is not None:
             on_plan(plan, session.dialects, earlier)
         done = Erased(plan, session.dialects, earlier)
-        if earlier is not None and not any(plan.totals().values()):
-            record_against_earlier(config, subject, ticket, earlier)
+        if repeat is not None and repeat.nothing_remains:
+            record_against_earlier(config, subject, ticket, repeat)
             log.info("nothing remains of a subject erased before; recorded against its certificate",
-                     certificate=earlier["certificate_id"])
+                     certificate=repeat.certificate_id)
             return done
         with ErasureCare(config, session, subject, ticket) as care:  # files, replay journal, suppression list
             done.outcome = run_erasure(session, subject, ticket.received_at.date(), hold_reason=hold,

@@ -142,7 +142,11 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
 
     @app.get("/tickets/{ticket_id}")
     def get_ticket(ticket_id: ObjectId, who: TicketReader) -> dict[str, Any]:
-        return public_ticket(_ticket(ticket_id, who))
+        body = public_ticket(_ticket(ticket_id, who))
+        said = [j["detail"] for j in store.journal_of(ticket_id) if j["step"] == "already erased"]
+        if said:  # a subject erased before: "already erased on DATE (certificate ID); ..."
+            body["already_erased"] = said[-1]
+        return body
 
     @app.post("/tickets/{ticket_id}/approve")
     def approve(ticket_id: ObjectId, who: Decider) -> dict[str, Any]:

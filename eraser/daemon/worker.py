@@ -39,6 +39,7 @@ from eraser.store.sealing import Sealer
 from eraser.store.state import StateStore
 from eraser.store.tables import FINAL, READY, now
 from eraser.subjects import parse_subject
+from eraser.suppression import close_on_earlier, repeat_request
 
 __all__ = ["Worker"]
 log = structlog.get_logger("eraser.daemon.worker")
@@ -206,6 +207,8 @@ class Worker:
             self.store.update(tid, self.node, "planned", None, status="planned", plan=plan.to_dict(),
                               plan_fingerprint=plan.fingerprint())
             log.info("ticket planned", **plan.totals())
+            if self._repeat(ticket, subject, plan):
+                return None
             fault("planned")
             if approval == "required" and plan.hold is None:
                 self.store.update(tid, self.node, "awaiting approval", None, claimed_by=None, claimed_until=None)
@@ -253,6 +256,20 @@ class Worker:
         if prepared["rights"].get("held"):
             return prepared
         return self.store.record_outcome(tid, self.node, union(self.store.commits(tid), prepared, tid))
+
+    def _repeat(self, ticket: dict[str, Any], subject: Any, plan: Any) -> bool:
+        """A subject erased before: the journal says so; when nothing of theirs remains, the ticket is closed on
+        the earlier certificate (True) instead of certifying a new `nothing_found`."""
+        repeat = repeat_request(self.config, self.store, subject, plan)
+        if repeat is None:
+            return False
+        log.info("subject erased before", certificate=repeat.certificate_id, nothing_remains=repeat.nothing_remains)
+        if not repeat.nothing_remains:
+            self.store.update(ticket["id"], self.node, "already erased", f"{repeat.sentence}; what remains is erased")
+            return False
+        close_on_earlier(self.store, ticket["id"], self.node, repeat)
+        self.processed += 1
+        return True
 
     def _recover(self, ticket: dict[str, Any], earlier: dict[str, Any], fresh: Any) -> dict[str, Any] | None:
         """An earlier attempt recorded its intent and stopped: journal the connectors it committed (their rows

@@ -9,6 +9,7 @@ Changing the secret empties the list in effect: keep the secret as long as the l
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eraser.config import Config
@@ -19,6 +20,7 @@ from eraser.subjects import Subject, identifier_references, keyed_hash, parse_su
 
 if TYPE_CHECKING:
     from eraser.engine.execute import Outcome
+    from eraser.engine.plan import Plan
     from eraser.tickets import Ticket
 
 
@@ -50,24 +52,59 @@ def erased_anything(outcome: Outcome) -> bool:
     return bool(totals["delete"] or totals["anonymize"])
 
 
-def earlier_erasure(config: Config, subject: Subject) -> dict[str, Any] | None:
-    """The suppression entry of the subject's identifiers, if they were erased before."""
-    store = StateStore(config.state or "")
-    try:
-        store.migrate()
-        return RightsStore(store, config.secret_bytes()).suppressed(
-            [ref for _, ref in references(subject, config.secret_bytes())])
-    finally:
-        store.dispose()
+@dataclass(frozen=True)
+class Repeat:
+    """A request for a subject whose identifiers are on the suppression list: when they were erased, by which
+    certificate, and whether anything of theirs remains now."""
+
+    entry: dict[str, Any]
+    nothing_remains: bool
+
+    @property
+    def certificate_id(self) -> str:
+        return str(self.entry["certificate_id"])
+
+    @property
+    def sentence(self) -> str:
+        return already_erased(self.entry)
+
+
+def repeat_request(config: Config, store: StateStore, subject: Subject, plan: Plan) -> Repeat | None:
+    """The earlier erasure of this subject (CLI and daemon alike), or None when they were never erased. Only an
+    erasure that erased something is on the list, so the entry names the certificate that did."""
+    entry = RightsStore(store, config.secret_bytes()).suppressed(
+        [ref for _, ref in references(subject, config.secret_bytes())])
+    if entry is None or not entry.get("certificate_id"):
+        return None
+    # a ticket is closed only on a certificate the store holds; else a new one says what was found
+    known = store.certificate(entry["certificate_id"]) is not None
+    return Repeat(entry, nothing_remains=known and not any(plan.totals().values()))
+
+
+def close_on_earlier(store: StateStore, ticket_id: str, node: str, repeat: Repeat) -> None:
+    """A request for an erased subject of whom nothing remains: the ticket is closed on the earlier certificate,
+    and no new one is issued (nor does the suppression entry change)."""
+    store.update(ticket_id, node, "already erased", f"{repeat.sentence}; nothing remains, no new certificate")
+    store.finish(ticket_id, node, "done", {"id": repeat.certificate_id}, [])
 
 
 def already_erased(entry: dict[str, Any]) -> str:
     return f"already erased on {entry['last_erased_at']:%Y-%m-%d} (certificate {entry['certificate_id']})"
 
 
-def record_against_earlier(config: Config, subject: Subject, ticket: Ticket, entry: dict[str, Any]) -> None:
-    """A request for an erased subject of whom nothing remains: the ticket is closed on the earlier certificate,
-    and no new one is issued."""
+def earlier_repeat(config: Config, subject: Subject, plan: Plan) -> Repeat | None:
+    """`eraser erase`: the earlier erasure of the subject (repeat_request, on the config's state store)."""
+    store = StateStore(config.state or "")
+    try:
+        store.migrate()
+        return repeat_request(config, store, subject, plan)
+    finally:
+        store.dispose()
+
+
+def record_against_earlier(config: Config, subject: Subject, ticket: Ticket, repeat: Repeat) -> None:
+    """`eraser erase` of an erased subject of whom nothing remains: its ticket enters the state store, closed on
+    the earlier certificate (close_on_earlier, as the daemon's ticket is)."""
     secret = config.secret_bytes()
     store = StateStore(config.state or "")
     try:
@@ -77,6 +114,6 @@ def record_against_earlier(config: Config, subject: Subject, ticket: Ticket, ent
                      identifier_refs=identifier_references(subject, secret), identifier_types=subject.types,
                      ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
                      requested_by=ticket.operator, node="cli")
-        store.finish(ticket_id, "cli", "done", {"id": entry["certificate_id"]}, [])
+        close_on_earlier(store, ticket_id, "cli", repeat)
     finally:
         store.dispose()
