@@ -19,6 +19,7 @@ import structlog
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from connectors.base import DialectSpecifics, Edge, Key, Row
+from connectors.collation import case_folding, prefix_clause
 from eraser.errors import ConfigError, ConnectError
 from eraser.extras import driver_hint
 
@@ -59,6 +60,7 @@ class SQLConnector:
         self.url = url
         self.schema = schema
         self.statements = 0
+        self._folding: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self._templates: deque[str] = deque(maxlen=200)  # the latest statements, for a dry run or a log
         backend = self._backend(url)
         self.specifics = specifics_for(self.name, backend)
@@ -213,16 +215,32 @@ class SQLConnector:
     def _sql(self, stmt: Any) -> str:
         return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
 
+    def case_folding(self, table: str, column: str) -> tuple[str, ...] | None:
+        """For an email column whose collation ignores case, the whitespace characters that may lead its values
+        (connectors.collation); None when the lookup folds the column itself. Asked once per column."""
+        key = (table, column)
+        if key not in self._folding:
+            with self.read() as conn:
+                self._folding[key] = case_folding(self, conn, table, column)
+        return self._folding[key]
+
+    def lookup_clause(self, table: str, column: str, kind: str, values: Sequence[str]) -> Any:
+        """What finds the values in an identifier column (a superset: matching.Lookup.confirms decides). An email
+        column with a case-insensitive collation is compared as itself, through its own index."""
+        if kind == "email" and (leading := self.case_folding(table, column)) is not None:
+            return prefix_clause(self.dialect, self.table(table).c[column], values, leading)
+        return self.lookup_expression(table, column, kind).in_(list(values))
+
     def lookup_indexed(self, table: str, column: str, kind: str) -> bool:
         """Whether the database answers a lookup of this identifier column through an index (its query plan)."""
-        expr = self.lookup_expression(table, column, kind)
-        probe: Any = sa.select(sa.literal_column("1")).select_from(self.table(table)).where(expr == "0")
+        probe: Any = sa.select(sa.literal_column("1")).select_from(self.table(table)).where(
+            self.lookup_clause(table, column, kind, ["0"]))
         with self.read() as conn:
             return self.specifics.uses_index(conn, self._sql(probe))
 
     def lookup_index_statement(self, table: str, column: str, kind: str) -> str | None:
         """The CREATE INDEX that serves the lookup, or None where this database cannot index it."""
-        if kind in ("exact", "ip"):
+        if kind in ("exact", "ip") or (kind == "email" and self.case_folding(table, column) is not None):
             return self.index_statement(table, (column,))
         return lookup_index_statement(self.engine.dialect, self.specifics, self.table(table), column, kind)
 

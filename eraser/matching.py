@@ -255,6 +255,8 @@ class Lookup:
 def lookup_warning(connector: Any, table: str, column: str, kind: str) -> str:
     """The `config check` sentence for an identifier lookup no index serves."""
     what = {"email": "its folded form (Unicode trim and lower case)", "phone": "its digits"}.get(kind)
+    if kind == "email" and connector.case_folding(table, column) is not None:  # its collation ignores case
+        what = None
     if what is None:
         return f"identifier column '{table}.{column}' has no index; every erasure scans the table."
     if connector.lookup_index_statement(table, column, kind) is None:

@@ -110,6 +110,7 @@ def union(parts: dict[str, dict[str, Any]], latest: dict[str, Any], ticket_id: s
     payload["databases"] = pick(lambda r: r["payload"]["databases"])
     payload["retained"] = pick(lambda r: r["payload"]["retained"])
     payload["review"] = pick(lambda r: r["payload"]["review"])
+    payload["free_text_redactions"] = pick(lambda r: r["payload"].get("free_text_redactions", []))
     sources = [source(c) for c in connectors]
     payload["recipients_to_notify"] = sorted({x for r in sources for x in r["payload"]["recipients_to_notify"]})
     totals: Counter[str] = Counter()

@@ -37,6 +37,8 @@ def format_plan(plan: Plan, dialects: dict[str, str]) -> str:
                 lines.append(f"      released on {first}" + (f" .. {last}" if last != first else ""))
             if "recipients" in summary:
                 lines.append("      recipients to notify: " + ", ".join(summary["recipients"]))
+    if free_text := free_text_lines(plan.free_text, "will be"):
+        lines += ["", *free_text]
     if plan.kept_for_others:
         lines.append("\nKept for others, never changed, though their text names the subject:")
         lines += [f"  {kept_line(e)}" for e in plan.kept_for_others]
@@ -50,7 +52,8 @@ def format_outcome(outcome: Outcome) -> str:
     done = ", ".join(f"{table}: " + " ".join(f"{a} {n}" for a, n in sorted(d.items()))
                      for (_, table), d in sorted(outcome.done.items())) or "no change"
     elapsed = (outcome.completed_at - outcome.started_at).total_seconds()
-    return (f"\nResult: {done}\nVerification: {v['result']} (residual matches {v['residual_matches']}, "
+    free_text = "".join(f"{line}\n" for line in free_text_lines(outcome.free_text, "were"))
+    return (f"\nResult: {done}\n{free_text}Verification: {v['result']} (residual matches {v['residual_matches']}, "
             f"{v.get('kept_rows_checked', 0)} kept row(s) checked unchanged)\n" + _scan_line(v.get("residual_scan")) +
             f"{outcome.statements} SQL statement(s) in {elapsed:.2f} s")
 
@@ -64,3 +67,15 @@ def _scan_line(scan: dict[str, Any] | None) -> str:
     return (f"Residual scan: {scan['columns_scanned']} text column(s) in {scan['tables_scanned']} table(s){part}; "
             f"{scan['hits']} hit(s){' (' + hits + ')' if hits else ''}, {scan['redacted_rows']} row(s) redacted\n" +
             "".join(f"Kept for others, not changed: {kept_line(e)}\n" for e in scan.get("rows_kept_for_others", [])))
+
+
+def free_text_lines(redactions: list[dict[str, Any]], verb: str) -> list[str]:
+    """The free-text redactions by table, other people's rows apart (counts only)."""
+    if not redactions:
+        return []
+    lines = [f"Free text: the subject's identifiers {verb} redacted in"]
+    for r in redactions:
+        columns = ", ".join(f"{c} {n}" for c, n in r["columns"].items())
+        lines.append(f"  {r['table']:<26} {r['rows']:>4} row(s), {r['rows_of_others']} of them other people's "
+                     f"(rows per column: {columns})")
+    return lines

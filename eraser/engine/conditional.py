@@ -67,9 +67,11 @@ def write_if_unchanged(connector: SQLConnector, conn: Any, table: str, key: Key,
     return bool(connector._run(conn, stmt).rowcount)
 
 
-def rewrite_unchanged(connector: SQLConnector, conn: Any, table: str, wanted: dict[Key, dict[str, Rewrite]]) -> int:
+def rewrite_unchanged(connector: SQLConnector, conn: Any, table: str, wanted: dict[Key, dict[str, Rewrite]],
+                      on_write: Callable[[Key, list[str]], None] | None = None) -> int:
     """Rewrite each (row, column) from its current text; rows changed concurrently are read and rewritten again.
-    Returns how many rows were written; raises VerificationError if a row kept changing."""
+    Returns how many rows were written (`on_write` is told each row's key and written columns); raises
+    VerificationError if a row kept changing."""
     pending = dict(wanted)
     written = 0
     for _ in range(ATTEMPTS):
@@ -88,6 +90,8 @@ def rewrite_unchanged(connector: SQLConnector, conn: Any, table: str, wanted: di
                 continue
             if write_if_unchanged(connector, conn, table, key, {c: old[c] for c in new}, new):
                 written += 1
+                if on_write is not None:
+                    on_write(key, sorted(new))
             else:
                 retry[key] = cols
         pending = retry

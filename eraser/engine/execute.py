@@ -18,7 +18,7 @@ from eraser.engine.holds import subject_hold
 from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
 from eraser.engine.plan import Plan, TablePlan, plan_connector, unmatched
-from eraser.engine.residual import names_if_found, redact_free_text
+from eraser.engine.residual import free_text_counts, free_text_wanted, names_if_found, redact_free_text
 from eraser.engine.retention import ActiveHold
 from eraser.engine.schema import Graph
 from eraser.engine.session import Session
@@ -52,7 +52,11 @@ def make_plan(session: Session, subject: Subject, request_date: date | None = No
     today = today or datetime.now(UTC).date()
     with ExitStack() as stack:
         conns = {name: stack.enter_context(c.read()) for name, c in session.connectors.items()}
-        return _plan(session, subject, conns, request_date or today, today, hold_reason, for_update=False)
+        plan = _plan(session, subject, conns, request_date or today, today, hold_reason, for_update=False)
+        if plan.hold is None:  # the free-text redactions the erasure would make, other people's rows included
+            plan.free_text = free_text_counts(free_text_wanted(session.connectors, session.config, subject, conns,
+                                                               plan))
+        return plan
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Outcome:
     statements: int
     notes: list[str] = field(default_factory=list)
     dialects: dict[str, str] = field(default_factory=dict)
+    free_text: list[dict[str, Any]] = field(default_factory=list)  # redactions written, by table (counts only)
 
 
 def erase(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
@@ -128,7 +133,9 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
                         raise VerificationError(f"{n} row(s) of {table} matched the {len(keys)} key(s) to delete; "
                                                 "its key: does not identify one row, so everything was rolled back.")
                     done.setdefault((name, table), {})["delete"] = n
-        redact_free_text(session.connectors, config, subject, conns, plan, done)
+        wanted = free_text_wanted(session.connectors, config, subject, conns, plan)
+        plan.free_text = free_text_counts(wanted)
+        free_text = redact_free_text(session.connectors, wanted, conns, done)
         verification = verify(session, subject, conns, plan, expected)
         if verification["result"] not in CERTIFIABLE:
             raise VerificationError(f"verification failed, everything was rolled back: {verification['failure']}")
@@ -136,7 +143,7 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
                  ms=round((time.perf_counter() - clock) * 1000, 1), **plan.totals())
         notes = [c.after_erasure_note() for c in session.connectors.values()]
         outcome = Outcome(plan, done, verification, started, datetime.now(UTC),
-                          session.statements - statements_before, notes, session.dialects)
+                          session.statements - statements_before, notes, session.dialects, free_text)
         if before_commit is not None:  # e.g. journal the outcome, so a crash after commit can still certify
             before_commit(outcome)
     return outcome

@@ -152,10 +152,9 @@ def _identify_clauses(graph: Graph, table: str, identify: dict[str, list[str]], 
         if lookup is None or not lookup.values:
             continue
         for col in cols:
-            expr = graph.connector.lookup_expression(table, col, lookup.kind.kind)
             values = lookup.sql_values(graph.connector.column(table, col).type)
             if values:
-                clauses.append(expr.in_(values))
+                clauses.append(graph.connector.lookup_clause(table, col, lookup.kind.kind, values))
     return clauses
 
 

@@ -96,6 +96,8 @@ class Plan:
     kept: KeptForOthers | None = field(default=None, repr=False, compare=False)  # judges other people's rows
     # other people's kept rows whose text names the subject: never changed, listed (connector, table, key, column)
     kept_for_others: list[dict[str, Any]] = field(default_factory=list)
+    # the free-text redactions, by table, other people's rows included (counts only; eraser.engine.residual)
+    free_text: list[dict[str, Any]] = field(default_factory=list)
 
     def table(self, connector: str, table: str) -> TablePlan:
         return next(t for t in self.tables if t.connector == connector and t.table == table)
@@ -121,7 +123,8 @@ class Plan:
                 if self.hold else None,
                 "totals": self.totals(),
                 "tables": [t.summary() for t in self.tables],
-                "kept_for_others": self.kept_for_others}
+                "kept_for_others": self.kept_for_others,
+                "free_text_redactions": self.free_text}
 
 
 def _key(row: Row, cols: tuple[str, ...]) -> Key:

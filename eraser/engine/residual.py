@@ -19,6 +19,7 @@ scanned in part.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -387,15 +388,20 @@ def _rewrite(tab: sa.Table, terms: Terms, unparseable: set[str] | None = None) -
     return rewritten
 
 
-def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
-                     plan: Plan, done: dict[tuple[str, str], dict[str, int]]) -> None:
-    """In tables with `free_text:` columns, replace the subject's identifiers inside those columns' text: in every
-    row the erasure leaves unchanged otherwise (another customer's message that names the subject), and in the
-    subject's own anonymized rows also their original names and contact details. Kept rows are not touched."""
+FreeText = dict[tuple[str, str], tuple[dict[Key, dict[str, Rewrite]], set[Key]]]
+
+
+def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
+                     plan: Plan) -> FreeText:
+    """In tables with `free_text:` columns, the subject's identifiers to replace inside those columns' text: in
+    every row the erasure leaves unchanged otherwise (another customer's message that names the subject), and in
+    the subject's own anonymized rows also their original names and contact details. Kept rows are not touched.
+    Per (connector, table): the rewrite of each row's columns, and which of those rows are other people's."""
     subject = with_stored_identifiers(subject, config, plan)
     terms = subject_terms(subject, config)
+    out: FreeText = {}
     if not terms:
-        return
+        return out
     for name, connector in connectors.items():
         rules = config.connectors[name].tables
         if not any(rule.free_text for rule in rules.values()):
@@ -413,7 +419,6 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
                 continue
             tab = connector.table(table)
             tp = plan.table(name, table)
-            pk = connector.primary_key(table)
             wanted: dict[Key, dict[str, Rewrite]] = {}
             for key, d in tp.decisions.items():
                 if d.action != "anonymize":
@@ -432,12 +437,43 @@ def redact_free_text(connectors: dict[str, SQLConnector], config: Config, subjec
                               indexed=indexes.get(table, set()), search=free[table] if table in searchable else None)
             others = {k: cols for k, cols in hit.rows.items() if k not in tp.decisions}  # own rows: done above
             aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
+            theirs = set()
             for key, cols in others.items():
                 if key in aside:  # kept for someone else: listed, never changed
                     continue
+                theirs.add(key)
                 for col in cols:
                     wanted.setdefault(key, {})[col] = _rewrite(tab, terms)
-            changed = rewrite_unchanged(connector, conns[name], table, wanted) if wanted else 0
-            if changed:  # each row written only if its text is still what the redaction was computed from
-                done.setdefault((name, table), {})["redact_free_text"] = changed
-                log.info("free text redacted", table=table, rows=changed, primary_key=",".join(pk))
+            if wanted:
+                out[(name, table)] = (wanted, theirs)
+    return out
+
+
+def _counts(name: str, table: str, rows: dict[Key, Sequence[str]], others: set[Key]) -> dict[str, Any]:
+    columns = Counter(c for cols in rows.values() for c in cols)
+    return {"connector": name, "table": table, "rows": len(rows), "rows_of_others": len(others & set(rows)),
+            "columns": dict(sorted(columns.items()))}
+
+
+def free_text_counts(wanted: FreeText) -> list[dict[str, Any]]:
+    """What the free-text pass redacts, by table: rows (those of other people apart) and rows per column; counts
+    only, never a value."""
+    return [_counts(name, table, {k: list(cols) for k, cols in rows.items()}, others)
+            for (name, table), (rows, others) in sorted(wanted.items())]
+
+
+def redact_free_text(connectors: dict[str, SQLConnector], wanted: FreeText, conns: dict[str, Any],
+                     done: dict[tuple[str, str], dict[str, int]]) -> list[dict[str, Any]]:
+    """Apply the free-text rewrites, each row written only if its text is still what the redaction was computed
+    from; what was written, by table (as free_text_counts)."""
+    written = []
+    for (name, table), (rows, others) in sorted(wanted.items()):
+        connector = connectors[name]
+        changed_rows: dict[Key, Sequence[str]] = {}
+        changed = rewrite_unchanged(connector, conns[name], table, rows, on_write=changed_rows.__setitem__)
+        if changed:
+            written.append(_counts(name, table, changed_rows, others))
+            done.setdefault((name, table), {})["redact_free_text"] = changed
+            log.info("free text redacted", table=table, rows=changed,
+                     primary_key=",".join(connector.primary_key(table)))
+    return written

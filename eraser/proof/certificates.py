@@ -150,7 +150,7 @@ received on {e(ticket.get('received_at', ''))} and due on {e(ticket.get('due_at'
 <h2>What was done, per table</h2>
 <table><tr><th>database</th><th>table</th><th>deleted</th><th>anonymized</th><th>retained</th><th>held</th>
 <th>left for review</th><th>strategies</th></tr>{''.join(rows)}</table>
-<h2>What was kept, and why</h2><ul>{retained}</ul>
+{_free_text_html(payload.get('free_text_redactions'))}<h2>What was kept, and why</h2><ul>{retained}</ul>
 <h2>Shared or referenced rows left for review</h2><ul>{review}</ul>
 <h2>Verification</h2>
 <p>{e(verification.get('method', ''))}. Result: <strong>{e(verification.get('result', ''))}</strong>,
@@ -163,6 +163,17 @@ The signed JSON file is the authoritative form of this certificate; this page is
 {checked}
 </body></html>
 """
+
+
+def _free_text_html(redactions: list[dict[str, Any]] | None) -> str:
+    """The free-text redactions by table, other people's rows apart (counts only)."""
+    if not redactions:
+        return ""
+    e = html.escape
+    items = "".join(f"<li>{e(r['connector'])}.{e(r['table'])}: {r['rows']} row(s), {r['rows_of_others']} of them "
+                    f"other people's; rows per column: {e(', '.join(f'{c} {n}' for c, n in r['columns'].items()))}</li>"
+                    for r in redactions)
+    return f"<h2>Free text redacted</h2><ul>{items}</ul>\n"
 
 
 def _left_html(verification: dict[str, Any]) -> str:
@@ -345,6 +356,8 @@ def erasure_payload(config: Any, outcome: Any, ticket: Any) -> dict[str, Any]:
         "retained": retained,
         "review": review,
         "verification": _others_discreet(outcome.verification),
+        # free_text: columns redacted, by table: rows (other people's apart) and rows per column, never a value
+        "free_text_redactions": list(getattr(outcome, "free_text", [])),
         "operator": ticket.operator,
         "recipients_to_notify": sorted(recipients),
         "remaining_copies": {
