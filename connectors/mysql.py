@@ -34,7 +34,15 @@ class MySQLSpecifics(DialectSpecifics):
 
     def uses_index(self, conn: Any, statement: str) -> bool:
         rows = conn.execute(sa.text("EXPLAIN " + statement)).mappings().all()
-        return bool(rows) and all(r.get("key") and r.get("type") not in ("ALL", "index") for r in rows)
+        return bool(rows) and all((r.get("key") and r.get("type") not in ("ALL", "index")) or _const_miss(r)
+                                  for r in rows)
+
+
+def _const_miss(row: Any) -> bool:
+    """A unique index that was read while planning and holds no such value (the probe's '0'): MariaDB then shows
+    no key, only that the index found no row."""
+    extra = str(row.get("Extra") or "")
+    return "after reading const tables" in extra or "no matching row in const table" in extra.lower()
 
 
 SPECIFICS = MySQLSpecifics()
