@@ -19,7 +19,7 @@ import structlog
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from connectors.base import DialectSpecifics, Edge, Key, Row
-from connectors.collation import case_folding, prefix_clause
+from connectors.collation import Folding, case_folding, prefix_clause
 from eraser.errors import ConfigError, ConnectError
 from eraser.extras import driver_hint
 
@@ -60,7 +60,7 @@ class SQLConnector:
         self.url = url
         self.schema = schema
         self.statements = 0
-        self._folding: dict[tuple[str, str], tuple[str, ...] | None] = {}
+        self._folding: dict[tuple[str, str], Folding | None] = {}
         self._templates: deque[str] = deque(maxlen=200)  # the latest statements, for a dry run or a log
         backend = self._backend(url)
         self.specifics = specifics_for(self.name, backend)
@@ -215,9 +215,9 @@ class SQLConnector:
     def _sql(self, stmt: Any) -> str:
         return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
 
-    def case_folding(self, table: str, column: str) -> tuple[str, ...] | None:
-        """For an email column whose collation ignores case, the whitespace characters that may lead its values
-        (connectors.collation); None when the lookup folds the column itself. Asked once per column."""
+    def case_folding(self, table: str, column: str) -> Folding | None:
+        """For an email column whose collation ignores case, how it treats whitespace (connectors.collation);
+        None when the lookup folds the column itself. Asked once per column."""
         key = (table, column)
         if key not in self._folding:
             with self.read() as conn:
@@ -227,8 +227,8 @@ class SQLConnector:
     def lookup_clause(self, table: str, column: str, kind: str, values: Sequence[str]) -> Any:
         """What finds the values in an identifier column (a superset: matching.Lookup.confirms decides). An email
         column with a case-insensitive collation is compared as itself, through its own index."""
-        if kind == "email" and (leading := self.case_folding(table, column)) is not None:
-            return prefix_clause(self.dialect, self.table(table).c[column], values, leading)
+        if kind == "email" and (folding := self.case_folding(table, column)) is not None:
+            return prefix_clause(self.dialect, self.table(table).c[column], values, folding)
         return self.lookup_expression(table, column, kind).in_(list(values))
 
     def lookup_indexed(self, table: str, column: str, kind: str) -> bool:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from eraser.certificates import erasure_payload
 from eraser.config import load_config
+from eraser.pdf import describe
 from eraser.report import format_plan
 from eraser.tickets import new_ticket
 from tests.identity_helpers import create, erase_subject, plan_subject, write_config
@@ -73,6 +74,8 @@ def test_plan_and_certificate_count_free_text_redactions_in_other_peoples_rows(d
     assert outcome.free_text == [expected]
     payload = erasure_payload(load_config(config), outcome, new_ticket("REQ-7", None, "dpo"))
     assert payload["free_text_redactions"] == [expected]
+    described = " ".join(str(b.content) for b in describe(payload, "en") if b.kind == "para")
+    assert "identifiers were replaced in 2\u00a0records of table messages, 2 of them other persons'" in described
     shown = format_plan(plan, {"db": engine.dialect.name})
     assert "messages" in shown and "2 row(s), 2 of them other people's (rows per column: body 2, subject 1)" in shown
     engine.dispose()

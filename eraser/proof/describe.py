@@ -146,6 +146,9 @@ def describe(payload: dict[str, Any], lang: str, check: Verified | ManifestVerif
         if "kept_rows_checked" in verification:
             n = int(verification["kept_rows_checked"])
             lines.append(w.pick("kept.checked", n, n=n))
+    for redacted in payload.get("free_text_redactions") or []:  # other people's messages that named the subject
+        lines.append(w("freetext", n=w.count(int(redacted["rows"])), table=redacted["table"],
+                       others=int(redacted["rows_of_others"])))
     if verification.get("failure"):
         lines.append(w("failure", text=w.quote(str(verification["failure"]))))
     blocks.append(Block("para", " ".join(lines)))
