@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from eraser.config import load_config
 from eraser.demo import DEMO_EMAIL
-from eraser.execute import erase, make_plan, open_session
+from eraser.engine.execute import erase, make_plan
+from eraser.engine.session import open_session
 from eraser.subjects import parse_subject
 from tests.test_config_check import check, fixes, problems
 

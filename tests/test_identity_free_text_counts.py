@@ -9,10 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from eraser.certificates import erasure_payload
+from eraser.cli.report import format_plan
 from eraser.config import load_config
-from eraser.pdf import describe
-from eraser.report import format_plan
+from eraser.proof.certificates import erasure_payload
+from eraser.proof.pdf import describe
 from eraser.tickets import new_ticket
 from tests.identity_helpers import create, erase_subject, plan_subject, write_config
 

@@ -34,12 +34,12 @@ from eraser.outcome import retained_records as retained_records
 from eraser.proof import space
 from eraser.proof.certificates import certify, ready_to_certify
 from eraser.rights import care as rights
+from eraser.rights.suppression import close_on_earlier, repeat_request
 from eraser.store.lease import Heartbeat, backoff_seconds
 from eraser.store.sealing import Sealer
 from eraser.store.state import StateStore
 from eraser.store.tables import FINAL, READY, now
 from eraser.subjects import parse_subject
-from eraser.suppression import close_on_earlier, repeat_request
 
 __all__ = ["Worker"]
 log = structlog.get_logger("eraser.daemon.worker")
