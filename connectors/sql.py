@@ -220,8 +220,13 @@ class SQLConnector:
         None when the lookup folds the column itself. Asked once per column."""
         key = (table, column)
         if key not in self._folding:
-            with self.read() as conn:
-                self._folding[key] = case_folding(self, conn, table, column)
+            declared = getattr(self.column(table, column).type, "collation", None)
+            if self.dialect not in ("mysql", "postgresql") or \
+                    (self.dialect == "postgresql" and declared in (None, "C", "POSIX", "default")):
+                self._folding[key] = None  # PostgreSQL's database default is deterministic: nothing to ask
+            else:
+                with self.read() as conn:
+                    self._folding[key] = case_folding(self, conn, table, column)
         return self._folding[key]
 
     def lookup_clause(self, table: str, column: str, kind: str, values: Sequence[str]) -> Any:
