@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from eraser.demo import DEMO_EMAIL
-from eraser.engine import conditional, residual
+from eraser.engine import conditional, redaction
 from tests.test_bad_input import run, snapshot
 
 HOUSEMATE = "Offerte voor mijn huisgenoot"
@@ -43,7 +43,7 @@ def erase_ok(demo_env) -> str:
 def test_edit_between_search_and_write_is_kept_and_redacted(demo_env, monkeypatch: pytest.MonkeyPatch) -> None:
     """The message changes after the redaction found it and before it is written: the new line survives, with
     the subject's address in it redacted too (the old code wrote back the redaction of the text it had read)."""
-    real = residual.find
+    real = redaction.find
     edited: list[bool] = []
     searched: list[str] = []
 
@@ -56,7 +56,7 @@ def test_edit_between_search_and_write_is_kept_and_redacted(demo_env, monkeypatc
             edit(connector, conn)
         return found
 
-    monkeypatch.setattr(residual, "find", find_then_edit)
+    monkeypatch.setattr(redaction, "find", find_then_edit)
     erase_ok(demo_env)
     assert edited
     assert body(demo_env.engine) == REDACTED + " PS: en bel ook Jan op [erased]."

@@ -18,7 +18,8 @@ from eraser.engine.holds import subject_hold
 from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
 from eraser.engine.plan import Plan, TablePlan, plan_connector, unmatched
-from eraser.engine.residual import free_text_counts, free_text_wanted, names_if_found, redact_free_text
+from eraser.engine.redaction import free_text_counts, free_text_wanted, redact_free_text
+from eraser.engine.residual import names_if_found
 from eraser.engine.retention import ActiveHold
 from eraser.engine.schema import Graph
 from eraser.engine.session import Session

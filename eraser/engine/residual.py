@@ -19,7 +19,6 @@ scanned in part.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ from eraser.engine.search_index import (
     text_columns,
 )
 from eraser.engine.serialized import UnparseableValue, redacted_value
-from eraser.engine.terms import NAME_PROVIDERS, Mode, Terms, own_terms, shown_key, subject_terms
+from eraser.engine.terms import NAME_PROVIDERS, Mode, Terms, shown_key, subject_terms
 from eraser.errors import ConfigError
 from eraser.subjects import Subject
 from eraser.table_rules import ResidualScan
@@ -217,6 +216,21 @@ def still_found(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms) -> i
     return left
 
 
+def rewrite_of(tab: sa.Table, terms: Terms, unparseable: set[str] | None = None) -> Rewrite:
+    """The redaction of a column's current text, or None when it no longer holds an identifier or is a serialized
+    value that cannot be rewritten exactly (left as it is, its column added to `unparseable`)."""
+    def rewritten(col: str, text: str) -> Any:
+        if not terms.found(text):
+            return None
+        try:
+            return redacted_value(tab.c[col], text, terms)
+        except UnparseableValue:
+            if unparseable is not None:
+                unparseable.add(col)
+            return None
+    return rewritten
+
+
 def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms
            ) -> tuple[int, list[str], dict[Key, set[str]]]:
     """Replace the identifiers inside the hit rows' texts; (rows changed, problems, serialized values left as they
@@ -234,7 +248,7 @@ def redact(connector: SQLConnector, conn: Any, hit: Hit, terms: Terms
         blocked = sorted(c for c in cols if c in keys)
         if blocked:
             problems.append(f"{hit.table}.{blocked[0]} is a key column; the identifier in it cannot be redacted")
-        rewrites = {c: _rewrite(tab, terms, unparseable.setdefault(key, set())) for c in cols if c not in keys}
+        rewrites = {c: rewrite_of(tab, terms, unparseable.setdefault(key, set())) for c in cols if c not in keys}
         if rewrites:
             wanted[key] = rewrites
     changed = rewrite_unchanged(connector, conn, hit.table, wanted) if wanted else 0
@@ -369,111 +383,3 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
     log.info("residual scan", tables=result["tables_scanned"], columns=result["columns_scanned"],
              hits=result["hits"], redacted=result["redacted_rows"])
     return result, failures
-
-
-# -- free_text: columns redacted during erasure -----------------------------------------------
-
-def _rewrite(tab: sa.Table, terms: Terms, unparseable: set[str] | None = None) -> Rewrite:
-    """The redaction of a column's current text, or None when it no longer holds an identifier or is a serialized
-    value that cannot be rewritten exactly (left as it is, its column added to `unparseable`)."""
-    def rewritten(col: str, text: str) -> Any:
-        if not terms.found(text):
-            return None
-        try:
-            return redacted_value(tab.c[col], text, terms)
-        except UnparseableValue:
-            if unparseable is not None:
-                unparseable.add(col)
-            return None
-    return rewritten
-
-
-FreeText = dict[tuple[str, str], tuple[dict[Key, dict[str, Rewrite]], set[Key]]]
-
-
-def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subject: Subject, conns: dict[str, Any],
-                     plan: Plan) -> FreeText:
-    """In tables with `free_text:` columns, the subject's identifiers to replace inside those columns' text: in
-    every row the erasure leaves unchanged otherwise (another customer's message that names the subject), and in
-    the subject's own anonymized rows also their original names and contact details. Kept rows are not touched.
-    Per (connector, table): the rewrite of each row's columns, and which of those rows are other people's."""
-    subject = with_stored_identifiers(subject, config, plan)
-    terms = subject_terms(subject, config)
-    out: FreeText = {}
-    if not terms:
-        return out
-    for name, connector in connectors.items():
-        rules = config.connectors[name].tables
-        if not any(rule.free_text for rule in rules.values()):
-            continue
-        free = {t: text_columns(connector, t) for t, rule in rules.items() if rule.free_text}
-        searchable = searchable_tables(connector, conns[name], free)
-        indexes = trigram_indexes(connector, conns[name]) if len(searchable) < len(free) else {}
-        own_values = [(s.arg or "", str(tp.rows[k][c])) for tp in plan.tables if tp.connector == name
-                      for k, d in tp.decisions.items() if d.action in ("delete", "anonymize")
-                      for c, s in tp.rule.columns.items()
-                      if s.kind == "faker" and s.arg in OWN_VALUE_PROVIDERS and tp.rows[k].get(c)]
-        own = own_terms(subject, config, own_values)
-        for table, rule in sorted(rules.items()):
-            if not rule.free_text:
-                continue
-            tab = connector.table(table)
-            tp = plan.table(name, table)
-            wanted: dict[Key, dict[str, Rewrite]] = {}
-            for key, d in tp.decisions.items():
-                if d.action != "anonymize":
-                    continue
-                row = tp.rows[key]
-                for col in rule.free_text:
-                    text = row.get(col)
-                    if col in d.strategies or text is None:
-                        continue
-                    text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
-                    if own.found(text):
-                        wanted.setdefault(key, {})[col] = _rewrite(tab, own)
-            # every row: a lookup where a trigram index serves the column, else a scan of the table
-            with index_first(connector, conns[name], table in searchable):
-                hit, _ = find(connector, conns[name], table, rule.free_text, terms,
-                              indexed=indexes.get(table, set()), search=free[table] if table in searchable else None)
-            others = {k: cols for k, cols in hit.rows.items() if k not in tp.decisions}  # own rows: done above
-            aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
-            theirs = set()
-            for key, cols in others.items():
-                if key in aside:  # kept for someone else: listed, never changed
-                    continue
-                theirs.add(key)
-                for col in cols:
-                    wanted.setdefault(key, {})[col] = _rewrite(tab, terms)
-            if wanted:
-                out[(name, table)] = (wanted, theirs)
-    return out
-
-
-def _counts(name: str, table: str, rows: dict[Key, Sequence[str]], others: set[Key]) -> dict[str, Any]:
-    columns = Counter(c for cols in rows.values() for c in cols)
-    return {"connector": name, "table": table, "rows": len(rows), "rows_of_others": len(others & set(rows)),
-            "columns": dict(sorted(columns.items()))}
-
-
-def free_text_counts(wanted: FreeText) -> list[dict[str, Any]]:
-    """What the free-text pass redacts, by table: rows (those of other people apart) and rows per column; counts
-    only, never a value."""
-    return [_counts(name, table, {k: list(cols) for k, cols in rows.items()}, others)
-            for (name, table), (rows, others) in sorted(wanted.items())]
-
-
-def redact_free_text(connectors: dict[str, SQLConnector], wanted: FreeText, conns: dict[str, Any],
-                     done: dict[tuple[str, str], dict[str, int]]) -> list[dict[str, Any]]:
-    """Apply the free-text rewrites, each row written only if its text is still what the redaction was computed
-    from; what was written, by table (as free_text_counts)."""
-    written = []
-    for (name, table), (rows, others) in sorted(wanted.items()):
-        connector = connectors[name]
-        changed_rows: dict[Key, Sequence[str]] = {}
-        changed = rewrite_unchanged(connector, conns[name], table, rows, on_write=changed_rows.__setitem__)
-        if changed:
-            written.append(_counts(name, table, changed_rows, others))
-            done.setdefault((name, table), {})["redact_free_text"] = changed
-            log.info("free text redacted", table=table, rows=changed,
-                     primary_key=",".join(connector.primary_key(table)))
-    return written
