@@ -6,7 +6,8 @@ left out: `reserve` (the space reservation before an erasure), `certificate` (th
 temporary file was created) or `log` (the transparency-log append). `ERASER_FAULT=STEP` (eraser.daemon.worker)
 kills the process at a named step of a ticket instead, and `ERASER_FAULT=STEP@N` the Nth time it reaches a step
 that recurs: `purge-journaled` (a purge batch executed and journaled, its transaction not committed) or
-`purge-committed` (committed, not yet marked done).
+`purge-committed` (committed, not yet marked done). With `ERASER_FAULT_GATE=PATH` the kill waits until PATH exists,
+so that a test can make the kill happen after another process is up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -32,6 +34,10 @@ def kill(step: str) -> None:
         return
     _reached[step] += 1
     if _reached[step] == int(count):
+        gate = os.environ.get("ERASER_FAULT_GATE")
+        deadline = time.monotonic() + 300
+        while gate and not Path(gate).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
         log.warning("fault injected", step=step, time=_reached[step])
         os.kill(os.getpid(), signal.SIGKILL)
 

@@ -193,7 +193,9 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
     s = _purge_setup(tmp_path, customer_url, state_url, monkeypatch)
     before = snapshot(s.customer)
     state = s.store.engine
-    victim, port_a = start(s.config, s.env, tmp_path / "daemon-a.log", fault=f"purge-{stage}@90")
+    gate = tmp_path / "b-is-up"  # A's kill waits for it: the takeover is always between two running daemons
+    victim, port_a = start(s.config, {**s.env, "ERASER_FAULT_GATE": str(gate)}, tmp_path / "daemon-a.log",
+                           fault=f"purge-{stage}@90")
     survivor: subprocess.Popen[bytes] | None = None
     try:
         wait_until(lambda: _get(port_a, "/healthz") == 200, 60, "daemon A to listen")
@@ -203,6 +205,7 @@ def test_two_daemons_one_killed_in_the_middle_of_a_purge(tmp_path: Path, pg_pg: 
         survivor, port_b = start(s.config, s.env, tmp_path / "daemon-b.log")
         wait_until(lambda: _get(port_b, "/healthz") == 200, 60, "daemon B to listen")
         assert victim.poll() is None, "A was killed before B was up: not a takeover between running daemons"
+        gate.touch()
         victim.wait(timeout=120)
         assert victim.returncode == -signal.SIGKILL, victim.returncode
         killed = time.monotonic()
