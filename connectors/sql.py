@@ -24,6 +24,7 @@ from eraser.errors import ConfigError, ConnectError
 from eraser.extras import driver_hint
 
 CHUNK = 500
+REFLECTS_COLLATION = tuple(int(p) for p in sa.__version__.split(".")[:2]) >= (2, 1)
 log = structlog.get_logger("eraser.connector")
 
 
@@ -221,8 +222,10 @@ class SQLConnector:
         key = (table, column)
         if key not in self._folding:
             declared = getattr(self.column(table, column).type, "collation", None)
+            # SQLAlchemy reflects a PostgreSQL column's collation from 2.1 on: before, None means "not known"
+            known = declared is not None or REFLECTS_COLLATION
             if self.dialect not in ("mysql", "postgresql") or \
-                    (self.dialect == "postgresql" and declared in (None, "C", "POSIX", "default")):
+                    (self.dialect == "postgresql" and known and declared in (None, "C", "POSIX", "default")):
                 self._folding[key] = None  # PostgreSQL's database default is deterministic: nothing to ask
             else:
                 with self.read() as conn:
