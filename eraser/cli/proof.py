@@ -144,7 +144,7 @@ def verify_command(file: Path, public_keys: Sequence[Path] = (), checkpoint: Pat
     lines: list[str] = []
     certificate = file
     if file.suffix.lower() == ".pdf":
-        from eraser.proof.pdf import verify_pdf
+        from eraser.proof.pdf_verify import verify_pdf
 
         checked = verify_pdf(file, keys, pdf_cert, partial)
         sig = checked.signature
