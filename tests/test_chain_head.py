@@ -65,10 +65,10 @@ def test_a_tampered_head_never_breaks_the_chain(chain, tamper: str) -> None:
 def test_an_untouched_head_is_used_as_it_is(chain, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a head that matches the store, issuance does not read the chain."""
     directory, key, _ = chain
-    import eraser.proof.translog
+    import eraser.proof.logfile
 
     def refuse(*_: object) -> None:
         raise AssertionError("the chain was read whole")
 
-    monkeypatch.setattr(eraser.proof.translog, "rebuild_head", refuse)
+    monkeypatch.setattr(eraser.proof.logfile, "rebuild_head", refuse)
     assert issue({"kind": "erasure", "n": 5}, key, directory).sequence == 4

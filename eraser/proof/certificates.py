@@ -34,7 +34,7 @@ from eraser.proof.jws import (
     write_head,
 )
 from eraser.proof.keys import check_signing_setup, generate_keys, key_id, load_private_key, load_public_key
-from eraser.proof.translog import append_entry, head_of
+from eraser.proof.logfile import append_entry, head_of
 
 __all__ = ["ALG", "FORMAT", "TYP", "Verified", "canonical", "generate_keys", "key_id", "load_private_key",
            "load_public_key", "read_jws", "sign", "verify"]

@@ -1,5 +1,5 @@
 """RFC 9162 (Certificate Transparency 2.0) Merkle trees: leaf and node hashes, the root, inclusion and
-consistency proofs and their verification. Pure functions over bytes; the log file is eraser.proof.translog."""
+consistency proofs and their verification. Pure functions over bytes; the log file is eraser.proof.logfile."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from eraser.proof.jws import chain_files, read_jws
-from eraser.proof.translog import read_log
+from eraser.proof.logfile import read_log
 from eraser.store.state import StateStore
 from eraser.store.tables import FINAL, now
 
