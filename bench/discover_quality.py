@@ -6,9 +6,11 @@ precision and recall of personal-data detection and table-level accuracy of the 
 anonymize, retain, or left out), with every miss and false alarm by name.
 
 The three schemas were the development set of the detector; bench/heldout_schemas.py holds six held-out
-schemas (used once, then the detector was corrected on them) and bench/heldout2_schemas.py a fresh held-out
-batch of four, each printed as its own row. `--fides` adds a held-out check: the Fides sample
-database (../shared/fides_example, loaded into a fresh PostgreSQL database) against the Fides project's own
+schemas (used once, then the detector was corrected on them), bench/heldout2_schemas.py a fresh held-out
+batch of four and bench/heldout3_schemas.py a blind batch of five (labels committed before discovery first ran on
+them), each printed as its own row with its harmful proposals (`delete` where the label says otherwise).
+`--fides` adds a held-out check: the Fides sample database (../shared/fides_example, loaded into a fresh
+PostgreSQL database) against the Fides project's own
 field annotations, where a non-key field with a `user.*` data category counts as personal. Those labels follow
 other conventions (login timestamps are `user.sensor`, one email column is `system.operations`) and the sample
 holds two or three rows per table, so its numbers show what names alone achieve.
@@ -34,6 +36,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from heldout2_schemas import FRESH  # noqa: E402
+from heldout3_schemas import BLIND  # noqa: E402
 from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
@@ -132,6 +135,10 @@ def report(results: list[dict[str, object]], title: str = "") -> str:
     lines.append(f"{'all':<8} {totals['tables']:>6} {totals['columns']:>7} {tp + fn:>8} {tp:>4} {fp:>3} {fn:>3} "
                  f"{ratio(tp, tp + fp):>9.3f} {ratio(tp, tp + fn):>6.3f} "
                  f"{totals['right']:>6}/{totals['tables']} = {ratio(totals['right'], totals['tables']):.3f}")
+    harmful = [f"{r['schema'].name}.{t}" for r in results  # type: ignore[attr-defined]
+               for t, (got, want) in sorted(r["wrong"].items()) if got == "delete"]  # type: ignore[attr-defined]
+    lines.append(f"  harmful proposals (delete where the label says otherwise): {len(harmful)}"
+                 + (f": {', '.join(harmful)}" if harmful else ""))
     for r in results:
         name = r["schema"].name  # type: ignore[attr-defined]
         for t, c in r["fn"]:  # type: ignore[attr-defined]
@@ -159,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                      "held out (labelled before discovery first ran on them; corrected after its first run):"))
         print(report(measure(args.sample, args.seed, Path(tmp), FRESH),
                      "fresh held out (bench/heldout2_schemas.py; labelled before discovery ran on them):"))
+        print(report(measure(args.sample, args.seed, Path(tmp), BLIND),
+                     "blind held out (bench/heldout3_schemas.py; labels committed before discovery ran on them):"))
     if args.fides:
         print(fides(args.server, args.sample))
     return 0
