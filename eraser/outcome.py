@@ -23,7 +23,8 @@ from typing import Any
 from eraser.config import Config
 from eraser.engine.execute import Outcome
 from eraser.engine.plan import Plan
-from eraser.proof.certificates import canonical, erasure_payload
+from eraser.proof.certificates import canonical
+from eraser.proof.payload import erasure_payload
 from eraser.store.state import StateStore
 from eraser.subjects import identifier_references, subject_reference
 from eraser.tickets import Ticket

@@ -32,14 +32,8 @@ from eraser.engine.schema import Graph
 from eraser.engine.session import Session, open_session
 from eraser.engine.verify import row_digest
 from eraser.errors import VerificationError
-from eraser.proof.certificates import (
-    canonical,
-    certify,
-    config_dialects,
-    ready_to_certify,
-    remaining_parts,
-    software,
-)
+from eraser.proof.certificates import canonical, certify, ready_to_certify
+from eraser.proof.payload import config_dialects, remaining_parts, software
 from eraser.store.state import StateStore
 from eraser.store.tables import retained_rows, tickets
 from eraser.subjects import Subject

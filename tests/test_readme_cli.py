@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from setuptools import find_namespace_packages
 
 from eraser.cli import main
-from eraser.proof.certificates import _scan_html
+from eraser.proof.html_page import _scan_html
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))

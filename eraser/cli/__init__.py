@@ -184,7 +184,8 @@ def certificate_render(file: Path, fmt: str, out: Path | None, public_keys: tupl
     if fmt == "pdf":
         click.echo(f"Wrote {render_pdf_command(file, out, public_keys, lang, pdf_key, pdf_cert)}")
         return
-    from eraser.proof.certificates import read_jws, render_html
+    from eraser.proof.certificates import read_jws
+    from eraser.proof.html_page import render_html
 
     result, checked = checked_for_rendering(file, public_keys)
     payload = result.payload if result is not None else read_jws(file)[1]
@@ -287,7 +288,8 @@ def demo(directory: Path, persons: int, then_serve: bool, host: str, port: int) 
     from eraser.config import load_config
     from eraser.demo import DEMO_EMAIL, FOLLOW_UP_EMAIL, FOLLOW_UP_NAME, prepare
     from eraser.erasure import erase_subject
-    from eraser.proof.certificates import render_html, verify
+    from eraser.proof.certificates import verify
+    from eraser.proof.html_page import render_html
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 

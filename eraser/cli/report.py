@@ -6,7 +6,7 @@ from typing import Any
 
 from eraser.engine.execute import Outcome
 from eraser.engine.plan import ACTIONS, Plan
-from eraser.proof.certificates import kept_line
+from eraser.proof.html_page import kept_line
 
 VERBS = {"delete": "delete", "anonymize": "anonymize", "retain": "retain", "hold": "hold", "review": "leave for review"}
 

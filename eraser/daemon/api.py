@@ -36,7 +36,7 @@ from eraser.daemon.api_models import (
 from eraser.daemon.health import readiness, worker_metrics
 from eraser.daemon.intake import public_ticket, submit_ticket
 from eraser.errors import EraserError, SubjectError
-from eraser.proof.certificates import render_html
+from eraser.proof.html_page import render_html
 from eraser.store.state import StateStore
 from eraser.store.tables import now
 from eraser.subjects import identifier_references, parse_subject

@@ -28,6 +28,7 @@ from eraser.extras import need
 from eraser.proof.chain import ManifestVerified, Verified
 from eraser.proof.describe import Block, describe
 from eraser.proof.jws import read_jws
+from eraser.proof.payload import software
 from eraser.proof.pdf_verify import check_pdf_signature as check_pdf_signature  # re-exported
 from eraser.proof.pdf_verify import embedded_certificate as embedded_certificate
 from eraser.proof.pdf_verify import verify_pdf as verify_pdf
@@ -263,8 +264,6 @@ def render_pdf(certificate: Path, lang: str, signing_key: Path, signing_cert: Pa
         raise CertificateError(f"no PDF signing key at {signing_key}; create one with "
                                "`eraser keys generate`.")
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    from eraser.proof.certificates import software
-
     soft = software()
     document = {"name": certificate.name, "kid": str(header.get("kid", "")),
                 "sha256": hashlib.sha256(raw).hexdigest(), "signer": _common_name(x509_cert),

@@ -53,7 +53,7 @@ def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | 
                   action: str) -> dict[str, Any]:
     """The tenant-wide certificate: counts per table and action, retained rows with basis and release range,
     the return package's manifest digest, the verification, what remains in backups. No row value."""
-    from eraser.proof.certificates import config_dialects, remaining_parts, software
+    from eraser.proof.payload import config_dialects, remaining_parts, software
 
     completed = datetime.now(UTC)
     databases: dict[str, list[dict[str, Any]]] = {}

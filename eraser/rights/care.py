@@ -26,7 +26,8 @@ from eraser.engine import files as erasure_files
 from eraser.engine.execute import Outcome
 from eraser.engine.session import Session
 from eraser.errors import EraserError
-from eraser.proof.certificates import Issued, certify, erasure_payload
+from eraser.proof.certificates import Issued, certify
+from eraser.proof.payload import erasure_payload
 from eraser.rights.replay import journal_entries
 from eraser.rights.suppression import erased_anything, references
 from eraser.store.rights import KeyCodec, RightsStore

@@ -34,7 +34,8 @@ from eraser.engine.retention import add_period
 from eraser.engine.session import Session
 from eraser.engine.verify import row_digest, verdict
 from eraser.errors import ConfigError, EraserError, VerificationError
-from eraser.proof.certificates import Issued, certify, remaining_parts, software
+from eraser.proof.certificates import Issued, certify
+from eraser.proof.payload import remaining_parts, software
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore
 from eraser.store.tables import _utc
