@@ -1084,14 +1084,14 @@ HOT_SPOTS = [  # (label, end of the file name, function): where an erasure's tim
     ("SQLConnector._run: compiling each statement again for the log template", "sqlalchemy/sql/elements.py",
      "compile"),
     ("Connection.execute in all, the wait included", "sqlalchemy/engine/base.py", "_execute_clauseelement"),
-    ("Faker set-up for the Anonymizer (make_faker)", "eraser/anonymize.py", "make_faker"),
-    ("locate (3 per erasure: plan, erase, verify)", "eraser/locate.py", "locate"),
-    ("plan_connector (decisions, shared and referenced rows)", "eraser/plan.py", "plan_connector"),
-    ("_verify", "eraser/execute.py", "_verify"),
-    ("certify", "eraser/certificates.py", "certify"),
-    ("open_session (reflection and checks)", "eraser/execute.py", "open_session"),
+    ("Faker set-up for the Anonymizer (make_faker)", "eraser/engine/anonymize.py", "make_faker"),
+    ("locate (3 per erasure: plan, erase, verify)", "eraser/engine/locate.py", "locate"),
+    ("plan_connector (decisions, shared and referenced rows)", "eraser/engine/plan.py", "plan_connector"),
+    ("verify (re-locate, checks, residual scan)", "eraser/engine/verify.py", "verify"),
+    ("certify", "eraser/proof/certificates.py", "certify"),
+    ("open_session (reflection and checks)", "eraser/engine/session.py", "open_session"),
     ("  metadata.reflect", "connectors/sql.py", "_reflect"),
-    ("  provider_exists (a new Faker per faker: strategy)", "eraser/anonymize.py", "provider_exists"),
+    ("  provider_exists (a new Faker per faker: strategy)", "eraser/engine/anonymize.py", "provider_exists"),
 ]
 
 

@@ -4,6 +4,7 @@ says which tables every erasure reads, and why. The oracle is our own SQL over t
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -180,3 +181,24 @@ def test_the_index_finds_an_address_written_in_capitals_outside_ascii(demo_env, 
         ours = sum("jörg@example.be" in (note or "").lower() for note in conn.execute(
             sa.text("SELECT note FROM crm_notes")).scalars())
     assert found == {"note": ours} == {"note": 1}
+
+
+def test_the_plan_finds_kept_rows_of_others_through_the_index_beyond_the_window(demo_env, tmp_path: Path) -> None:
+    """Another customer's retained invoice, older than the newest row, names the subject: with a search index the
+    plan looks the whole table up and lists it as kept, as our own reading of every invoice does (a window of the
+    newest row alone would miss it)."""
+    postgresql_only(demo_env)
+    config = tmp_path / "windowed.yaml"
+    config.write_text(demo_env.config.read_text().replace("max_rows_per_table: 50000", "max_rows_per_table: 1"))
+    run_ok("config", "check", str(config), "--apply-indexes")
+    with demo_env.engine.begin() as conn:
+        other = conn.execute(sa.text("SELECT min(i.id) FROM invoices i JOIN persons p ON p.id = i.person_id "
+                                     "WHERE lower(p.email) <> :e"), {"e": DEMO_EMAIL.lower()}).scalar_one()
+        conn.execute(sa.text("UPDATE invoices SET billing_street = :s WHERE id = :i"),
+                     {"s": f"c/o {DEMO_EMAIL.upper()}", "i": other})
+        oracle = [r.id for r in conn.execute(sa.text("SELECT id, billing_street FROM invoices")).all()
+                  if r.billing_street and DEMO_EMAIL in r.billing_street.lower()]
+    assert oracle == [other]
+    kept = json.loads(run_ok("plan", "--config", str(config), "--subject", f"email={DEMO_EMAIL}", "--json"))
+    listed = [(e["table"], e["key"], e["column"]) for e in kept["kept_for_others"]]
+    assert ("invoices", [str(other)], "billing_street") in listed

@@ -25,7 +25,7 @@ from eraser.engine.locate import held_identifiers
 from eraser.engine.residual import find, scan_tables
 from eraser.engine.retention import release_date
 from eraser.engine.schema import Graph, trigram_indexes
-from eraser.engine.search_index import larger_than, text_columns
+from eraser.engine.search_index import index_first, larger_than, searchable_tables, text_columns
 from eraser.engine.terms import Terms, shown_key
 from eraser.subjects import Subject
 
@@ -176,12 +176,20 @@ def scan_kept(connectors: dict[str, SQLConnector], config: Config, terms: Terms,
         if (candidates := plan.kept.tables(name)) is not None:
             tables &= candidates
         columns_of = {t: cols for t in sorted(tables) if (cols := text_columns(connector, t))}
-        indexes = trigram_indexes(connector, conns[name])
+        searchable = searchable_tables(connector, conns[name], columns_of)  # looked up whole, as the scan does
+        rest = [t for t in columns_of if t not in searchable]
+        indexes = trigram_indexes(connector, conns[name]) if rest else {}
         limit = settings.max_rows_per_table
-        large = larger_than(connector, conns[name], list(columns_of), limit) if limit is not None else set()
+        large = larger_than(connector, conns[name], rest, limit) if limit is not None else set()
         own = {tp.table: set(tp.decisions) for tp in plan.tables if tp.connector == name}
+        hits = {}
+        with index_first(connector, conns[name], bool(searchable)):
+            for table in sorted(searchable):
+                hits[table], _ = find(connector, conns[name], table, columns_of[table], terms,
+                                      search=columns_of[table])
         for table, columns in columns_of.items():
-            hit, _ = find(connector, conns[name], table, columns, terms, limit if table in large else None,
-                          indexes.get(table, set()))
+            hit = hits[table] if table in hits else find(connector, conns[name], table, columns, terms,
+                                                         limit if table in large else None,
+                                                         indexes.get(table, set()))[0]
             others = {k: cols for k, cols in hit.rows.items() if k not in own.get(table, set())}
             plan.kept.set_aside(plan, name, conns[name], table, others, terms)
