@@ -136,6 +136,27 @@ def test_trigram_index_serves_the_scan(demo_env, tmp_path: Path) -> None:
     assert {"table": "crm_notes", "column": "note", "rows": 1} in scan["by_connector"][0]["hits"]
 
 
+def test_trigram_indexes_are_read_from_the_catalog_columns_and_not_partial(demo_env, tmp_path: Path) -> None:
+    """Every column of a two-column trigram index is served by it; a partial one (WHERE ...) serves only some rows,
+    so its column is still read in part, and the certificate says so."""
+    if demo_env.engine.dialect.name != "postgresql":
+        pytest.skip("trigram indexes are a PostgreSQL feature")
+    config = with_notes(demo_env, tmp_path, "      mode: report\n")
+    config.write_text(config.read_text().replace("max_rows_per_table: 50000", "max_rows_per_table: 1"))
+    with demo_env.engine.begin() as conn:
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        conn.execute(sa.text("CREATE INDEX ix_crm_notes_two_trgm ON crm_notes USING gin (code gin_trgm_ops, "
+                             "meta gin_trgm_ops)"))
+        conn.execute(sa.text("CREATE INDEX ix_crm_notes_part_trgm ON crm_notes USING gin (note gin_trgm_ops) "
+                             "WHERE id > 1"))
+    scan = certificate_of(run_ok("erase", "--config", str(config), "--subject", "email=jan@example.be",
+                                 "--yes"))["verification"]["residual_scan"]
+    assert scan["by_connector"][0]["trigram_indexed_columns"] == 1  # meta (code is too short to be searched)
+    assert "cover.crm_notes" in scan["tables_scanned_in_part"]  # note: in its newest row only
+    hits = [h for h in scan["by_connector"][0]["hits"] if h["table"] == "crm_notes"]
+    assert hits == [{"table": "crm_notes", "column": "meta", "rows": 1}]  # row 1's meta, read whole; its note not
+
+
 def test_config_check_reports_unknown_free_text_column_and_scan_table(demo_env, tmp_path: Path) -> None:
     """`config check` names a free_text column that does not exist and a residual_scan table that does not exist,
     each with its line."""

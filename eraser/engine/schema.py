@@ -317,19 +317,22 @@ def is_text(column: sa.Column[Any]) -> bool:
 
 
 def trigram_indexes(connector: SQLConnector, conn: Any) -> dict[str, set[str]]:
-    """Per table, the columns with a pg_trgm GIN or GiST index, which serves (I)LIKE '%...%' (PostgreSQL)."""
+    """Per table, the columns with a valid pg_trgm GIN or GiST index over all rows (not partial), which serves
+    (I)LIKE '%...%' (PostgreSQL)."""
     if connector.dialect != "postgresql":
         return {}
-    rows = connector._run(conn, sa.text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s AND "
-                                        "indexdef LIKE '%trgm_ops%'"), {"s": connector.schema or "public"})
+    # the catalog, not pg_indexes: deparsing every index definition (the long search expressions) took 40 ms
+    rows = connector._run(conn, sa.text(
+        "SELECT t.relname, a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+        "JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[]) AS k(attnum, opclass) "
+        "JOIN pg_opclass o ON o.oid = k.opclass JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+        "WHERE n.nspname = :s AND i.indisvalid AND i.indpred IS NULL "
+        "AND o.opcname IN ('gin_trgm_ops', 'gist_trgm_ops')"), {"s": connector.schema or "public"})
     found: dict[str, set[str]] = {}
-    for row in rows:
-        table, definition = tuple(row)
-        if table not in connector.table_names():
-            continue
-        for name in connector.columns(table):
-            if re.search(rf"\(\s*\"?{re.escape(name)}\"?\s+(gin|gist)_trgm_ops", definition):
-                found.setdefault(table, set()).add(name)
+    for table, name in map(tuple, rows):
+        if table in connector.table_names() and name in connector.columns(table):
+            found.setdefault(str(table), set()).add(str(name))
     return found
 
 
