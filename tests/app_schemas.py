@@ -6,8 +6,8 @@ platform's schema file): the tables and columns have the shape real platforms gi
   comments, sessions keyed by the user id as text or `t_` + a guest token, and the shop's own order table.
 - `shop`: a shop without foreign keys. customer, address, orders, order_invoice, guest, connections (the IP
   address as an integer), customer_thread/customer_message (the IP as dotted text), log(object_type,
-  object_id) naming a customer or an order by type, newsletter, and mail_log, a table only free text links to
-  anyone.
+  object_id) naming a customer or an order by type, newsletter, job (background jobs whose JSON `args` name
+  the customer, as a number or as a string), and mail_log, a table only free text links to anyone.
 
 Every row is recorded with its owner: the person index it belongs to (None: nobody's), so a test can tell the
 oracle which rows are the subject's without asking Eraser.
@@ -15,6 +15,7 @@ oracle which rows are the subject's without asking Eraser.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -246,6 +247,7 @@ def shop(seed: int = 2) -> App:
           sa.Column("date_add", ts))
     table("newsletter", "id", sa.Column("email", sa.String(255), index=True), sa.Column("newsletter_date_add", ts),
           sa.Column("ip_registration_newsletter", sa.String(15), index=True))
+    table("job", "id_job", sa.Column("kind", sa.String(32)), sa.Column("args", sa.Text), sa.Column("date_add", ts))
     table("mail_log", "id_mail", sa.Column("recipient", sa.String(126)), sa.Column("template", sa.String(62)),
           sa.Column("subject", sa.String(254)), sa.Column("date_add", ts))
     ip_int = int.from_bytes(bytes(int(x) for x in SUBJECT_IP.split(".")), "big")
@@ -283,6 +285,12 @@ def shop(seed: int = 2) -> App:
                 object_type="Customer", object_id=cid, date_add=NOW - timedelta(days=1))
         app.add("newsletter", p, id=cid, email=email, newsletter_date_add=NOW - timedelta(days=300),
                 ip_registration_newsletter=msg_ip)
+        for n, key in enumerate([cid, str(cid)] if p == 0 else [str(cid) if p == 2 else cid]):
+            app.add("job", p, id_job=cid * 10 + n, kind="mail", date_add=NOW - timedelta(hours=n),
+                    args=json.dumps({"customer_id": key, "template": "order_conf", "to": email}))
+    # A job naming order 5 (not customer 5), and one whose customer id is a decimal: nobody's for the link.
+    app.add("job", None, id_job=1, kind="invoice", date_add=NOW, args=json.dumps({"order_id": 5, "copy": True}))
+    app.add("job", None, id_job=2, kind="export", date_add=NOW, args=json.dumps({"customer_id": 5.5}))
     # A staff note naming the subject's address and IP, found only by the text (mail_log links to no one).
     app.add("mail_log", None, id_mail=1, recipient="shop@winkel.example", template="contact",
             subject=f"Vraag van {SUBJECT} ({SUBJECT_IP})")
@@ -309,6 +317,8 @@ def shop(seed: int = 2) -> App:
                 "links": [{"column": "object_id", "references": "customer.id_customer",
                            "where": {"object_type": "Customer"}}]},
         "newsletter": {"action": "delete", "identify": {"email": "email", "ip": "ip_registration_newsletter"}},
+        "job": {"action": "delete", "links": [{"column": "args", "json": "$.customer_id",
+                                                "references": "customer.id_customer"}]},
         "mail_log": {"action": "delete", "free_text": ["subject"]},
     }
     return app

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.base import Key, Row
 from eraser.config import Config
+from eraser.engine import links
 from eraser.engine.holds import held_references, holds_store, subject_references
 from eraser.engine.locate import held_identifiers
 from eraser.engine.residual import find, scan_tables
@@ -131,8 +132,8 @@ class KeptForOthers:
         """The rows this row refers to, through foreign keys and declared links."""
         out = []
         for edge in graph.outbound(table):
-            value = tuple(row.get(c) for c in edge.child_cols)
-            if edge.parent == table or any(v is None for v in value):
+            value = links.parent_key(edge, row) if all(c in row for c in edge.child_cols) else None
+            if edge.parent == table or value is None or any(v is None for v in value):
                 continue
             out += [(edge.parent, r) for r in graph.connector.rows_by_keys(conn, edge.parent, edge.parent_cols, [value])]
         return out

@@ -1,7 +1,7 @@
 """Declared links that carry a condition or a transform: `where:` on the child's columns (a polymorphic
 `log(object_type, object_id)`), `cast:` (a key stored as text in the child, or as an integer), `prefix:` (a
 session key `t_` + the parent's token) and `key_value:` (a meta table's `meta_key = '_customer_id'` row whose
-`meta_value` holds the key as text).
+`meta_value` holds the key as text); `json:` (the key inside a JSON value, eraser.engine.json_links).
 
 The database compares: the child rows of a parent key are those whose column equals the parent key as the child
 stores it (`child_keys`) and that satisfy `where` (`where_clause`), so its collation decides, as it does for
@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectors.base import Edge, Key, Row
+from eraser.engine import json_links
 
 INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
@@ -44,10 +45,11 @@ class Condition:
     cast: str | None = None  # "text": the child holds the key as text; "integer": as an integer
     prefix: str = ""
     parent_int: bool = False
+    json: str = ""  # the JSON path inside the child's value that holds the key, compared as text
 
     @property
     def textual(self) -> bool:
-        return self.cast is not None or bool(self.prefix)
+        return self.cast is not None or bool(self.prefix) or bool(self.json)
 
     def to_child(self, value: Any) -> Any:
         """The parent key's value as the child stores it, or None if the child cannot hold it."""
@@ -61,7 +63,10 @@ class Condition:
         return value
 
     def to_parent(self, value: Any) -> Any:
-        """The child's stored value as the parent key it names, or None if it names none."""
+        """The child's stored value as the parent key it names, or None if it names none (json_links.NotJSON if
+        the link reads a JSON path and the value is not JSON)."""
+        if value is not None and self.json:
+            value = json_links.value_at(value, self.json)
         if value is None:
             return None
         if not self.textual:
@@ -92,6 +97,8 @@ class Condition:
             shown = ", ".join("null" if v is None else repr(v) for v in values)
             parts.append(f"{col} = {shown}" if len(values) == 1 else f"{col} in ({shown})")
         text = f" where {' and '.join(parts)}" if parts else ""
+        if self.json:
+            text += f" (at {self.json})"
         if self.prefix:
             text += f" (prefix {self.prefix!r})"
         elif self.cast:
@@ -157,6 +164,9 @@ def children(connector: Any, conn: Any, edge: Edge, parent_keys: Sequence[Key], 
     where = where_clause(connector.table(edge.child), edge)
     if select is not None:
         select = list(dict.fromkeys([*select, *where_columns(edge)]))
+    cond = condition_of(edge)
+    if cond is not None and cond.json:
+        return json_links.children(connector, conn, edge, cond.json, keys, select, for_update, where)
     return list(connector.rows_by_keys(conn, edge.child, edge.child_cols, keys, select=select, for_update=for_update,
                                        where=where))
 
@@ -186,7 +196,10 @@ def parent_key(edge: Edge, child_row: Row) -> Key | None:
         return key
     if not cond.holds(child_row):
         return None
-    value = cond.to_parent(key[0])
+    try:
+        value = cond.to_parent(key[0])
+    except json_links.NotJSON:
+        raise json_links.refusal(edge, cond.json) from None
     return None if value is None else (value,)
 
 
@@ -198,7 +211,10 @@ def link_edge(connector: Any, table: str, link: Any) -> tuple[Edge, str | None]:
     parent_int = isinstance(parent, sa.Integer)
     where = f"link {table}.{link.column} -> {link.references}"
     why = None
-    if link.prefix and not texts and not isinstance(child, sa.types.NullType):
+    if link.json_path is not None:
+        if not texts and not isinstance(child, sa.JSON | sa.types.NullType):
+            why = f"{where} has a json: path, but {table}.{link.column} holds neither text nor JSON."
+    elif link.prefix and not texts and not isinstance(child, sa.types.NullType):
         why = f"{where} has a prefix:, but {table}.{link.column} does not hold text."
     elif link.cast is None and not link.prefix and texts and parent_int:
         why = (f"{where} compares a text column to an integer key; add 'cast: text' (the key stored as text) so "
@@ -208,5 +224,6 @@ def link_edge(connector: Any, table: str, link: Any) -> tuple[Edge, str | None]:
                "compares the same way.")
     condition = None
     if link.conditional:
-        condition = Condition(tuple(sorted(link.conditions().items())), link.cast, link.prefix or "", parent_int)
+        condition = Condition(tuple(sorted(link.conditions().items())), link.cast, link.prefix or "", parent_int,
+                              link.json_path or "")
     return Edge(table, (link.column,), link.table, (link.target_column,), declared=True, condition=condition), why

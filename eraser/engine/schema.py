@@ -292,6 +292,8 @@ def graph_problems(config: Config, name: str, connector: SQLConnector,
     for e in follow + [e for es in owned.values() for e in es] if warnings else ():
         lookup = e.child_cols if e in follow else e.parent_cols
         table = e.child if e in follow else e.parent
+        if e in follow and getattr(e.condition, "json", None):
+            continue  # the key sits inside a JSON value: an index on the column would not serve
         if not connector.has_index(table, lookup):
             problem("warning", f"{e} is followed but {table}({', '.join(lookup)}) has no index.",
                     table, fix=connector.index_statement(table, lookup))
