@@ -160,15 +160,22 @@ def test_held_rows_keep_their_rule(keys: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda t: t["customers"].update(rules=[{"when": {"name": "x"}, "action": "delete"},
                                             {"action": t["customers"].pop("action")}]),
-     "table 'customers' has row rules (rules:), which a tenant purge does not apply"),
+     "table 'customers' has row rules (rules:), which a tenant purge does not apply; erase its rows per subject."),
     (lambda t: t["invoices"].setdefault("links", []).append(
         {"column": "customer_id", "references": "customers.id", "where": {"total": 1}}),
-     "has a condition or cast, which a tenant purge does not apply"),
+     "where total = 1 has a condition or a transform of the key"),
+    (lambda t: t["orders"].setdefault("links", []).append(
+        {"column": "note", "references": "customers.id", "cast": "text"}),
+     "link orders(note) -> customers(id) (as text) has a condition or a transform of the key"),
+    (lambda t: t["orders"].setdefault("links", []).append(
+        {"column": "note", "references": "customers.id", "json": "$.customer"}),
+     "link orders(note) -> customers(id) (at $.customer) has a condition or a transform of the key (where:, cast:, "
+     "prefix:, key_value: or json:), which a tenant purge does not apply; erase its rows per subject."),
 ])
 def test_tenant_purge_refuses_rules_and_conditional_links(change: Any, expected: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A tenant purge builds its own SQL from the relations and does not apply row rules or link conditions:
-    config check and the purge refuse in one sentence, and nothing changes."""
+    config check, the dry run and the purge refuse in one sentence, and nothing changes (no return package)."""
     from tests.test_purge_scope import GONE, make_tiny, rows_by_key
 
     url = next(fresh_database("sqlite", tmp_path))
@@ -177,6 +184,11 @@ def test_tenant_purge_refuses_rules_and_conditional_links(change: Any, expected:
     before = rows_by_key(tiny.engine)
     check = CliRunner().invoke(main, ["config", "check", str(tiny.config_path)])
     assert check.exit_code != 0 and expected in check.output, check.output
-    purge = CliRunner().invoke(main, ["purge", "--config", str(tiny.config_path), "--tenant", GONE, "--yes"])
-    assert purge.exit_code != 0 and expected in purge.output and "Traceback" not in purge.output
+    package = tmp_path / "package"
+    for extra in (["--dry-run"], ["--yes", "--export", str(package)]):
+        purge = CliRunner().invoke(main, ["purge", "--config", str(tiny.config_path), "--tenant", GONE, *extra])
+        assert purge.exit_code != 0 and "Traceback" not in purge.output, purge.output
+        lines = purge.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], purge.output
     assert rows_by_key(tiny.engine) == before
+    assert not package.exists() and not list(package.parent.glob(".package*"))

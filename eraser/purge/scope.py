@@ -86,11 +86,12 @@ def tables_in_scope(config: Config, graph: Graph) -> tuple[dict[str, str], list[
     for table in scope:
         if rules[table].rules:
             problems.append((table, f"table '{table}' has row rules (rules:), which a tenant purge does not apply; "
-                                    "erase per subject."))
+                                    "erase its rows per subject."))
     for e in graph.edges:
         if e.condition is not None and (e.child in scope or e.parent in scope):
             problems.append((e.child if e.child in rules else e.parent,
-                             f"{e} has a condition or cast, which a tenant purge does not apply; erase per subject."))
+                             f"{e} has a condition or a transform of the key (where:, cast:, prefix:, key_value: or "
+                             "json:), which a tenant purge does not apply; erase its rows per subject."))
     for table in scope:
         pk = connector.primary_key(table)
         odd = [c for c in pk if connector.column(table, c).type.python_type not in KEY_TYPES]
