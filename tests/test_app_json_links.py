@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
+from sqlalchemy.dialects import postgresql
 
 from eraser.cli import main
 from tests import app_schemas, oracle
@@ -30,6 +32,32 @@ def test_job_rows_found_through_json_path(kind: str, keys: Path, tmp_path: Path)
         engine = app_schemas.create(app, url)
         try:
             config = app_schemas.write_config(app, url, keys, tmp_path)
+            payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
+                                            rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
+            assert table_entry(payload, "job")["counts"]["delete"] == 2
+            gone = set(rows_of(before, "job")) - set(rows_of(after, "job"))
+            assert gone == {app.key("job", id_job=50), app.key("job", id_job=51)}
+        finally:
+            engine.dispose()
+    finally:
+        next(databases, None)
+
+
+@pytest.mark.parametrize("kind", DIALECTS)
+def test_job_args_in_a_json_column(kind: str, keys: Path, tmp_path: Path) -> None:
+    """The same jobs with args in a JSON column (JSON on SQLite and MariaDB, jsonb on PostgreSQL): the same two
+    rows go, every other stays."""
+    databases = fresh_database(kind, tmp_path)
+    url = next(databases)
+    try:
+        app = app_schemas.shop()
+        app.metadata.tables["job"].c.args.type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+        app.rows["job"] = [({**row, "args": json.loads(row["args"])}, owner) for row, owner in app.rows["job"]]
+        engine = app_schemas.create(app, url)
+        try:
+            config = app_schemas.write_config(app, url, keys, tmp_path)
+            check = CliRunner().invoke(main, ["config", "check", str(config)])
+            assert check.exit_code == 0, check.output
             payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
                                             rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
             assert table_entry(payload, "job")["counts"]["delete"] == 2

@@ -83,7 +83,9 @@ def children(connector: Any, conn: Any, edge: Edge, path: str, keys: Sequence[Ke
     ConfigError if a row the link reads holds a value that is not JSON."""
     tab = connector.table(edge.child)
     column = tab.c[edge.child_cols[0]]
-    if connector.dialect == "postgresql" and not isinstance(column.type, sa.JSON):
+    if connector.dialect == "postgresql":
+        if isinstance(column.type, sa.JSON):  # json and jsonb hold only JSON
+            return _rows(connector, conn, tab, column, path, keys, select, for_update, where)
         try:  # PostgreSQL 15 has no test of JSON validity: a value that is not JSON fails the cast
             with conn.begin_nested():
                 return _rows(connector, conn, tab, column, path, keys, select, for_update, where)
