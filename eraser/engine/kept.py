@@ -22,10 +22,11 @@ from connectors.base import Key, Row
 from eraser.config import Config
 from eraser.engine import links
 from eraser.engine.holds import held_references, holds_store, subject_references
+from eraser.engine.introspect import trigram_indexes
 from eraser.engine.locate import held_identifiers
 from eraser.engine.residual import find, scan_tables
 from eraser.engine.retention import release_date
-from eraser.engine.schema import Graph, trigram_indexes
+from eraser.engine.schema import Graph
 from eraser.engine.search_index import index_first, larger_than, searchable_tables, text_columns
 from eraser.engine.terms import Terms, shown_key
 from eraser.subjects import Subject

@@ -15,8 +15,8 @@ from connectors.base import Key
 from connectors.sql import SQLConnector
 from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
+from eraser.engine.introspect import trigram_indexes
 from eraser.engine.residual import OWN_VALUE_PROVIDERS, find, rewrite_of, with_stored_identifiers
-from eraser.engine.schema import trigram_indexes
 from eraser.engine.search_index import (
     index_first,
     searchable_tables,

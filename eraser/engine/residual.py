@@ -31,8 +31,8 @@ from connectors.sql import SQLConnector
 from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
+from eraser.engine.introspect import trigram_indexes
 from eraser.engine.locate import held_identifiers
-from eraser.engine.schema import trigram_indexes
 from eraser.engine.search_index import (
     _declared_length,
     index_first,

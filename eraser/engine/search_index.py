@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from connectors.sql import SQLConnector
 from eraser.config import Config
-from eraser.engine.schema import is_text
+from eraser.engine.introspect import is_text
 from eraser.engine.terms import MIN_TERM
 
 
