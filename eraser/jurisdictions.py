@@ -1,4 +1,4 @@
-"""Retention presets per jurisdiction: how long invoices and accounting records are kept, on which legal basis,
+"""Retention presets per jurisdiction: how long invoices, accounting records and patient files are kept, on which legal basis,
 and how long a legal-claims hold runs before it must be reviewed.
 
 A table refers to a preset with `retain: {preset: invoices, from: invoice_date}`; the fields it gives itself
@@ -16,6 +16,20 @@ _BE_INVOICES = (
     "Belgian VAT Code art. 60 and Income Tax Code 1992 art. 315, as amended by the Law of 20 November 2022: "
     "invoices dated from 1 January 2023 are kept 10 years from 1 January after the invoice date; invoices dated "
     "before 2023 keep the former 7-year period (Code of Economic Law art. III.86)")
+
+# The patient file (consultations, prescriptions, results) a care provider keeps, counted from the record's date.
+_MEDICAL = {
+    "BE": ("Belgian Law of 22 April 2019 on the quality of healthcare practice, art. 35: the patient file is kept at "
+           "least 30 and at most 50 years after the last contact with the patient", "30y"),
+    "NL": ("Dutch Civil Code Book 7 art. 454(3) (WGBO): the medical file is kept 20 years from the last change",
+           "20y"),
+    "FR": ("French Public Health Code art. R1112-7: the medical file is kept 20 years from the last stay or "
+           "consultation", "20y"),
+    "DE": ("German Civil Code (BGB) par. 630f(3): the patient record is kept 10 years after the treatment ends",
+           "10y"),
+    "LU": ("Luxembourg Law of 24 July 2014 on patients' rights and obligations, art. 15: the patient file is kept at "
+           "least 10 years from the last treatment", "10y"),
+}
 
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     "BE": {
@@ -55,6 +69,9 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                        "count_from": "next_year"},
     },
 }
+
+for _code, (_basis, _period) in _MEDICAL.items():
+    PRESETS[_code]["medical_records"] = {"basis": _basis, "period": _period, "count_from": "date"}
 
 # Legal claims: the period after which a hold on a subject must be reviewed (limitation of actions).
 LEGAL_CLAIMS: dict[str, dict[str, str]] = {

@@ -123,8 +123,9 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     person_tables = {t for t, cols in findings.items() if not _org(t) and
                      any(f.category in ("email", "phone", "first_name", "last_name") and f.personal
                          for f in cols.values())}
+    places = _shared_places(tables, edges, rows, person_tables, findings)
+    person_tables -= places
     names = _known_names(findings, texts, person_tables)
-    places = _shared_places(tables, edges, rows, person_tables)
     for table, cols in findings.items():
         addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
@@ -134,7 +135,7 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
                 finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status or a code
             _judge_in_context(finding, holder, _org(table) or table in places or
                               bool(PLACE_TABLES.search(normalize_name(table))),
-                              texts.get((table, finding.column), []), names, region)
+                              texts.get((table, finding.column), []), names, region, table in places)
     with connector.read() as conn:
         proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
     for e, verdict in inferred:
@@ -154,14 +155,18 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
 
 
 def _shared_places(tables: list[str], edges: list[Edge], rows: dict[str, int | None],
-                   person_tables: set[str]) -> set[str]:
+                   person_tables: set[str], findings: dict[str, dict[str, ColumnFinding]]) -> set[str]:
     """Small tables that many rows point to and that name no person (a school, a hotel, a branch): what they
-    hold describes a place everyone shares, so an address there is the organisation's, not a person's."""
+    hold describes a place everyone shares, so an address there is the organisation's, not a person's. One with
+    an email or phone but no person's first or last name, that rows of two or more tables point to (a practice,
+    a library branch, a gym), is such a place too: its email and phone are a front desk's."""
     places = set()
     for t in tables:
         n = rows.get(t) or 0
+        children = {e.child for e in edges if e.parent == t and e.child != t}
         pointing = sum(rows.get(e.child) or 0 for e in edges if e.parent == t and e.child != t)
-        if t not in person_tables and 0 < n <= 50 and pointing >= 5 * n:
+        named = any(f.category in ("first_name", "last_name") and f.personal for f in findings[t].values())
+        if (t not in person_tables or (not named and len(children) >= 2)) and 0 < n <= 50 and pointing >= 5 * n:
             places.add(t)
     return places
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from eraser.discover.content import _mentions
 from eraser.discover.names import (
+    ATTRIBUTE_NAMES,
     COMPANY_WORDS,
     EVENT_DATE,
     EVENT_NAMES,
@@ -15,9 +16,11 @@ from eraser.discover.names import (
     MEDIA_TABLES,
     MESSAGE_WORDS,
     NAME_WORD,
+    NUMBER_CATEGORIES,
     PERSON_QUALIFIERS,
     PERSONAL,
     REFERENCE_NAME,
+    SALUTATIONS,
     TEXT_WORDS,
     _org,
     name_category,
@@ -57,10 +60,13 @@ class ColumnFinding:
 
 def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) -> None:
     """First pass: what the name says and what the sampled values are."""
-    if f.kind == "number" and (f.column in keys or REFERENCE_NAME.match(normalize_name(f.column))):
-        return  # surrogate keys and references carry no personal data of their own
     wrapped = f"_{normalize_name(f.column)}_"
     by_name = name_category(f.column)
+    if f.kind == "number" and (f.column in keys or REFERENCE_NAME.match(normalize_name(f.column)) or (
+            REFERENCE_NAME.search(normalize_name(f.column)) and by_name not in NUMBER_CATEGORIES)):
+        return  # surrogate keys and references carry no personal data of their own
+    if f.kind == "bool" or (ATTRIBUTE_NAMES.search(wrapped) and by_name is None):
+        return  # a flag, a type or a status (`do_not_email`, `message_transport_type`) holds no one's data
     if by_name is None and f.column in keys:
         return  # a key named `name` or `code` (Frappe's document names): a reference, not a person's name
     if by_name is None and NAME_WORD.search(wrapped):
@@ -126,7 +132,7 @@ def _known_names(findings: dict[str, dict[str, ColumnFinding]], texts: dict[tupl
 
 
 def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, texts: list[str],
-                      names: re.Pattern[str] | None, region: str) -> None:
+                      names: re.Pattern[str] | None, region: str, place: bool = False) -> None:
     """Second pass: ambiguous names (a person's or a thing's), free text, and data of organisations. In a
     `person_table` (of persons, or of cards and accounts, whose name is the holder's) a bare name is a person's."""
     if f.kind in ("text", "json") and (f.free_text or f.name_hint in ("message", "text")) and f.category in (
@@ -138,6 +144,9 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
             f.category, f.confidence = "full_name", 0.75
             f.evidence.append("a name column " + ("with a person qualifier" if qualifiers & PERSON_QUALIFIERS
                                                   else "in a table of persons"))
+    if f.category is None and f.kind == "text" and _salutations(texts):
+        f.category, f.confidence = "gender", 0.75
+        f.evidence.append("the sampled values are salutations (Mr, Mevr., Mme)")
     if f.category is None and f.kind in ("text", "json"):
         # a surname is often also a word or a place: names count at a tenth of their share
         weight = f.mentions + f.named / 10
@@ -158,6 +167,14 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
                                                          "full_name", "free_text", "job_title"):
         f.evidence.append("but it describes an organisation, not a person")
         f.confidence = 0.3
+    if place and f.category in ("email", "phone"):
+        f.evidence.append("but in a small table many rows share (a branch, a practice): a front desk's, not a person's")
+        f.confidence = 0.3
+
+
+def _salutations(texts: list[str]) -> bool:
+    words = [t.strip().rstrip(".").lower() for t in texts if t.strip()]
+    return len(words) >= 10 and sum(w in SALUTATIONS for w in words) >= 0.8 * len(words)
 
 
 @dataclass

@@ -20,7 +20,7 @@ NAME_RULES: list[tuple[str, str]] = [
                     r"passeport|id_?card|identiteitskaart|carte_?(d_)?identite|_eid_|piece_?(d_)?identite|"
                     r"identity_?document|id_?document|identiteitsbewijs|driv(ing|ers?)_?licen[cs]e|rijbewijs|"
                     r"permis_?de_?conduire"),
-    ("bank_account", r"iban|_bic_|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
+    ("bank_account", r"iban|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
                      r"account_?number|bank_?(ac|acc|acct)_?(no|num|number|nr)_"),
     ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
@@ -28,11 +28,13 @@ NAME_RULES: list[tuple[str, str]] = [
                    r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_|middle_?name|"
-                   r"second_?name|tussenvoegsel|voornamen|voorvoegsel"),
+                   r"second_?name|tussenvoegsel|voornamen|voorvoegsel|_mname_|other_?names|_initials_"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden|geslachtsnaam|"
                   r"name_?suffix|suffix_?name"),
+    ("full_name", r"contact_?name|guardians?_?name|parents?_?name|person_to_be_contacted|emergency_?contact_?"
+                  r"(name|person)|household_?name|_sort_name_"),
     ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
-                 r"nickname|handle)_$"),
+                 r"nickname|handle|userid|user_?login|nom_?(d_)?utilisateur)_$"),
     ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
     ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(?<!www)(?<!web)(?<!mac)(?<!url)_(address|adres|adresse)_?[123]?_|"
                r"street_?[23]"),
@@ -47,14 +49,14 @@ NAME_RULES: list[tuple[str, str]] = [
                        r"godsdienst"),
     ("licence_plate", r"kenteken|licen[cs]e_?plate|number_?plate|nummerplaat|plaque_?(d_?)?immatriculation|"
                       r"kennzeichen|vehicle_?registration|registration_?plate"),
-    ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees"),
+    ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees|geo_?code"),
     ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
                    r"visitor_?id|"
                    r"bezoeker_?id|tracking_?id"),
     ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation"),
     ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber|student|employee|"
                         r"personeels|patient)_?(number|nummer|nr|no|numero|code|ref)|_id_?number_|matricul|"
-                        r"stamnummer"),
+                        r"stamnummer|policy_?(number|nummer|nr|no)|polis_?nummer|external_?identifier"),
     ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)"),
     ("country", r"_(country|land|pays|country_?name)_"),
     ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe"),
@@ -65,12 +67,13 @@ COMPANY_WORDS = re.compile(r"compan|company|bedrijf|societe|entreprise|firma|org
 PERSON_QUALIFIERS = {"full", "display", "contact", "customer", "client", "klant", "billing", "user", "respondent",
                      "person", "persoon", "patient", "employee", "member", "lid", "owner", "recipient", "sender",
                      "payer", "holder", "partner", "guest", "student", "facturatie", "facturation", "complet",
-                     "volledige", "contactpersoon", "ontvanger", "destinataire", "expediteur", "afzender"}
+                     "volledige", "contactpersoon", "ontvanger", "destinataire", "expediteur", "afzender", "factuur",
+                     "invoice", "facture", "sort", "household", "guardian"}
 # Free text: message-like columns are written by or about people; description-like ones only with evidence.
 MESSAGE_WORDS = re.compile(r"_(note|notes|comment|comments|remark|remarks|opmerking|opmerkingen|commentaire|"
                            r"commentaires|remarque|remarques|message|messages|bericht|berichten|body|content|inhoud|"
                            r"contenu|feedback|answer|answer_text|antwoord|reponse|response_text|compte_rendu|"
-                           r"verslag|memo|subject|onderwerp|sujet|notities|notitie)_")
+                           r"verslag|memo|subject|onderwerp|sujet|notities|notitie|reason|reden|motif|complaint|klacht)_")
 TEXT_WORDS = re.compile(r"_(description|omschrijving|beschrijving|text|tekst|texte|title|titel|titre|caption|"
                         r"bijschrift|legende|detail|details|objet|properties|payload|data|metadata|extra|context)_")
 
@@ -84,8 +87,8 @@ PARTITION_TABLES = re.compile(r"^(tenants?|workspaces?)$")
 INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avoir|payment|betaling|paiement|"
                             r"receipt|kwitantie|quittance|(^|_)orders?($|_)|order_?(line|item|detail|product)|"
                             r"sales_?order|bestelling|commande|bestellung|refund|terugbetaling|rembourse|ledger|"
-                            r"grootboek|journal_?entr|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
-                            r"transactions?($|_)")
+                            r"grootboek|journal_?entr(y|ies)|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
+                            r"transactions?($|_)|(^|_)billings?$")
 # A column named as a reference to another row (`id_address_invoice`, `customer_id`, `fk_user`).
 REFERENCE_NAME = re.compile(r"^(id|fk)_|_(id|fk)$|^id[a-z]|[a-z]id$")
 # The organisation's own premises: an address there is the organisation's, not a person's.
@@ -95,8 +98,20 @@ PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|wareh
 OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
                         r"warehouses?|magasins?|winkels?|vestiging(en)?|branch(es)?|succursales?)($|_)")
+# Records a sector law keeps: the patient file (retained under the jurisdiction's medical_records preset) ...
+MEDICAL_TABLES = re.compile(r"encounter|consult|prescri|medicat|diagnos|(^|_)problems?($|_)|allerg|observation|"
+                            r"(^|_)obs($|_)|vitals?($|_)|lab_?results?|immuni[sz]|vaccin|medical|medisch|clinical|"
+                            r"klinisch|voorschrift|ordonnance|anamnes|patient_?(file|dossier|record)|health_?record")
+# ... and, in a schema that keeps one, the parts of a patient's data that are plainly not in it.
+NOT_MEDICAL_TABLES = re.compile(r"calendar|appointment|afspraak|agenda|rendez_?vous|(^|_)events?($|_)|login|access|"
+                                r"session|portal|password|credential|token|newsletter")
+# ... and registers and school records that a police or education law may require kept: proposed for review.
+SECTOR_TABLES = re.compile(r"guest_?regist|hotel_?regist|fiche_?(de_)?police|police_?regist|nachtregister|"
+                           r"registre_?(des_)?(voyageurs|hotes|clients)|report_?card|transcript|diploma|bulletin|"
+                           r"getuigschrift|rapport_?cijfer|releve_?(de_)?notes|academic_?record|exam_?results?")
 QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
 PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
+PAYMENT_COLUMNS = re.compile(r"payment|paiement|betaal|betaling|zahlung")
 AMOUNT_COLUMNS = re.compile(r"amount|bedrag|montant|total|totaal|price|prijs|prix|_cents_|betrag|subtotal")
 VAT_COLUMNS = re.compile(r"_(vat|btw|tva|tax|mwst)_|vat_|btw_|tva_|_vat|_btw|_tva")
 AUTHOR_COLUMNS = re.compile(r"created_?by|updated_?by|modified_?by|changed_?by|deleted_?by|author|owner|"
@@ -145,11 +160,25 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", bare).strip("_").lower()
 
 
+# Categories a number column can hold (an integer national register number, a gender code `gender_id`).
+NUMBER_CATEGORIES = {"national_id", "customer_number", "bank_account", "payment_card", "phone", "gender",
+                     "date_of_birth", "characteristic", "house_number", "postcode", "geolocation"}
+# Salutations and titles of address: a column of them (`title`) is a person's gender or title.
+SALUTATIONS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dhr", "mevr", "mevrouw", "meneer",
+               "heer", "juffrouw", "m", "mme", "mlle", "monsieur", "madame", "mademoiselle", "herr", "frau", "me"}
+# A name that describes an attribute of the data rather than holding it (`phone_type_id`, `password_status`,
+# `do_not_email`, `email_verified`): a type, a status or a flag.
+ATTRIBUTE_NAMES = re.compile(r"_(type|types|kind|status|flag|flags|count|verified|enabled|disabled|allowed|format|"
+                             r"method|provider|unit|units|transport|visibility|preference)(_id)?_$|"
+                             r"^_(is|has|do_not|dont|no|allow|allows|opt|opt_in|opt_out)_")
+
+
 def name_category(name: str) -> str | None:
     wrapped = f"_{normalize_name(name)}_"
     for category, pattern in NAME_RULES:
         if re.search(pattern, wrapped):
-            return category
+            # `marital_status` is a characteristic; `phone_type_id`, `password_status` only describe the data
+            return None if ATTRIBUTE_NAMES.search(wrapped) and category != "characteristic" else category
     return None
 
 

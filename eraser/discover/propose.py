@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from connectors.base import Edge
 from connectors.sql import SQLConnector
+from eraser.discover.caution import KEPT, keep_sector_records, record_not_address, staff_like
 from eraser.discover.evidence import sharing
 from eraser.discover.findings import ColumnFinding, TableProposal
 from eraser.discover.names import (
@@ -23,6 +24,7 @@ from eraser.discover.names import (
     OWN_TABLES,
     PART_TABLES,
     PARTITION_TABLES,
+    PAYMENT_COLUMNS,
     QUOTE_TABLES,
     STRATEGY,
     VAT_COLUMNS,
@@ -41,7 +43,8 @@ def _invoicing(table: str, cols: dict[str, ColumnFinding]) -> bool:
         return True
     names = [f"_{normalize_name(c)}_" for c in cols]
     has_date = any(f.kind == "date" for f in cols.values())
-    return has_date and any(AMOUNT_COLUMNS.search(c) for c in names) and any(VAT_COLUMNS.search(c) for c in names)
+    amounts = any(AMOUNT_COLUMNS.search(c) for c in names)
+    return has_date and amounts and any(VAT_COLUMNS.search(c) or PAYMENT_COLUMNS.search(c) for c in names)
 
 
 def _document_date(cols: dict[str, ColumnFinding]) -> str | None:
@@ -92,10 +95,11 @@ def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[
     """Per table, the action and why: roles first, then down the foreign keys, owned parents, and the tables
     whose rows a retained invoice keeps (they need columns to anonymize)."""
     schema = _Schema(connector, tables, edges, findings, person_tables)
-    schema.conn, schema.sample = conn, sample
+    schema.conn, schema.sample, schema.rows = conn, sample, rows
     schema.assign_roles()
     schema.follow_foreign_keys()
     schema.retain_invoiced_documents()
+    keep_sector_records(schema)
     schema.find_owned_parents()
     keeps = schema.kept_by_invoices()
     return {t: schema.proposal(t, jurisdiction, keeps, rows.get(t)) for t in tables}
@@ -124,6 +128,7 @@ class _Schema:
         self.own = {t for t in tables if OWN_TABLES.search(normalize_name(t))}
         self.conn: Any = None
         self.sample = 0
+        self.rows: dict[str, int | None] = {}
         self.role: dict[str, str] = {}
         self.why: dict[str, list[str]] = {t: [] for t in tables}
         self.not_followed: dict[str, list[str]] = {t: [] for t in tables}
@@ -135,9 +140,10 @@ class _Schema:
             kinds = " and ".join(sorted(set(self.identifiers[t].values())))
             if not kinds:
                 continue
-            if t in self.own and t not in self.invoicing:
+            staff = None if t in self.own or t in self.invoicing else staff_like(self, t, self.rows)
+            if (t in self.own or staff) and t not in self.invoicing:
                 self.role[t] = "own"
-                self.why[t].append(f"the organisation's own staff, shop or office records ({kinds}): an "
+                self.why[t].append(f"the organisation's own staff, shop or office records ({staff or kinds}): an "
                                    "employee's data follows HR retention, not a customer's erasure; decide")
             elif self._address_of_a_person(t):
                 continue  # found through the person who owns it (find_owned_parents), not by its own phone
@@ -250,7 +256,7 @@ class _Schema:
         the sampled data shows each parent row used by one person's row."""
         for e in self.edges:
             parent = e.parent
-            if self.role.get(e.child) in ("identity", "child") and len(e.child_cols) == 1 and \
+            if self.role.get(e.child) in ("identity", "child", "patient") and len(e.child_cols) == 1 and \
                     self.role.get(parent) in (None, "owned") and parent in self.has_pk and \
                     parent not in self.orgs | self.invoicing | self.own and self.personal[parent] and \
                     {f.category for f in self.personal[parent]} <= ADDRESS | {"phone"} and e.child != parent:
@@ -261,6 +267,11 @@ class _Schema:
                     self.why[parent].append(f"not proposed as owned through {e}: {detail}; a shared row is not one "
                                             "person's")
                     continue
+                if record_not_address(self, parent):
+                    self.why[parent].append(f"not proposed as owned through {e}: a record with a status or text of "
+                                            "its own, not the person's address; erasing the person leaves it, "
+                                            "configure it (anonymize its text, say) if it holds their data")
+                    continue
                 if parent not in self.role:
                     self.role[parent] = "owned"
                 self.why[parent].append(f"the subject's own {parent} row, referred to by {e}" +
@@ -269,7 +280,7 @@ class _Schema:
 
     def kept_by_invoices(self) -> set[str]:
         """Tables whose rows a retained invoice may still refer to (they stay, anonymized), and upwards."""
-        keeps = {t for t, r in self.role.items() if r in ("invoicing", "invoicing_part")}
+        keeps = {t for t, r in self.role.items() if r in KEPT}
         changed = True
         while changed:
             changed = False
@@ -284,7 +295,8 @@ class _Schema:
         p = TableProposal(t, self.role.get(t, "left_out"), None, self.why[t], rows=rows)
         personal = self.personal[t]
         if t not in self.role:
-            p.reasons = _left_out_reason(t, t in self.has_pk, personal, t in self.invoicing, t in self.orgs)
+            p.reasons = self.why[t] + _left_out_reason(t, t in self.has_pk, personal, t in self.invoicing,
+                                                       t in self.orgs)
             return p
         tab = self.connector.table(t)
         unique = self.connector.unique_columns(t)
@@ -309,9 +321,15 @@ class _Schema:
             p.reasons.append(f"kept under the {jurisdiction} invoices preset ({basis['period']}{before})")
             if personal:
                 p.reasons.append("personal columns kept with the invoice: " + ", ".join(f.column for f in personal))
+        elif p.role == "medical":
+            p.action, p.category = "retain", "medical records"
+            p.retain = {"preset": "medical_records", "from": _document_date(self.findings[t]) or "request"}
+            basis = PRESETS[jurisdiction]["medical_records"]
+            p.reasons.append(f"kept under the {jurisdiction} medical records preset ({basis['period']})")
         elif p.role == "organisation":
             p.action, p.category, p.columns = "anonymize", "contact details of a customer's contact person", strategies
-        elif p.role == "own" or (p.role == "child" and not [f for f in personal if f.column not in keys]):
+        elif p.role in ("own", "patient", "uncertain") or (p.role == "child" and
+                                                           not [f for f in personal if f.column not in keys]):
             p.action, p.category = "review", "the organisation's own records" if p.role == "own" else None
             if p.role == "child":
                 p.reasons.append("holds no personal column of its own: decide whether its rows are the subject's "

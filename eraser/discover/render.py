@@ -57,7 +57,7 @@ def render(d: Discovery) -> str:
         "organisation: Your organisation          # who issues the certificates",
         "role: controller",
         f"locale: [{d.locale}]",
-        f"jurisdiction: {d.jurisdiction}                     # retention presets: invoicing and accounting law",
+        f"jurisdiction: {d.jurisdiction}                     # retention presets: invoicing, accounting and patient-file law",
         "secret: ${ERASER_SECRET}                 # HMAC key for subject references and the 'hash' strategy",
         "signing:",
         "  private_key: ${ERASER_SIGNING_KEY}     # `eraser keys generate --out keys`",

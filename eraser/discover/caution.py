@@ -1,0 +1,92 @@
+"""Where a draft must not say `delete`: the records a sector law keeps, and the tables discovery cannot judge.
+
+- a table of a patient's file (consultations, prescriptions, problem lists) is retained under the
+  jurisdiction's `medical_records` preset; the patient's own row it keeps identifying is for review, and so is
+  any other table of the patient that is not plainly outside the file (an appointment calendar, a portal login);
+- a register or a school record that a police or education law may require kept (a hotel's guest register,
+  report cards, transcripts) is for review: there is no preset that says how long;
+- a table under a retained document (an invoice, a booking it bills) with personal data of its own, and a
+  person's table that carries money amounts (a fine, a contract's price), are for review: an accounting record,
+  or the subject's data, as someone decides;
+- a parent row a person's row points to that has a status or text of its own (a report on public space) is not
+  their address: never owned;
+- a person table that many rows of another person table point to (the practitioner of many patients, the
+  account manager of many customers) is the organisation's own staff: for review, as R6 staff are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eraser.discover.names import (
+    AMOUNT_COLUMNS,
+    MEDICAL_TABLES,
+    NOT_MEDICAL_TABLES,
+    QUOTE_TABLES,
+    SECTOR_TABLES,
+    normalize_name,
+)
+
+KEPT = ("invoicing", "invoicing_part", "medical")
+
+
+def staff_like(schema: Any, t: str, rows: dict[str, int | None]) -> str | None:
+    """The person table another person table's rows point to, five or more of them per row: its staff."""
+    n = rows.get(t) or 0
+    for e in schema.edges:
+        if e.parent == t and e.child != t and e.child in schema.person_tables and n and \
+                (rows.get(e.child) or 0) >= 5 * n:
+            return f"{n} rows that {rows.get(e.child)} rows of {e.child}, a table of persons, point to ({e})"
+    return None
+
+
+def keep_sector_records(schema: Any) -> None:
+    """Roles `medical` (retained), `patient` and `uncertain` (review), after the roles from the foreign keys."""
+    medical = {t for t, role in schema.role.items() if role in ("child", *KEPT) and
+               MEDICAL_TABLES.search(normalize_name(t))}
+    if len(medical) < 2:  # one medical note (a school's allergy alerts) does not make a care provider's schema
+        medical = set()
+    for t in medical:
+        if schema.role[t] == "child":
+            schema.role[t] = "medical"
+            schema.why[t].append("part of a patient's medical file: kept under the medical records preset")
+    for e in schema.edges:
+        if e.child in medical and schema.role.get(e.parent) == "identity" and \
+                e.child_cols[0] not in schema.not_followed[e.child]:
+            schema.role[e.parent] = "patient"
+            schema.why[e.parent].append(f"the patient's own row, which the retained medical file {e.child} keeps "
+                                        "identifying: its erasure waits on the file's retention period; decide")
+    for e in schema.edges:
+        t = e.child
+        if schema.role.get(t) != "child" or e.child_cols[0] in schema.not_followed[t]:
+            continue
+        parent = schema.role.get(e.parent)
+        if parent == "patient" and not NOT_MEDICAL_TABLES.search(normalize_name(t)):
+            _uncertain(schema, t, f"a patient's data ({e}) that may be part of the medical file: decide whether it "
+                                  "is kept with the file (retain) or erased")
+        elif parent in KEPT and [f for f in schema.personal[t] if f.column not in e.child_cols]:
+            _uncertain(schema, t, f"under the retained {e.parent} ({e}) with personal data of its own: decide "
+                                  "whether it is kept with that record or erased")
+    for t, role in list(schema.role.items()):
+        n = normalize_name(t)
+        if role != "child":
+            continue
+        if SECTOR_TABLES.search(n):
+            _uncertain(schema, t, "reads as a register or a school record that a police or education law may "
+                                  "require kept, and no preset says how long: decide")
+        elif not QUOTE_TABLES.search(n) and any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_") for c, f in schema.findings[t].items()
+                 if f.kind == "number"):
+            _uncertain(schema, t, "carries money amounts: an accounting record (retain) or the subject's data "
+                                  "(delete): decide")
+
+
+def _uncertain(schema: Any, t: str, reason: str) -> None:
+    schema.role[t] = "uncertain"
+    schema.why[t].append(reason)
+
+
+def record_not_address(schema: Any, parent: str) -> bool:
+    """A parent row with a status or its own text (a report, a case) is a record about something, not a
+    person's address, even where its personal columns are all address parts."""
+    return any(f.name_hint in ("message", "text") or normalize_name(c) in ("status", "statut", "etat")
+               for c, f in schema.findings[parent].items())
