@@ -130,3 +130,36 @@ def test_config_check_refuses_bad_json_links(link: dict[str, str], expected: str
     result = CliRunner().invoke(main, ["config", "check", str(config)])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert expected in result.output, result.output
+
+
+DOCS = ['{"customer_id": 42}', '{"customer_id": "42"}', '{"customer_id": true}', '{"customer_id": null}',
+        '{"customer_id": 42.5}', '{"customer_id": {"id": 42}}', '{"customer": {"id": 42}}',
+        '{"items": [{"id": 7}, {"id": "8"}]}', '[1, 2]', '42', '"42"', '{"customer_id": "\\u0034\\u0032"}',
+        '{"customer_id": 12345678901234}', '{"customer_id": "t_abc"}', '{}', '{"customer_id": 1e3}',
+        '{"customer_id": -5}', '{"customer_id": 42.0}']
+PATHS = ["$.customer_id", "$.customer.id", "$.items[0].id", "$.items[1].id", "$.items[2].id"]
+
+
+@pytest.mark.parametrize("kind", DIALECTS)
+def test_database_and_python_read_a_path_alike(kind: str, tmp_path: Path) -> None:
+    """What the database finds at a path (json_links.text_at) and what Eraser reads from a row in hand
+    (json_links.value_at) agree for numbers, strings, escapes, booleans, nulls, decimals, objects and arrays:
+    the plan matches children to parents in Python, so a disagreement would lose or misattribute a row."""
+    from eraser.engine.json_links import text_at, value_at
+
+    databases = fresh_database(kind, tmp_path)
+    url = next(databases)
+    engine = sa.create_engine(url)
+    try:
+        meta = sa.MetaData()
+        docs = sa.Table("docs", meta, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                        sa.Column("body", sa.Text))
+        meta.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(docs.insert(), [{"id": i, "body": body} for i, body in enumerate(DOCS)])
+            for path in PATHS:
+                read = dict(conn.execute(sa.select(docs.c.id, text_at(engine.dialect.name, docs.c.body, path))).all())
+                assert read == {i: value_at(body, path) for i, body in enumerate(DOCS)}, path
+    finally:
+        engine.dispose()
+        next(databases, None)

@@ -3,8 +3,8 @@
 
 The database compares: a child row refers to a parent key when the value at the path, read as text, equals the
 key as text (a JSON number 42 and a JSON string "42" both name key 42; true, null, 42.5, objects name none). It
-reads the path with json_extract on SQLite, JSON_UNQUOTE(JSON_EXTRACT()) on MariaDB and jsonb_extract_path_text
-on PostgreSQL (a text column cast to jsonb). Rows already in hand are read the same way in Python (`value_at`).
+reads the path with json_extract on SQLite, JSON_UNQUOTE(JSON_EXTRACT()) on MariaDB and json_extract_path_text
+on PostgreSQL (a text or jsonb column cast to json). Rows already in hand are read the same way in Python (`value_at`).
 
 A stored value that is not JSON could name anyone: the link cannot tell, so the erasure is refused before
 anything changes (`NotJSON`, `refusal`), never passed over.
@@ -57,18 +57,23 @@ def value_at(stored: Any, path: str) -> str | None:
 def text_at(dialect: str, column: Any, path: str) -> Any:
     """The SQL value at the path as text; NULL where it is no number or string, and (SQLite, MariaDB) where the
     stored value is not JSON."""
+    typed: Any
     if dialect == "sqlite":
         typed = sa.func.json_type(column, path).in_(["integer", "text"])
         inner = sa.case((typed, sa.cast(sa.func.json_extract(column, path), sa.Text)))
         return sa.case((sa.func.json_valid(column) == 1, inner))
     if dialect == "postgresql":
-        doc = sa.cast(column, postgresql.JSONB)
+        doc = sa.cast(column, postgresql.JSON)  # json, not jsonb: a number reads as written (1e3 stays 1e3)
         steps = [sa.literal(str(s), sa.Text) for s in json_steps(path)]
-        typed = sa.func.jsonb_typeof(sa.func.jsonb_extract_path(doc, *steps)).in_(["number", "string"])
-        return sa.case((typed, sa.func.jsonb_extract_path_text(doc, *steps)))
+        kind = sa.func.json_typeof(sa.func.json_extract_path(doc, *steps))
+        text = sa.func.json_extract_path_text(doc, *steps)
+        typed = sa.or_(kind == "string", sa.and_(kind == "number", text.regexp_match("^-?[0-9]+$")))  # no decimals
+        return sa.case((typed, text))
     value = sa.func.json_extract(column, path)
-    typed = sa.func.json_type(value).in_(["INTEGER", "UNSIGNED INTEGER", "STRING"])
-    return sa.case((sa.func.json_valid(column) == 1, sa.case((typed, sa.func.json_unquote(value)))))
+    kind, text = sa.func.json_type(value), sa.func.json_unquote(value)
+    typed = sa.or_(kind == "STRING", sa.and_(kind.in_(["INTEGER", "UNSIGNED INTEGER"]),
+                                             text.regexp_match("^-?[0-9]+$")))  # MariaDB calls 1e3 an integer
+    return sa.case((sa.func.json_valid(column) == 1, sa.case((typed, text))))
 
 
 def refusal(edge: Edge, path: str) -> ConfigError:
