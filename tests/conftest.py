@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test on SQLite, PostgreSQL and MariaDB, and the demo set-up.
+"""Shared fixtures: a fresh database per test on SQLite, PostgreSQL and MariaDB, the demo set-up, and a small
+disk to fill.
 
 PostgreSQL and MariaDB tests use the real servers (127.0.0.1:5432 user postgres, 127.0.0.1:3306 root).
 Without ERASER_REQUIRE_SERVERS=1 a missing server skips those tests with the reason; with it, they fail.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -122,3 +124,28 @@ def demo_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         yield DemoEnv(db_url, config, directory, engine)
     finally:
         engine.dispose()
+
+
+# -- a disk with no room left --------------------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (root only); skipped where the machine does not allow mounting one."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(directory: Path, leave: int) -> Path:
+    """Fill the file system holding `directory` to all but `leave` bytes."""
+    stats = os.statvfs(directory)
+    filler = directory / "filler.bin"
+    with open(filler, "wb") as fh:
+        fh.write(b"x" * max(0, stats.f_bavail * stats.f_frsize - leave))
+    return filler

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from eraser.daemon import worker as daemon_module
 from eraser.demo import DEMO_EMAIL
 from eraser.store.tables import FINAL
+from tests.conftest import fill
 from tests.faults_oracle import (
     certificates_by_ticket,
     changes,
@@ -132,29 +133,6 @@ def test_a_certificate_write_failure_after_commit_leaves_it_pending(demo: Daemon
     payload = check_one_true_certificate(demo, ticket["id"], before, engine)
     assert payload["outcome"] == "erased_with_retention"
     engine.dispose()
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB tmpfs (root only); skipped where the machine does not allow mounting one."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(directory: Path, leave: int) -> Path:
-    """Fill the file system holding `directory` to all but `leave` bytes."""
-    stats = os.statvfs(directory)
-    filler = directory / "filler.bin"
-    with open(filler, "wb") as fh:
-        fh.write(b"x" * max(0, stats.f_bavail * stats.f_frsize - leave))
-    return filler
 
 
 def test_a_full_certificates_disk_stops_the_erasure_before_anything_changes(tmp_path: Path, small_disk: Path,

@@ -7,7 +7,6 @@ ticket done once with one certificate whose counts are what changed, no temporar
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -21,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from tests.conftest import fresh_database
+from tests.conftest import fill, fresh_database
 from tests.faults_oracle import (
     certificates_by_ticket,
     changes,
@@ -367,28 +366,6 @@ def _done_once(state: sa.Engine) -> dict[str, tuple[str, int]]:
 # -- no room for certificates ----------------------------------------------------------------------------------
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB tmpfs (root only); skipped where the machine does not allow mounting one."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def _fill(directory: Path, leave: int) -> Path:
-    stats = os.statvfs(directory)
-    filler = directory / "filler.bin"
-    with open(filler, "wb") as fh:
-        fh.write(b"x" * max(0, stats.f_bavail * stats.f_frsize - leave))
-    return filler
-
-
-@pytest.fixture
 def sqlite_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setup]:
     customer = fresh_database("postgresql", tmp_path)
     s = _setup(tmp_path, next(customer), f"sqlite:///{tmp_path / 'eraser-state.db'}", monkeypatch)
@@ -410,7 +387,7 @@ def test_a_full_certificates_disk_under_a_running_daemon(sqlite_state: Setup, sm
     try:
         wait_until(lambda: _get(port, "/healthz") == 200, 60, "daemon to listen")
         certificates.mkdir(exist_ok=True)
-        filler = _fill(small_disk, leave=2048)
+        filler = fill(small_disk, leave=2048)
         before = snapshot(s.customer)
         ids = [s.ticket(f"FULL-{i}", email) for i, email in enumerate(s.emails[:3])]
         wait_until(lambda: all(s.status(t) == "failed" for t in ids), 60, "the tickets to fail for want of room")
