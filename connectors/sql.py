@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from connectors import schema_cache
 from connectors.base import DialectSpecifics, Edge, Key, Row
 from connectors.collation import Folding, case_folding, prefix_clause
 from eraser.errors import ConfigError, ConnectError
@@ -63,6 +64,7 @@ class SQLConnector:
         self.statements = 0
         self._folding: dict[tuple[str, str], Folding | None] = {}
         self._templates: deque[str] = deque(maxlen=200)  # the latest statements, for a dry run or a log
+        self.schema_from_cache = False
         backend = self._backend(url)
         self.specifics = specifics_for(self.name, backend)
         self.dialect = self.specifics.name
@@ -98,11 +100,18 @@ class SQLConnector:
         return engine
 
     def _reflect(self) -> sa.MetaData:
-        metadata = sa.MetaData()
+        """The schema, from the cache while the catalog's fingerprint is unchanged (connectors.schema_cache)."""
         try:
+            before = schema_cache.fingerprint(self.engine, self.dialect, self.schema)
+            if (cached := schema_cache.load(self.url, self.schema, before)) is not None:
+                self.schema_from_cache = True
+                return cached
+            metadata = sa.MetaData()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", sa.exc.SAWarning)  # expression indexes SQLAlchemy cannot map
                 metadata.reflect(self.engine, schema=self.schema)
+            if before is not None and schema_cache.fingerprint(self.engine, self.dialect, self.schema) == before:
+                schema_cache.store(self.url, self.schema, before, metadata)  # unchanged while it was read
         except sa.exc.OperationalError as exc:
             raise self._unreachable(exc) from None
         except sa.exc.SQLAlchemyError as exc:

@@ -29,6 +29,12 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 _down: dict[str, str] = {}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def schema_cache_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The reflected-schema cache of this test run (connectors.schema_cache), not the user's."""
+    os.environ.setdefault("ERASER_SCHEMA_CACHE", str(tmp_path_factory.mktemp("schemas")))
+
+
 def _server_engine(kind: str) -> sa.Engine:
     """An engine on the server's admin database; skips (or fails, if servers are required) when it is down."""
     if kind in _down:
