@@ -4,6 +4,7 @@ by the keyed reference (HMAC) of their path."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import structlog
 from connectors.base import Key, Row
 from connectors.files import METHOD, STATEMENT, FileRefusedError, FileStore, split_path
 from eraser.config import Config
-from eraser.engine.plan import Plan
+from eraser.engine.plan import Plan, TablePlan
 from eraser.engine.schema import FIELD
 from eraser.proof.keys import keyed_reference
 from eraser.table_rules import FilesRule
@@ -44,18 +45,24 @@ def has_files(config: Config) -> bool:
     return any(rule.files is not None for conn in config.connectors.values() for rule in conn.tables.values())
 
 
-def targets(config: Config, plan: Plan, actions: tuple[str, ...] = ERASED,
-            personal_keys: set[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
-    """The files of rows whose decision is in `actions`, each checked: FileRefusedError (nothing is changed) for a
-    path that is absolute, climbs out of the root with `..`, or goes through a symbolic link."""
+def _file_tables(config: Config, plan: Plan) -> Iterator[tuple[TablePlan, FilesRule, Path, FileStore]]:
+    """The plan's tables that refer to files, each with its `files:` rule, its root and the store of that root
+    (one store a root)."""
     stores: dict[Path, FileStore] = {}
-    out: list[dict[str, Any]] = []
     for tp in plan.tables:
         rule = tp.rule.files
         if rule is None:
             continue
         root = root_of(config, rule)
-        store = stores.get(root) or stores.setdefault(root, FileStore(root))
+        yield tp, rule, root, stores.get(root) or stores.setdefault(root, FileStore(root))
+
+
+def targets(config: Config, plan: Plan, actions: tuple[str, ...] = ERASED,
+            personal_keys: set[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """The files of rows whose decision is in `actions`, each checked: FileRefusedError (nothing is changed) for a
+    path that is absolute, climbs out of the root with `..`, or goes through a symbolic link."""
+    out: list[dict[str, Any]] = []
+    for tp, rule, root, store in _file_tables(config, plan):
         for key, decision in sorted(tp.decisions.items(), key=lambda kv: repr(kv[0])):
             if decision.action not in actions:
                 continue
@@ -130,15 +137,9 @@ def _shared(config: Config, session: Any, found: list[dict[str, Any]]) -> set[tu
 
 def export_files(config: Config, plan: Plan, out: Path) -> list[dict[str, Any]]:
     """Copy the files of every located row into out/files/CONNECTOR/TABLE/PATH (an access export)."""
-    stores: dict[Path, FileStore] = {}
     written: list[dict[str, Any]] = []
     seen: set[Path] = set()
-    for tp in plan.tables:
-        rule = tp.rule.files
-        if rule is None:
-            continue
-        root = root_of(config, rule)
-        store = stores.get(root) or stores.setdefault(root, FileStore(root))
+    for tp, rule, _, store in _file_tables(config, plan):
         for key in sorted(tp.rows, key=repr):
             path = reference(rule, tp.rows[key])
             if path is None:

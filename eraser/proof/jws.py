@@ -108,12 +108,17 @@ def write_jws(path: Path, document: dict[str, str], *, exclusive: bool = False) 
     return data
 
 
+def read_bytes(path: Path, what: str) -> bytes:
+    """A file's bytes, or CertificateError 'cannot read WHAT PATH: the reason.'"""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CertificateError(f"cannot read {what} {path}: {exc.strerror}.") from None
+
+
 def read_jws(path: Path) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
     """(header, payload, signing input, signature) of a JWS file, or CertificateError 'malformed'."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"cannot read certificate {path}: {exc.strerror}.") from None
+    raw = read_bytes(path, "certificate")
     try:
         document = json.loads(raw)
         protected, body, signature = document["protected"], document["payload"], unb64(document["signature"])

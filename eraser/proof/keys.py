@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from eraser.errors import CertificateError, ConfigError
-from eraser.proof.jws import b64
+from eraser.proof.jws import b64, read_bytes
 
 MIN_SECRET_BYTES = 32
 _insecure_permissions = {"allowed": False}
@@ -74,10 +74,7 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"cannot read public key {path}: {exc.strerror}.") from None
+    data = read_bytes(path, "public key")
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:

@@ -61,6 +61,13 @@ def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:
     return subproof(old_size, leaves, True)
 
 
+def _to_right_child(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162's "until LSB(fn) is set or fn is equal to 0, right-shift both fn and sn equally"."""
+    while fn and not fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    return fn, sn
+
+
 def verify_inclusion_path(leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes) -> bool:
     """Section 2.1.3.2: does the audit path lead from the leaf hash at `index` to `root`, tree of `size`?"""
     if index >= size or index < 0:
@@ -71,9 +78,7 @@ def verify_inclusion_path(leaf: bytes, index: int, size: int, path: Sequence[byt
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _to_right_child(fn, sn)
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
@@ -108,9 +113,7 @@ def verify_consistency_proof(old_size: int, new_size: int, old_root: bytes, new_
             return False
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _to_right_child(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1

@@ -27,7 +27,7 @@ from eraser.errors import CertificateError
 from eraser.extras import need
 from eraser.proof.chain import ManifestVerified, Verified
 from eraser.proof.describe import Block, describe
-from eraser.proof.jws import read_jws
+from eraser.proof.jws import read_bytes, read_jws
 from eraser.proof.payload import software
 from eraser.proof.pdf_verify import check_pdf_signature as check_pdf_signature  # re-exported
 from eraser.proof.pdf_verify import embedded_certificate as embedded_certificate
@@ -254,10 +254,7 @@ def render_pdf(certificate: Path, lang: str, signing_key: Path, signing_cert: Pa
     from pyhanko.sign import fields, signers
 
     w = Words(lang)
-    try:
-        raw = certificate.read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"cannot read certificate {certificate}: {exc.strerror}.") from None
+    raw = read_bytes(certificate, "certificate")
     header, payload, _, _ = read_jws(certificate)
     x509_cert = _load_x509(signing_cert)
     if not signing_key.exists():
