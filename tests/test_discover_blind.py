@@ -204,3 +204,19 @@ def test_a_report_a_person_filed_is_not_their_address(tmp_path: Path) -> None:
     assert tables["reports"].action is None, tables["reports"].reasons
     assert any("not the person's address" in r for r in tables["reports"].reasons)
     assert "report_id" not in tables["reporters"].owns
+
+
+def test_a_few_customers_with_many_logins_are_not_a_place(tmp_path: Path) -> None:
+    """Three customers (a name and an email) whom 60 logins and orders point to: nothing says front desk (no table
+    of named persons points to them, no place's name), so they stay persons, found by email and deleted."""
+    rows = [f"INSERT INTO customer VALUES ({c}, 'Customer {c}', 'customer{c}@example.com')" for c in (1, 2, 3)]
+    rows += [f"INSERT INTO login VALUES ({i}, {1 + i % 3}, '2024-01-0{1 + i % 9} 10:00:00')" for i in range(1, 31)]
+    rows += [f"INSERT INTO orders VALUES ({i}, {1 + i % 3}, 'shipped')" for i in range(1, 31)]
+    url = _sqlite(tmp_path, """
+        CREATE TABLE customer (id INTEGER PRIMARY KEY, name VARCHAR(60), email VARCHAR(120));
+        CREATE TABLE login (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id), time TIMESTAMP);
+        CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id),
+                             status VARCHAR(20))""", rows)
+    found = discover(url)
+    assert ("customer", "email") in found.personal_columns()
+    assert found.tables["customer"].action == "delete", found.tables["customer"].reasons

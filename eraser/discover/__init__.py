@@ -158,15 +158,20 @@ def _shared_places(tables: list[str], edges: list[Edge], rows: dict[str, int | N
                    person_tables: set[str], findings: dict[str, dict[str, ColumnFinding]]) -> set[str]:
     """Small tables that many rows point to and that name no person (a school, a hotel, a branch): what they
     hold describes a place everyone shares, so an address there is the organisation's, not a person's. One with
-    an email or phone but no person's first or last name, that rows of two or more tables point to (a practice,
-    a library branch, a gym), is such a place too: its email and phone are a front desk's."""
+    an email or phone but no person's first or last name, that rows of two or more tables point to, among them a
+    table of named persons (the staff of a practice, a library's borrowers) or under a place's name (a gym, a
+    facility), is such a place too: its email and phone are a front desk's."""
+    def named(table: str) -> bool:
+        return any(f.category in ("first_name", "last_name") and f.personal for f in findings[table].values())
+
     places = set()
     for t in tables:
         n = rows.get(t) or 0
         children = {e.child for e in edges if e.parent == t and e.child != t}
         pointing = sum(rows.get(e.child) or 0 for e in edges if e.parent == t and e.child != t)
-        named = any(f.category in ("first_name", "last_name") and f.personal for f in findings[t].values())
-        if (t not in person_tables or (not named and len(children) >= 2)) and 0 < n <= 50 and pointing >= 5 * n:
+        desk = not named(t) and len(children) >= 2 and (any(named(c) for c in children) or
+                                                         bool(PLACE_TABLES.search(normalize_name(t))))
+        if (t not in person_tables or desk) and 0 < n <= 50 and pointing >= 5 * n:
             places.add(t)
     return places
 

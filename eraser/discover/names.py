@@ -93,7 +93,8 @@ INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avo
 REFERENCE_NAME = re.compile(r"^(id|fk)_|_(id|fk)$|^id[a-z]|[a-z]id$")
 # The organisation's own premises: an address there is the organisation's, not a person's.
 PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|warehouses?|magasins?|winkels?|"
-                          r"vestiging(en)?|branch(es)?|succursales?|locations?|sites?|depots?)($|_)")
+                          r"vestiging(en)?|branch(es)?|succursales?|locations?|sites?|depots?|facilit(y|ies)|salles?|gyms?|"
+                          r"venues?|practices?|praktijk(en)?|cabinets?)($|_)")
 # The organisation's own staff, shops and offices: never proposed as a subject's data to delete.
 OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
