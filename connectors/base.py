@@ -60,7 +60,8 @@ class DialectSpecifics:
     after_erasure_note = "Deleted rows may persist in the database's free space until it is reused."
 
     def engine_options(self) -> dict[str, Any]:
-        return {"pool_pre_ping": True}
+        """A server's connections are checked before use, and a server that does not answer fails in 5 seconds."""
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
     def on_engine(self, engine: Any) -> None:
         """Hook to configure each new connection."""

@@ -18,9 +18,6 @@ class MySQLSpecifics(DialectSpecifics):
     after_erasure_note = ("InnoDB frees deleted rows when its purge thread runs; the binary log, relay logs "
                           "and replicas hold copies of the changed rows until they are purged.")
 
-    def engine_options(self) -> dict[str, Any]:
-        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
-
     def folded(self, column: Any) -> Any:
         return sa.func.lower(sa.func.regexp_replace(column, sa.literal_column(f"'^{SPACE}+|{SPACE}+$'"),
                                                     sa.literal_column("''")))

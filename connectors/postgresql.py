@@ -17,9 +17,6 @@ class PostgreSQLSpecifics(DialectSpecifics):
     after_erasure_note = ("PostgreSQL keeps deleted and updated row versions (dead tuples) until VACUUM "
                           "reclaims them; WAL archives and replicas hold copies until they are recycled.")
 
-    def engine_options(self) -> dict[str, Any]:
-        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
-
     def folded(self, column: Any) -> Any:
         # ICU's root collation folds every letter, whatever the column's collation (lower() under "C" folds ASCII).
         return sa.func.lower(sa.func.btrim(column, sa.literal_column(unicode_literal(WHITESPACE))).collate(ICU))
