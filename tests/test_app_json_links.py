@@ -163,3 +163,27 @@ def test_database_and_python_read_a_path_alike(kind: str, tmp_path: Path) -> Non
     finally:
         engine.dispose()
         next(databases, None)
+
+
+def test_access_export_holds_the_jobs_found_through_json(keys: Path, tmp_path: Path) -> None:
+    """The subject's access export (`eraser export`) holds their two jobs, as the erasure would find them, and
+    no one else's; with a value that is not JSON it refuses in one sentence and writes nothing."""
+    url = next(fresh_database("sqlite", tmp_path))
+    app = app_schemas.shop()
+    engine = app_schemas.create(app, url)
+    config = app_schemas.write_config(app, url, keys, tmp_path)
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", "--config", str(config), "--subject", f"email={SUBJECT}",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "subject.json").read_text())
+    jobs = next(t for db in doc["databases"] for t in db["tables"] if t["table"] == "job")
+    assert sorted(r["id_job"] for r in jobs["rows"]) == [50, 51]
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO job (id_job, kind, args) VALUES (3, 'legacy', 'customer_id=5')"))
+    again = CliRunner().invoke(main, ["export", "--config", str(config), "--subject", f"email={SUBJECT}",
+                                      "--out", str(tmp_path / "export2")])
+    assert again.exit_code != 0 and "Traceback" not in again.output
+    assert "not valid JSON" in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.output
+    assert not (tmp_path / "export2").exists()
+    engine.dispose()
