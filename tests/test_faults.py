@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from eraser import erasure
 from eraser.daemon import worker as daemon_module
 from eraser.demo import DEMO_EMAIL
 from eraser.store.tables import FINAL
@@ -267,14 +268,14 @@ def test_a_customer_database_outage_pauses_the_worker_and_spends_no_attempt(demo
     attempt and says so in words (not `internal error`), the worker waits by probing the database instead of
     claiming the ticket again and again, and it processes the ticket as soon as the database answers."""
     down_until = time.monotonic() + 2.0
-    real_plan = daemon_module.make_plan
+    real_plan = erasure.make_plan
 
     def plan(*args: Any, **kw: Any) -> Any:
         if time.monotonic() < down_until:  # what SQLAlchemy raises when the connect fails: no statement
             raise sa.exc.OperationalError(None, None, Exception("connection refused"))
         return real_plan(*args, **kw)
 
-    monkeypatch.setattr(daemon_module, "make_plan", plan)
+    monkeypatch.setattr(erasure, "make_plan", plan)
     monkeypatch.setattr(daemon_module, "databases_answer", lambda config: time.monotonic() >= down_until,
                         raising=False)
     demo.worker.poll = 0.05

@@ -1,10 +1,12 @@
-"""The daemon's moving parts: the worker that executes tickets, the leader that runs scheduled jobs, and the
-jobs themselves (retention sweep, due-date warnings, end-of-contract purges).
+"""The daemon's worker: it claims tickets from the state store, unseals their identifiers and runs them, and
+records their failures to retry them later.
 
-Every step of a ticket is journaled in the state store. What an attempt is about to commit is recorded before
-the customer databases commit, each commit is journaled as it happens, and the committed outcome is written
-once (eraser.outcome): a worker killed or failing at any point, however often, resumes the ticket without
-doing harm twice, and the one certificate is derived from that outcome.
+An erasure ticket runs through the one orchestration of every erasure (eraser.erasure.carry_out) with the
+ticket's journal, `TicketJournal`: every step is written on the ticket in the state store. What an attempt is
+about to commit is recorded before the customer databases commit, each commit is journaled as it happens, and the
+committed outcome is written once (eraser.outcome): a worker killed or failing at any point, however often,
+resumes the ticket without doing harm twice, and the one certificate is derived from that outcome. Purges
+(eraser.purge) and the access and restrict tickets (eraser.rights.care) are claimed here too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,23 +26,23 @@ import structlog
 from eraser import logging as eraser_logging
 from eraser.config import Config
 from eraser.daemon.reach import databases_answer, unreachable
-from eraser.engine.execute import Outcome, erase, make_plan
+from eraser.engine.execute import Outcome
 from eraser.engine.holds import hold_on
+from eraser.engine.plan import Plan
+from eraser.engine.retention import ActiveHold
 from eraser.engine.session import Session, open_session
+from eraser.erasure import carry_out
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
 from eraser.outcome import committed_connectors, intent, plan_changes, union
-from eraser.outcome import final_status as final_status
-from eraser.outcome import record_cli_erasure as record_cli_erasure
-from eraser.outcome import retained_records as retained_records
 from eraser.proof import space
-from eraser.proof.certificates import certify, ready_to_certify
+from eraser.proof.certificates import Issued, certify, ready_to_certify
 from eraser.rights import care as rights
-from eraser.rights.suppression import close_on_earlier, repeat_request
+from eraser.rights.suppression import Repeat, close_on_earlier
 from eraser.store.lease import Heartbeat, backoff_seconds
 from eraser.store.sealing import Sealer
 from eraser.store.state import StateStore
 from eraser.store.tables import FINAL, READY, now
-from eraser.subjects import parse_subject
+from eraser.subjects import Subject, parse_subject
 
 __all__ = ["Worker"]
 log = structlog.get_logger("eraser.daemon.worker")
@@ -182,127 +185,9 @@ class Worker:
                 log.exception("ticket failed unexpectedly")  # a bug must not kill the worker
             self._failed(ticket, exc)
 
-    def _process(self, ticket: dict[str, Any], subject: Any) -> None:
+    def _process(self, ticket: dict[str, Any], subject: Subject) -> None:
         """Erase (unless an earlier attempt committed), then certify from the committed outcome only."""
-        record = self.store.outcome(ticket["id"])
-        if record is None:
-            record = self._erase(ticket, subject)
-            if record is None:
-                return
-        fault("recorded")
-        self._certify(ticket, record)
-
-    def _erase(self, ticket: dict[str, Any], subject: Any) -> dict[str, Any] | None:
-        """Plan, erase and commit; the committed outcome (None when the ticket waits for a person)."""
-        tid = ticket["id"]
-        today = now().date()
-        hold_reason = hold_on(self.config, self.store, {ticket["subject_ref"], *ticket["identifier_refs"]}, today)
-        session = self.session()
-        received = ticket["received_at"].date()
-        approval = self.config.approval
-        expected = None
-        earlier = ticket["prepared"]
-        if ticket["status"] == "received" or ticket["plan"] is None:
-            plan = make_plan(session, subject, received, hold_reason=hold_reason)
-            self.store.update(tid, self.node, "planned", None, status="planned", plan=plan.to_dict(),
-                              plan_fingerprint=plan.fingerprint())
-            log.info("ticket planned", **plan.totals())
-            if self._repeat(ticket, subject, plan):
-                return None
-            fault("planned")
-            if approval == "required" and plan.hold is None:
-                self.store.update(tid, self.node, "awaiting approval", None, claimed_by=None, claimed_until=None)
-                return None
-        elif approval == "required" and earlier is None:
-            expected = ticket["plan_fingerprint"]
-        if earlier is not None and "payload" in earlier:
-            recovered = self._recover(ticket, earlier, make_plan(session, subject, received, hold_reason=hold_reason))
-            if recovered is not None:
-                return recovered
-        ready_to_certify(self.config)
-        self.store.update_claimed(tid, self.node, "running", None, status="running", started_at=now())
-        fault("running")
-        prepared: dict[str, Any] = {}
-
-        def record(outcome: Outcome) -> None:
-            if self.heartbeat is not None and self.heartbeat.lost.is_set():
-                raise EraserError(f"ticket {tid} was claimed by another node; this attempt stops.")
-            prepared.update(intent(self.config, ticket, outcome))
-            prepared["rights"] = rights.prepare_erasure(self.config, session, outcome, subject, tid)
-            space.reserve(self.config.certificates, tid, space.expected_size(prepared["payload"]))
-            self.store.update_claimed(tid, self.node, "prepared", None, prepared=prepared)
-            fault("prepared")
-
-        def committed(connector: str) -> None:
-            if prepared.get("rights", {}).get("held"):
-                return
-            try:
-                self.store.record_commit(tid, self.node, connector, prepared)
-            except Exception as exc:  # the next attempt infers it: the rows are gone
-                log.warning("commit not journaled", connector=connector, error=type(exc).__name__)
-            fault(f"committed:{connector}")
-
-        try:
-            erase(session, subject, received, hold_reason=hold_reason, expected_fingerprint=expected,
-                  before_commit=record, after_commit=committed)
-        except PlanChangedError:
-            plan = make_plan(session, subject, received, hold_reason=hold_reason)
-            self.store.update(tid, self.node, "plan changed", "approval needed again", status="planned",
-                              plan=plan.to_dict(), plan_fingerprint=plan.fingerprint(), claimed_by=None,
-                              claimed_until=None)
-            log.warning("plan changed since approval; ticket waits for approval again")
-            return None
-        fault("committed")
-        if prepared["rights"].get("held"):
-            return prepared
-        return self.store.record_outcome(tid, self.node, union(self.store.commits(tid), prepared, tid))
-
-    def _repeat(self, ticket: dict[str, Any], subject: Any, plan: Any) -> bool:
-        """A subject erased before: the journal says so; when nothing of theirs remains, the ticket is closed on
-        the earlier certificate (True) instead of certifying a new `nothing_found`."""
-        repeat = repeat_request(self.config, self.store, subject, plan)
-        if repeat is None:
-            return False
-        log.info("subject erased before", certificate=repeat.certificate_id, nothing_remains=repeat.nothing_remains)
-        if not repeat.nothing_remains:
-            self.store.update(ticket["id"], self.node, "already erased", f"{repeat.sentence}; what remains is erased")
-            return False
-        close_on_earlier(self.store, ticket["id"], self.node, repeat)
-        self.processed += 1
-        return True
-
-    def _recover(self, ticket: dict[str, Any], earlier: dict[str, Any], fresh: Any) -> dict[str, Any] | None:
-        """An earlier attempt recorded its intent and stopped: journal the connectors it committed (their rows
-        are gone); when nothing is left to change, its outcome is the union of what was committed."""
-        tid = ticket["id"]
-        for connector in committed_connectors(earlier, fresh):
-            self.store.record_commit(tid, self.node, connector, earlier, "found committed on resume")
-        commits = self.store.commits(tid)
-        if not commits or any(plan_changes(fresh).values()):
-            return None
-        log.info("recovered an erasure committed by an earlier attempt")
-        return self.store.record_outcome(tid, self.node, union(commits, earlier, tid))
-
-    def _certify(self, ticket: dict[str, Any], record: dict[str, Any]) -> None:
-        """Sign the certificate of the recorded outcome (the same one however often this runs), then finish."""
-        tid = ticket["id"]
-        started = time.perf_counter()
-        payload = rights.daemon_payload(self.config, self.session(), record, tid)  # files destroyed after commit
-        space.release(self.config.certificates, tid)  # the reserved bytes are the certificate's now
-        issued = certify(self.config, None, None, payload=payload, cert_id=record["certificate_id"])
-        fault("certified")
-        rights.erasure_certified(self.config, self.store, record, issued, ticket)  # journal, suppression, webhooks
-        body = issued.path.read_text(encoding="utf-8")
-        self.store.finish(tid, self.node, record["status"],
-                          {"id": issued.certificate_id, "type": "erasure", "parent_id": None,
-                           "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
-                           "body": body},
-                          record["retained"])
-        self.processed += 1
-        if self.on_done is not None:
-            self.on_done(time.perf_counter() - started)
-        log.info("ticket done", status=record["status"], certificate=issued.certificate_id)
-        fault("finished")
+        carry_out(TicketJournal(self, ticket, subject), self.session(), subject, ticket["received_at"].date())
 
     def _failed(self, ticket: dict[str, Any], exc: BaseException, outage: bool = False) -> None:
         attempts = ticket["attempts"] + (0 if outage else 1)
@@ -330,3 +215,130 @@ class Worker:
                           next_attempt_at=now() + delay, last_error=message, claimed_by=None, claimed_until=None)
         log.warning("ticket failed, will retry", attempt=attempts, retry_in_s=int(delay.total_seconds()),
                     error=message)
+
+
+class TicketJournal:
+    """The journal (eraser.erasure.Journal) of an erasure ticket: every step written on the ticket in the state
+    store, so that an attempt that stops anywhere is resumed by the next without doing harm twice."""
+
+    def __init__(self, worker: Worker, ticket: dict[str, Any], subject: Subject) -> None:
+        self.worker = worker
+        self.config = worker.config
+        self.store = worker.store
+        self.node = worker.node
+        self.ticket = ticket
+        self.tid = ticket["id"]
+        self.subject = subject
+        self.plan_first = ticket["status"] == "received" or ticket["plan"] is None
+        self.prepared: dict[str, Any] | None = None  # this attempt's intent, once recorded
+
+    def hold(self) -> ActiveHold | None:
+        refs = {self.ticket["subject_ref"], *self.ticket["identifier_refs"]}
+        return hold_on(self.config, self.store, refs, now().date())
+
+    def resume(self, fresh: Callable[[], Plan]) -> dict[str, Any] | None:
+        """The outcome an earlier attempt recorded; else, when it recorded its intent and stopped, the connectors
+        it committed are journaled (their rows are gone), and when nothing is left to change its outcome is the
+        union of what was committed."""
+        record = self.store.outcome(self.tid)
+        earlier = self.ticket["prepared"]
+        if record is not None or earlier is None or "payload" not in earlier:
+            return record
+        plan = fresh()
+        for connector in committed_connectors(earlier, plan):
+            self.store.record_commit(self.tid, self.node, connector, earlier, "found committed on resume")
+        commits = self.store.commits(self.tid)
+        if not commits or any(plan_changes(plan).values()):
+            return None
+        log.info("recovered an erasure committed by an earlier attempt")
+        return self.store.record_outcome(self.tid, self.node, union(commits, earlier, self.tid))
+
+    def on_plan(self, plan: Plan, dialects: dict[str, str], repeat: Repeat | None) -> None:
+        self.store.update(self.tid, self.node, "planned", None, status="planned", plan=plan.to_dict(),
+                          plan_fingerprint=plan.fingerprint())
+        log.info("ticket planned", **plan.totals())
+        if repeat is not None:  # a subject erased before: the journal says so
+            log.info("subject erased before", certificate=repeat.certificate_id,
+                     nothing_remains=repeat.nothing_remains)
+            if not repeat.nothing_remains:
+                self.store.update(self.tid, self.node, "already erased", f"{repeat.sentence}; what remains is erased")
+
+    def close_on_earlier(self, repeat: Repeat) -> None:
+        close_on_earlier(self.store, self.tid, self.node, repeat)  # instead of certifying a new `nothing_found`
+        self.worker.processed += 1
+
+    def go_ahead(self, plan: Plan | None) -> bool:
+        if plan is not None:
+            fault("planned")
+            if self.config.approval == "required" and plan.hold is None:
+                self.store.update(self.tid, self.node, "awaiting approval", None, claimed_by=None,
+                                  claimed_until=None)
+                return False
+        ready_to_certify(self.config)
+        self.store.update_claimed(self.tid, self.node, "running", None, status="running", started_at=now())
+        fault("running")
+        return True
+
+    def expected(self, plan: Plan | None) -> str | None:
+        """The approved plan's fingerprint, when it was approved (not planned just now) and no attempt prepared."""
+        approved = plan is None and self.config.approval == "required" and self.ticket["prepared"] is None
+        return self.ticket["plan_fingerprint"] if approved else None
+
+    def before_commit(self, outcome: Outcome) -> None:
+        heartbeat = self.worker.heartbeat
+        if heartbeat is not None and heartbeat.lost.is_set():
+            raise EraserError(f"ticket {self.tid} was claimed by another node; this attempt stops.")
+        prepared = intent(self.config, self.ticket, outcome)
+        prepared["rights"] = rights.prepare_erasure(self.config, self.worker.session(), outcome, self.subject,
+                                                    self.tid)
+        space.reserve(self.config.certificates, self.tid, space.expected_size(prepared["payload"]))
+        self.store.update_claimed(self.tid, self.node, "prepared", None, prepared=prepared)
+        self.prepared = prepared
+        fault("prepared")
+
+    def after_commit(self, connector: str) -> None:
+        if self.prepared is None or self.prepared["rights"].get("held"):
+            return
+        try:
+            self.store.record_commit(self.tid, self.node, connector, self.prepared)
+        except Exception as exc:  # the next attempt infers it: the rows are gone
+            log.warning("commit not journaled", connector=connector, error=type(exc).__name__)
+        fault(f"committed:{connector}")
+
+    def plan_changed(self, error: PlanChangedError, fresh: Callable[[], Plan]) -> None:
+        plan = fresh()
+        self.store.update(self.tid, self.node, "plan changed", "approval needed again", status="planned",
+                          plan=plan.to_dict(), plan_fingerprint=plan.fingerprint(), claimed_by=None,
+                          claimed_until=None)
+        log.warning("plan changed since approval; ticket waits for approval again")
+
+    def committed(self, outcome: Outcome) -> dict[str, Any]:
+        fault("committed")
+        prepared = self.prepared
+        assert prepared is not None  # before_commit ran
+        if prepared["rights"].get("held"):
+            return prepared
+        return self.store.record_outcome(self.tid, self.node, union(self.store.commits(self.tid), prepared,
+                                                                    self.tid))
+
+    def certify(self, record: dict[str, Any]) -> Issued:
+        """Sign the certificate of the recorded outcome (the same one however often this runs), then finish."""
+        fault("recorded")
+        started = time.perf_counter()
+        payload = rights.daemon_payload(self.config, self.worker.session(), record, self.tid)  # files, after commit
+        space.release(self.config.certificates, self.tid)  # the reserved bytes are the certificate's now
+        issued = certify(self.config, None, None, payload=payload, cert_id=record["certificate_id"])
+        fault("certified")
+        rights.erasure_certified(self.config, self.store, record, issued, self.ticket)  # journal, suppression
+        body = issued.path.read_text(encoding="utf-8")
+        self.store.finish(self.tid, self.node, record["status"],
+                          {"id": issued.certificate_id, "type": "erasure", "parent_id": None,
+                           "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
+                           "body": body},
+                          record["retained"])
+        self.worker.processed += 1
+        if self.worker.on_done is not None:
+            self.worker.on_done(time.perf_counter() - started)
+        log.info("ticket done", status=record["status"], certificate=issued.certificate_id)
+        fault("finished")
+        return issued

@@ -14,6 +14,7 @@ subject's rows (eraser.rights.restrict) and notify the recipients of the restric
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,16 @@ from eraser._time import iso
 from eraser.config import Config
 from eraser.engine import files as erasure_files
 from eraser.engine.execute import Outcome
+from eraser.engine.holds import subject_hold
+from eraser.engine.plan import Plan
+from eraser.engine.retention import ActiveHold
 from eraser.engine.session import Session
-from eraser.errors import EraserError
+from eraser.errors import EraserError, PlanChangedError
+from eraser.outcome import record_cli_erasure
 from eraser.proof.certificates import Issued, certify
 from eraser.proof.payload import erasure_payload
 from eraser.rights.replay import journal_entries
-from eraser.rights.suppression import erased_anything, references
+from eraser.rights.suppression import Repeat, erased_anything, record_against_earlier, references
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore
 from eraser.store.tables import now
@@ -38,6 +43,7 @@ from eraser.tickets import Ticket
 
 log = structlog.get_logger("eraser.rights.care")
 TICKET_KINDS = ("access", "restrict")
+OnPlan = Callable[[Plan, dict[str, str], dict[str, Any] | None], None]  # plan, dialects, suppression entry
 
 
 # -- around an erasure ----------------------------------------------------------------------------
@@ -88,31 +94,64 @@ def record_erasure(config: Config, store: StateStore, care: dict[str, Any] | Non
 
 
 class ErasureCare:
-    """The same steps for an erasure run from the command line: open the state store first (so a store that
-    cannot be reached stops the erasure before anything changes), pass `before_commit` to `erase()`, then
-    `certify()` instead of certificates.certify."""
+    """The journal (eraser.erasure.Journal) of an erasure run from the command line: the state store is opened
+    first (so a store that cannot be reached stops the erasure before anything changes); the plan is shown by
+    `on_plan`; the files, the replay journal and the suppression references are prepared before the commit;
+    the certificate is signed from the outcome, and the erasure enters the state store as a finished ticket."""
 
-    def __init__(self, config: Config, session: Session, subject: Subject, ticket: Ticket) -> None:
+    plan_first = True
+
+    def __init__(self, config: Config, session: Session, subject: Subject, ticket: Ticket, *,
+                 hold_reason: str | None = None, out: Path | None = None, on_plan: OnPlan | None = None) -> None:
         self.config = config
         self.session = session
         self.subject = subject
         self.ticket = ticket
+        self.hold_reason = hold_reason
+        self.out = out
+        self.show = on_plan
         self.store = StateStore(config.state or "")
         self.store.migrate()
         self.care: dict[str, Any] | None = None
         self.files: dict[str, Any] | None = None
 
+    def hold(self) -> ActiveHold | None:
+        return subject_hold(self.config, self.store, self.subject, self.hold_reason)
+
+    def resume(self, fresh: Callable[[], Plan]) -> Outcome | None:
+        return None  # one attempt, in one process
+
+    def on_plan(self, plan: Plan, dialects: dict[str, str], repeat: Repeat | None) -> None:
+        if self.show is not None:
+            self.show(plan, dialects, repeat.entry if repeat is not None else None)
+
+    def close_on_earlier(self, repeat: Repeat) -> None:
+        record_against_earlier(self.config, self.store, self.subject, self.ticket, repeat)
+
+    def go_ahead(self, plan: Plan | None) -> bool:
+        return True  # `on_plan` asked, or refused
+
+    def expected(self, plan: Plan | None) -> str | None:
+        return plan.fingerprint() if plan is not None else None  # what was shown is what is erased
+
     def before_commit(self, outcome: Outcome) -> None:
         self.care = prepare_erasure(self.config, self.session, outcome, self.subject, self.ticket.reference)
 
-    def certify(self, outcome: Outcome, directory: Path | None = None) -> Issued:
-        from eraser.outcome import record_cli_erasure
+    def after_commit(self, connector: str) -> None:
+        pass
 
+    def plan_changed(self, error: PlanChangedError, fresh: Callable[[], Plan]) -> None:
+        raise error
+
+    def committed(self, outcome: Outcome) -> Outcome:
+        return outcome
+
+    def certify(self, outcome: Outcome) -> Issued:
         self.files = destroy_files(self.config, self.session, self.care, self.ticket.reference)
         payload = erasure_payload(self.config, outcome, self.ticket)
         if self.files is not None:
             payload["files"] = self.files
-        issued = certify(self.config, outcome, self.ticket, directory, payload=payload)
+        issued = certify(self.config, outcome, self.ticket, self.out, payload=payload)
         try:
             record_erasure(self.config, self.store, self.care, issued, self.ticket.reference)
             record_cli_erasure(self.config, self.store, self.subject, self.ticket, outcome, issued)

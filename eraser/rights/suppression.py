@@ -92,28 +92,15 @@ def already_erased(entry: dict[str, Any]) -> str:
     return f"already erased on {entry['last_erased_at']:%Y-%m-%d} (certificate {entry['certificate_id']})"
 
 
-def earlier_repeat(config: Config, subject: Subject, plan: Plan) -> Repeat | None:
-    """`eraser erase`: the earlier erasure of the subject (repeat_request, on the config's state store)."""
-    store = StateStore(config.state or "")
-    try:
-        store.migrate()
-        return repeat_request(config, store, subject, plan)
-    finally:
-        store.dispose()
-
-
-def record_against_earlier(config: Config, subject: Subject, ticket: Ticket, repeat: Repeat) -> None:
+def record_against_earlier(config: Config, store: StateStore, subject: Subject, ticket: Ticket, repeat: Repeat
+                           ) -> None:
     """`eraser erase` of an erased subject of whom nothing remains: its ticket enters the state store, closed on
     the earlier certificate (close_on_earlier, as the daemon's ticket is)."""
     secret = config.secret_bytes()
-    store = StateStore(config.state or "")
-    try:
-        ticket_id = str(uuid.uuid4())
-        known = ticket.reference if not store.tickets_by_ref(ticket.reference) else None
-        store.submit(kind="erase", subject_ref=subject_reference(subject, secret), sealed=None,
-                     identifier_refs=identifier_references(subject, secret), identifier_types=subject.types,
-                     ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
-                     requested_by=ticket.operator, node="cli")
-        close_on_earlier(store, ticket_id, "cli", repeat)
-    finally:
-        store.dispose()
+    ticket_id = str(uuid.uuid4())
+    known = ticket.reference if not store.tickets_by_ref(ticket.reference) else None
+    store.submit(kind="erase", subject_ref=subject_reference(subject, secret), sealed=None,
+                 identifier_refs=identifier_references(subject, secret), identifier_types=subject.types,
+                 ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
+                 requested_by=ticket.operator, node="cli")
+    close_on_earlier(store, ticket_id, "cli", repeat)
