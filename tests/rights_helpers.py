@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from click.testing import CliRunner, Result
 from eraser.cli import main
 from eraser.demo import DEMO_EMAIL
 from eraser.proof.certificates import read_jws
+from tests.daemon_helpers import InProcessDaemon
 
 
 def run(*args: str) -> Result:
@@ -64,49 +66,13 @@ def dump_json(value: Any) -> str:
 TOKEN = "rights-test-token"
 
 
-class LocalDaemon:
+class LocalDaemon(InProcessDaemon):
     """An in-process daemon (API and worker) over a small SQLite demo under `root`."""
 
     def __init__(self, root: Path, extra: str = "", persons: int = 30) -> None:
-        import hashlib
+        tokens = f"api:\n  tokens:\n    - {{name: helpdesk, sha256: {hashlib.sha256(TOKEN.encode()).hexdigest()}}}\n"
+        super().__init__(root, tokens, TOKEN, extra, persons)
 
-        from fastapi.testclient import TestClient
-
-        from eraser.config import load_config
-        from eraser.daemon.api import create_app
-        from eraser.daemon.worker import Worker
-        from eraser.demo import prepare
-        from eraser.store.state import StateStore
-
-        self.root = root
-        self.config_path = prepare(root, persons=persons, seed=5)
-        with self.config_path.open("a") as fh:
-            fh.write(f"api:\n  tokens:\n    - {{name: helpdesk, sha256: {hashlib.sha256(TOKEN.encode()).hexdigest()}}}\n"
-                     + extra)
-        self.config = load_config(self.config_path)
-        self.store = StateStore(self.config.state or "")
-        self.store.migrate()
-        self.client = TestClient(create_app(self.config, self.store))
-        self.worker = Worker(self.config, self.store)
-
-    def submit(self, kind: str, email: str = DEMO_EMAIL, ref: str | None = None) -> dict[str, Any]:
-        response = self.client.post("/tickets", json={"kind": kind, "subject": {"email": email}, "external_ref": ref,
-                                                      "requested_by": "helpdesk agent 7"},
-                                    headers={"Authorization": f"Bearer {TOKEN}"})
-        assert response.status_code in (200, 201), response.text
-        return dict(response.json())
-
-    def ticket(self, ticket_id: str) -> dict[str, Any]:
-        response = self.client.get(f"/tickets/{ticket_id}", headers={"Authorization": f"Bearer {TOKEN}"})
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-    def drain(self) -> int:
-        done = 0
-        while self.worker.run_once():
-            done += 1
-        return done
-
-    def close(self) -> None:
-        self.worker.close()
-        self.store.dispose()
+    def submit(self, kind: str, email: str = DEMO_EMAIL, ref: str | None = None,  # type: ignore[override]
+               **extra: Any) -> dict[str, Any]:
+        return super().submit(email, ref, kind=kind, **extra)

@@ -12,15 +12,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
 from eraser.cli import main
-from eraser.config import load_config
-from eraser.daemon.api import create_app
-from eraser.daemon.worker import Worker
 from eraser.demo import DEMO_EMAIL, populate
 from eraser.proof.certificates import verify
-from eraser.store.state import StateStore
+from tests.daemon_helpers import InProcessDaemon
 
 HELPDESK, DPO = "helpdesk-secret-token", "dpo-secret-token"
 
@@ -32,44 +28,11 @@ def token_block() -> str:
             f"    - {{name: dpo, sha256: {digest(DPO)}, roles: [approve, hold, read]}}\n")
 
 
-class Daemon:
-    """An in-process daemon (API + worker) on a SQLite demo database."""
+class Daemon(InProcessDaemon):
+    """An in-process daemon (API + worker) on a SQLite demo database, with the helpdesk and DPO tokens."""
 
     def __init__(self, root: Path, extra: str = "", tokens: str | None = None) -> None:
-        from eraser.demo import prepare
-
-        self.root = root
-        self.config_path = prepare(root, persons=60, seed=5)
-        with self.config_path.open("a") as fh:
-            fh.write((tokens or token_block()) + extra)
-        self.config = load_config(self.config_path)
-        self.store = StateStore(self.config.state or "")
-        self.store.migrate()
-        self.client = TestClient(create_app(self.config, self.store))
-        self.worker = Worker(self.config, self.store)
-
-    def post(self, path: str, body: Any = None, token: str | None = HELPDESK, **kw: Any) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return self.client.post(path, json=body, headers=headers, **kw)
-
-    def get(self, path: str, token: str | None = HELPDESK) -> Any:
-        return self.client.get(path, headers={"Authorization": f"Bearer {token}"} if token else {})
-
-    def submit(self, email: str = DEMO_EMAIL, ref: str | None = None, **extra: Any) -> dict[str, Any]:
-        response = self.post("/tickets", {"subject": {"email": email}, "external_ref": ref,
-                                          "requested_by": "helpdesk agent 7", **extra})
-        assert response.status_code in (200, 201), response.text
-        return dict(response.json())
-
-    def drain(self) -> int:
-        done = 0
-        while self.worker.run_once():
-            done += 1
-        return done
-
-    def close(self) -> None:
-        self.worker.close()
-        self.store.dispose()
+        super().__init__(root, tokens or token_block(), HELPDESK, extra, persons=60)
 
 
 @pytest.fixture
