@@ -220,3 +220,30 @@ def test_a_few_customers_with_many_logins_are_not_a_place(tmp_path: Path) -> Non
     found = discover(url)
     assert ("customer", "email") in found.personal_columns()
     assert found.tables["customer"].action == "delete", found.tables["customer"].reasons
+
+
+def test_body_measurements_of_a_person_and_one_sender_address(tmp_path: Path) -> None:
+    """An age, a height and weighings in a member's profile and weighings table are the member's; a product's
+    weight and the weight lifted in a workout (`poids_kg`) are not; a sender address that every sampled notice
+    carries is the organisation's, the recipient's is personal."""
+    rows = [f"INSERT INTO products VALUES ({p}, 'Dumbbell {p}', {p * 2})" for p in range(1, 21)]
+    for m in range(1, 61):
+        rows.append(f"INSERT INTO members VALUES ({m}, 'Chloé{m}', 'Lambert{m}', 'chloe{m}@example.be')")
+        rows.append(f"INSERT INTO profiles VALUES ({m}, {m}, {20 + m % 40}, {150 + m % 40})")
+        rows.append(f"INSERT INTO weighings VALUES ({m}, {m}, '2024-02-0{1 + m % 9}', {60 + m % 30})")
+        rows.append(f"INSERT INTO workouts VALUES ({m}, {m}, {1 + m % 20}, {20 + m % 5 * 10})")
+        rows.append(f"INSERT INTO notices VALUES ({m}, {m}, 'noreply@club.example.be', 'chloe{m}@example.be')")
+    url = _sqlite(tmp_path, """
+        CREATE TABLE products (id INTEGER PRIMARY KEY, name VARCHAR(60), weight INTEGER);
+        CREATE TABLE members (id INTEGER PRIMARY KEY, prenom VARCHAR(60), nom VARCHAR(60), courriel VARCHAR(120));
+        CREATE TABLE profiles (id INTEGER PRIMARY KEY, member_id INTEGER REFERENCES members(id), age INTEGER,
+                               taille_cm INTEGER);
+        CREATE TABLE weighings (id INTEGER PRIMARY KEY, member_id INTEGER REFERENCES members(id), date DATE,
+                                poids NUMERIC(5,1));
+        CREATE TABLE workouts (id INTEGER PRIMARY KEY, member_id INTEGER REFERENCES members(id),
+                               product_id INTEGER REFERENCES products(id), poids_kg NUMERIC(6,2));
+        CREATE TABLE notices (id INTEGER PRIMARY KEY, member_id INTEGER REFERENCES members(id),
+                              from_address VARCHAR(120), to_address VARCHAR(120))""", rows)
+    found = discover(url).personal_columns()
+    assert {("profiles", "age"), ("profiles", "taille_cm"), ("weighings", "poids"), ("notices", "to_address")} <= found
+    assert not {("products", "weight"), ("workouts", "poids_kg"), ("notices", "from_address")} & found

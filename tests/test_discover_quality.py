@@ -2,7 +2,7 @@
 schemas it was developed on and the held-out ones, measured by bench/discover_quality.py's own code. The fresh
 held-out batch (bench/heldout2_schemas.py) is kept at its measured level after the general corrections of its
 first run (precision 0.938, recall 0.958), and the blind batch (bench/heldout3_schemas.py) at its level after the
-corrections that followed its first run (precision 0.915, recall 0.929): floors against regressions, not the 0.95
+corrections that followed its first run (precision 0.924, recall 0.953): floors against regressions, not the 0.95
 target."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from labelled_schemas import SCHEMAS  # noqa: E402
 
 
 @pytest.mark.parametrize(("corpus", "floor"), [(SCHEMAS, (0.95, 0.95)), (HELD_OUT, (0.95, 0.95)),
-                                               (FRESH, (0.93, 0.95)), (BLIND, (0.91, 0.92))],
+                                               (FRESH, (0.93, 0.95)), (BLIND, (0.92, 0.95))],
                          ids=["tuned", "held-out", "fresh", "blind"])
 def test_precision_and_recall_of_personal_columns(corpus: dict, floor: tuple[float, float], tmp_path: Path) -> None:
     """Totals over the set: TP / (TP + FP) and TP / (TP + FN) are at or above the set's floor."""

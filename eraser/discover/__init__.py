@@ -36,6 +36,7 @@ from eraser.discover.findings import (
     _judge_by_name_and_content,
     _judge_in_context,
     _known_names,
+    judge_body_measure,
 )
 from eraser.discover.names import ADDRESS, HOLDER_TABLES, PLACE_TABLES, _org, name_category, normalize_name
 from eraser.discover.propose import _propose
@@ -136,6 +137,9 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             _judge_in_context(finding, holder, _org(table) or table in places or
                               bool(PLACE_TABLES.search(normalize_name(table))),
                               texts.get((table, finding.column), []), names, region, table in places)
+    for table in person_tables | {e.child for e in edges if e.parent in person_tables}:
+        for finding in findings[table].values():
+            judge_body_measure(finding, keys.get(table, set()))
     with connector.read() as conn:
         proposals = _propose(connector, conn, tables, edges, findings, person_tables, jurisdiction, rows, sample)
     for e, verdict in inferred:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from eraser.discover.content import _mentions
 from eraser.discover.names import (
     ATTRIBUTE_NAMES,
+    BODY_MEASURES,
     COMPANY_WORDS,
     EVENT_DATE,
     EVENT_NAMES,
@@ -167,9 +168,20 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
                                                          "full_name", "free_text", "job_title"):
         f.evidence.append("but it describes an organisation, not a person")
         f.confidence = 0.3
+    if f.category == "email" and len(texts) >= 50 and len(set(texts)) == 1:
+        f.evidence.append("but one address in every sampled row: the sender's or the organisation's, not a person's")
+        f.confidence = 0.3
     if place and f.category in ("email", "phone"):
         f.evidence.append("but in a small table many rows share (a branch, a practice): a front desk's, not a person's")
         f.confidence = 0.3
+
+
+def judge_body_measure(f: ColumnFinding, keys: set[str]) -> None:
+    """In a person's table or one directly below it: an age, height or weight is the person's."""
+    if f.category is None and f.kind == "number" and f.column not in keys and \
+            BODY_MEASURES.search(f"_{normalize_name(f.column)}_"):
+        f.category, f.confidence = "characteristic", 0.7
+        f.evidence.append("a body measurement (age, height, weight) in a table of a person or below one")
 
 
 def _salutations(texts: list[str]) -> bool:

@@ -161,6 +161,8 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", bare).strip("_").lower()
 
 
+# Body measurements, personal in a person's own table or one directly below it (never a product's weight).
+BODY_MEASURES = re.compile(r"_(age|leeftijd|bmi|weight|gewicht|poids|body_?weight|(height|lengte|taille)(_cm|_m)?)_$")
 # Categories a number column can hold (an integer national register number, a gender code `gender_id`).
 NUMBER_CATEGORIES = {"national_id", "customer_number", "bank_account", "payment_card", "phone", "gender",
                      "date_of_birth", "characteristic", "house_number", "postcode", "geolocation"}
