@@ -286,9 +286,6 @@ class TableRule(_Model):
             if len(set(labels)) != len(labels):
                 raise ValueError("two rules have the same name; the plan tells rules apart by name")
             for i, rule in enumerate(self.rules):
-                if rule.retain is not None and rule.retain.keeps:
-                    raise ValueError(f"rules[{i}]: retain: keeps: applies to a whole table, not to one row rule; "
-                                     "give the rows it should keep a rule of their own")
                 if not rule.when and i != len(self.rules) - 1:
                     raise ValueError(f"rules[{i}] has no when:, so the rules after it would never apply; make it "
                                      "the last rule")

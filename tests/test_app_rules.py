@@ -79,9 +79,6 @@ def test_config_check_names_the_wrong_part(change: Any, expected: str, keys: Pat
                                      "key_value": {"key_column": "k", "key": "x", "value_column": "v"}}]},
      "takes its column from value_column"),
     ({}, "give the table an action"),
-    ({"rules": [{"action": "retain", "retain": {"basis": "Accounting law, 7 years", "period": "7y",
-                                                "from": "request", "keeps": ["addresses"]}}]},
-     "keeps: applies to a whole table"),
 ])
 def test_rule_shapes_refused(rule: dict[str, Any], expected: str) -> None:
     with pytest.raises(ValueError, match=expected.replace("[", r"\[").replace("(", r"\(")):

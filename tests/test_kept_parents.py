@@ -162,3 +162,92 @@ def test_keeps_naming_a_table_it_does_not_refer_to_is_one_sentence(tmp_path: Pat
     result = run("config", "check", str(config))
     assert result.exit_code != 0
     assert "table 'invoices' keeps 'adresses', but no foreign key or link leads" in result.output + result.stderr
+
+
+DOC_DDL = [
+    "CREATE TABLE addresses (id INTEGER PRIMARY KEY, street VARCHAR(120), city VARCHAR(80))",
+    "CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(120), name VARCHAR(80))",
+    "CREATE TABLE documents (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), "
+    "address_id INTEGER REFERENCES addresses(id), kind VARCHAR(20) NOT NULL, doc_date DATE NOT NULL)",
+]
+DOC_ROWS: dict[str, list[dict[str, Any]]] = {
+    "addresses": [{"id": 102, "street": "Stationsplein 1", "city": "Brugge"},  # the invoice's
+                  {"id": 103, "street": "Markt 7", "city": "Brugge"},  # the quote's
+                  {"id": 200, "street": "Rue Haute 5", "city": "Namur"}],
+    "customers": [{"id": 1, "email": SUBJECT, "name": "Jan Peeters"},
+                  {"id": 2, "email": "els.maes@example.be", "name": "Els Maes"}],
+    "documents": [{"id": 10, "customer_id": 1, "address_id": 102, "kind": "invoice", "doc_date": date(2025, 3, 1)},
+                  {"id": 11, "customer_id": 1, "address_id": 103, "kind": "quote", "doc_date": date(2025, 3, 2)},
+                  {"id": 20, "customer_id": 2, "address_id": 200, "kind": "invoice", "doc_date": date(2025, 4, 1)}],
+}
+
+
+def documents(tmp_path: Path) -> tuple[sa.Engine, Path]:
+    """One table of two kinds of rows: invoices (retained, keeping their address) and quotes (deleted)."""
+    url = f"sqlite:///{tmp_path / 'docs.db'}"
+    engine = create(url, DOC_DDL, DOC_ROWS)
+    _, public, _ = generate_keys(tmp_path / "keys")
+    retain = {"basis": BASIS, "period": "10y", "from": "doc_date", "keeps": ["addresses"]}
+    tables = {
+        "customers": {"action": "delete", "identify": {"email": "email"},
+                      "columns": {"email": "faker:email", "name": "faker:name"}},
+        "addresses": {"action": "delete", "columns": {"street": "faker:street_name", "city": "keep"}},
+        "documents": {"owns": ["address_id"],
+                      "rules": [{"when": {"kind": "invoice"}, "action": "retain", "retain": retain},
+                                {"when": {"kind": "quote"}, "action": "delete"}]},
+    }
+    config = write_config(tmp_path, url, {"email": {"kind": "email"}}, tables, {"mode": "fail"}, extra={
+        "signing": {"private_key": str(tmp_path / "keys" / "eraser-signing.pem"), "public_key": str(public)},
+        "state": f"sqlite:///{tmp_path / 'state.db'}"})
+    return engine, config
+
+
+def test_a_row_rule_keeps_the_address_of_its_rows(tmp_path: Path) -> None:
+    """`keeps:` in a row rule: the address the retained invoice points to stays byte-identical, certified as
+    retained with the invoice's basis and release date; the quote of the same table is deleted and its address
+    with it; nobody else's row changes."""
+    engine, config = documents(tmp_path)
+    summary = {t["table"]: t for t in plan_subject(config, f"email={SUBJECT}").to_dict()["tables"]}
+    assert summary["addresses"]["counts"]["retain"] == 1 and summary["addresses"]["counts"]["delete"] == 1
+    assert summary["addresses"]["reasons"]["retain"] == [
+        f"kept with the retained row(s) of documents that refer to it: {BASIS}"]
+    assert summary["addresses"]["release"] == {"first": "2035-03-01", "last": "2035-03-01"}
+    before = snapshot(engine)
+    certificate = erase_cli(config)
+    after = snapshot(engine)
+    assert after.rows["addresses"][("int:102",)] == before.rows["addresses"][("int:102",)]
+    assert ("int:103",) not in after.rows["addresses"]
+    assert after.rows["addresses"][("int:200",)] == before.rows["addresses"][("int:200",)]
+    assert after.rows["documents"][("int:10",)] == before.rows["documents"][("int:10",)]
+    assert ("int:11",) not in after.rows["documents"]
+    assert after.rows["documents"][("int:20",)] == before.rows["documents"][("int:20",)]
+    assert after.rows["customers"][("int:2",)] == before.rows["customers"][("int:2",)]
+    kept = next(r for r in certificate["retained"] if r["table"] == "addresses")
+    assert kept == {"connector": "db", "table": "addresses", "rows": 1, "basis": BASIS, "period": "10y",
+                    "counted_from": "child", "kept_with": "documents", "release_first": "2035-03-01",
+                    "release_last": "2035-03-01", "minimized_columns": []}
+
+
+def test_the_sweep_releases_a_row_rules_kept_address_with_its_invoice(tmp_path: Path) -> None:
+    """Kept by a row rule, the address goes with the invoice on its release date, not before; nothing else."""
+    engine, config = documents(tmp_path)
+    erase_cli(config)
+    sweep(config, "2035-02-28")
+    assert ("int:102",) in snapshot(engine).rows["addresses"]
+    before = snapshot(engine)
+    sweep(config, "2035-03-01")
+    after = snapshot(engine)
+    assert ("int:10",) not in after.rows["documents"] and ("int:102",) not in after.rows["addresses"]
+    for table, rows in before.rows.items():
+        assert {k: v for k, v in rows.items() if k not in (("int:10",), ("int:102",))} == after.rows[table], table
+
+
+def test_config_check_refuses_a_row_rule_keeping_an_unrelated_table(tmp_path: Path) -> None:
+    """A row rule that keeps a table its rows do not refer to: one sentence from config check, at the rule."""
+    _, config = documents(tmp_path)
+    data = json.loads(config.read_text())
+    data["connectors"]["db"]["tables"]["documents"]["rules"][0]["retain"]["keeps"] = ["documents_x"]
+    config.write_text(json.dumps(data))
+    result = run("config", "check", str(config))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "table 'documents' keeps 'documents_x', but no foreign key or link leads from 'documents'" in result.output

@@ -17,7 +17,7 @@ from eraser.engine import links
 from eraser.engine.locate import Found
 from eraser.engine.retention import ActiveHold, release_date
 from eraser.engine.schema import Graph
-from eraser.table_rules import Strategy, TableRule
+from eraser.table_rules import RetainRule, Strategy, TableRule
 
 if TYPE_CHECKING:
     from eraser.engine.kept import KeptForOthers
@@ -33,6 +33,7 @@ class Decision:
     release: date | None = None
     strategies: dict[str, Strategy] = field(default_factory=dict)
     kept_with: str | None = None  # retained because a retained row of this table refers to it (`retain: keeps:`)
+    kept_by: RetainRule | None = None  # with kept_with: the retain: block (the table's or a row rule's) it is kept by
     rule: str | None = None  # the row rule that took the row (tables with `rules:`), NO_RULE when none did
     code: str = ""  # what the reason says, for renderers in other languages: shared, referenced ("" = none)
     params: dict[str, Any] = field(default_factory=dict)  # the reason's values, by name (no row value)
@@ -226,13 +227,15 @@ def _keep_parents(graph: Graph, found: dict[str, Found], decisions: dict[str, di
     for review (shared with someone else) stays so."""
     for child in graph.delete_order():  # children first: a kept row can keep its own parents in turn
         rule = graph.rules[child]
-        if rule.retain is None or not rule.retain.keeps:
-            continue
+        keeps = {p for _, r in rule.variants() if r.retain is not None for p in r.retain.keeps}
         for edge in graph.outbound(child):
-            if edge.parent not in rule.retain.keeps or edge.parent not in found or edge.parent == child:
+            if edge.parent not in keeps or edge.parent not in found or edge.parent == child:
                 continue
             parents = {_fold(links.parent_ref(edge, row)): pk for pk, row in found[edge.parent].rows.items()}
             for pk, d in decisions[child].items():
+                retain = _retain_of(rule, found[child].rows[pk])
+                if retain is None or edge.parent not in retain.keeps:
+                    continue
                 ref = links.child_ref(edge, found[child].rows[pk])
                 target = parents.get(_fold(ref)) if ref is not None else None
                 if d.action != "retain" or target is None:
@@ -242,7 +245,13 @@ def _keep_parents(graph: Graph, found: dict[str, Found], decisions: dict[str, di
                         (now.release or date.min) < (d.release or date.max):
                     decisions[edge.parent][target] = Decision(
                         "retain", f"kept with the retained row(s) of {child} that refer to it: {d.reason}", d.release,
-                        dict(graph.rules[edge.parent].minimize), child, rule=now.rule)
+                        dict(graph.rules[edge.parent].minimize), child, retain, rule=now.rule)
+
+
+def _retain_of(rule: TableRule, row: Row) -> RetainRule | None:
+    """The retain: block that applies to a row: the table's, or that of the row rule that takes the row."""
+    picked = rule.for_row(row)
+    return picked[1].retain if picked is not None else None
 
 
 def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) -> list[tuple[Key | None, Key]]:

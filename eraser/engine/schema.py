@@ -226,10 +226,11 @@ def graph_problems(config: Config, name: str, connector: SQLConnector,
             else:
                 owned.setdefault(table, []).append(match[0])
                 follow = [e for e in follow if e != match[0]]
-        for i, parent in enumerate(rule.retain.keeps if rule.retain else []):
-            if not any(e.child == table and e.parent == parent and e.parent in configured for e in edges):
-                problem("error", f"table '{table}' keeps '{parent}', but no foreign key or link leads from "
-                        f"'{table}' to a configured table '{parent}'.", table, "retain", "keeps", i)
+        for at, variant in rule.variants():  # the table's retain:, or each row rule's
+            for i, parent in enumerate(variant.retain.keeps if variant.retain else []):
+                if not any(e.child == table and e.parent == parent and e.parent in configured for e in edges):
+                    problem("error", f"table '{table}' keeps '{parent}', but no foreign key or link leads from "
+                            f"'{table}' to a configured table '{parent}'.", table, *at, "retain", "keeps", i)
 
     problems += row_value_problems(connector, conf.tables, edges, base, config.path)
 
