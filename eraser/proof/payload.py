@@ -41,9 +41,15 @@ def _retained_by_rule(plan: Any, tp: Any) -> list[tuple[Any, str, list[Any]]]:
     keep = [d for d in tp.decisions.values() if d.action == "retain"]
     out: list[tuple[Any, str, list[Any]]] = []
     for kept_with in sorted({d.kept_with for d in keep if d.kept_with}):
-        rule = plan.table(tp.connector, kept_with).rule.retain
-        assert rule is not None
-        out.append((rule, kept_with, [d for d in keep if d.kept_with == kept_with]))
+        by_rule: list[tuple[Any, list[Any]]] = []  # the retain: block that kept them (a row rule's, or the table's)
+        for d in (d for d in keep if d.kept_with == kept_with):
+            rule = d.kept_by or plan.table(tp.connector, kept_with).rule.retain
+            assert rule is not None
+            mine = next((rows for r, rows in by_rule if r == rule), None)
+            if mine is None:
+                by_rule.append((rule, mine := []))
+            mine.append(d)
+        out += [(rule, kept_with, rows) for rule, rows in by_rule]
     own = [d for d in keep if not d.kept_with]
     if own and not tp.rule.rules:
         assert tp.rule.retain is not None
