@@ -68,6 +68,8 @@ PRACTICE = """
                           phone VARCHAR(30), provider_id INTEGER REFERENCES users(id));
     CREATE TABLE encounter (id INTEGER PRIMARY KEY, patient_id INTEGER REFERENCES patient(id),
                             facility_id INTEGER REFERENCES facility(id), date DATE, reason TEXT);
+    CREATE TABLE billing (id INTEGER PRIMARY KEY, encounter_id INTEGER REFERENCES encounter(id), fee NUMERIC(8,2),
+                          code VARCHAR(10));
     CREATE TABLE prescriptions (id INTEGER PRIMARY KEY, patient_id INTEGER REFERENCES patient(id),
                                 date_added DATE, drug VARCHAR(80), note TEXT);
     CREATE TABLE lists (id INTEGER PRIMARY KEY, patient_id INTEGER REFERENCES patient(id), title VARCHAR(80),
@@ -86,6 +88,7 @@ def _practice(tmp_path: Path) -> str:
                     f"'+32 470 11 22 {p:02d}', {1 + p % 6})")
         rows.append(f"INSERT INTO encounter VALUES ({p}, {p}, {1 + p % 2}, '2024-03-0{1 + p % 9}', "
                     f"'Kiespijn, belt terug op +32 470 11 22 {p:02d}')")
+        rows.append(f"INSERT INTO billing VALUES ({p}, {p}, 52.5, '371011')")
         rows.append(f"INSERT INTO prescriptions VALUES ({p}, {p}, '2024-03-0{1 + p % 9}', 'Ibuprofen 400 mg', "
                     f"'Anna{p} neemt na de maaltijd')")
         rows.append(f"INSERT INTO lists VALUES ({p}, {p}, 'Penicilline-allergie', 'Anna{p} bevestigd')")
@@ -108,13 +111,15 @@ def test_staff_that_many_persons_point_to_are_for_review(tmp_path: Path) -> None
 
 
 def test_a_patient_file_is_retained_under_the_medical_records_preset(tmp_path: Path) -> None:
-    """Encounters and prescriptions are retained under the jurisdiction's medical_records preset; the patient's
+    """Encounters (billed ones too) and prescriptions are retained under the jurisdiction's medical_records
+    preset, billing under invoices; the patient's
     row the file keeps identifying is for review; a list of entries (problems, allergies) that may be part of the file, is for review; an
     appointment calendar is not the file and is deleted."""
     tables = discover(_practice(tmp_path)).tables
     for t in ("encounter", "prescriptions"):
         assert tables[t].action == "retain", tables[t].reasons
         assert tables[t].retain and tables[t].retain["preset"] == "medical_records"
+    assert tables["billing"].action == "retain" and (tables["billing"].retain or {})["preset"] == "invoices"
     assert tables["patient"].action == "review", tables["patient"].reasons
     assert tables["lists"].action == "review", tables["lists"].reasons
     assert tables["appointments"].action == "delete", tables["appointments"].reasons

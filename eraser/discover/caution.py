@@ -46,8 +46,8 @@ def keep_sector_records(schema: Any) -> None:
                MEDICAL_TABLES.search(normalize_name(t))}
     if len(medical) < 2:  # one medical note (a school's allergy alerts) does not make a care provider's schema
         medical = set()
-    for t in medical:
-        if schema.role[t] == "child":
+    for t in medical:  # also one an invoice refers to (a billed consultation): the file's retention is the longer
+        if schema.role[t] == "child" or (schema.role[t] in KEPT and t not in schema.invoicing):
             schema.role[t] = "medical"
             schema.why[t].append("part of a patient's medical file: kept under the medical records preset")
     for e in schema.edges:
