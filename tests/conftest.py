@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from eraser.config import Config, load_config
 from eraser.proof.certificates import generate_keys
+from eraser.store.state import StateStore
 
 SERVERS = {
     "postgresql": os.environ.get("ERASER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
@@ -111,6 +113,32 @@ class DemoEnv:
 DEMO_PERSONS = 40
 
 
+class ConfigFile:
+    """A test set-up with a config file at `config_path`: the config loaded afresh, and its state store migrated."""
+
+    config_path: Path
+
+    @property
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def store(self) -> StateStore:
+        store = StateStore(self.config.state or "")
+        store.migrate()
+        return store
+
+
+def cover_environment(url: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the COVER GROUP config reads from the environment: the database URL, a fresh secret, a signing key
+    generated under `directory`/keys, and `directory`/certificates."""
+    generate_keys(directory / "keys")
+    monkeypatch.setenv("COVER_DB_URL", url)
+    monkeypatch.setenv("ERASER_SECRET", "test-secret-" + uuid.uuid4().hex)
+    monkeypatch.setenv("ERASER_SIGNING_KEY", str(directory / "keys" / "eraser-signing.pem"))
+    monkeypatch.setenv("ERASER_PUBLIC_KEY", str(directory / "keys" / "eraser-signing.pub.pem"))
+    monkeypatch.setenv("ERASER_CERTIFICATES", str(directory / "certificates"))
+
+
 @pytest.fixture
 def demo_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoEnv]:
     from eraser.demo import populate
@@ -118,12 +146,7 @@ def demo_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     engine = sa.create_engine(db_url)
     populate(engine, persons=DEMO_PERSONS, seed=11)
     directory = tmp_path / "env"
-    generate_keys(directory / "keys")
-    monkeypatch.setenv("COVER_DB_URL", db_url)
-    monkeypatch.setenv("ERASER_SECRET", "test-secret-" + uuid.uuid4().hex)
-    monkeypatch.setenv("ERASER_SIGNING_KEY", str(directory / "keys" / "eraser-signing.pem"))
-    monkeypatch.setenv("ERASER_PUBLIC_KEY", str(directory / "keys" / "eraser-signing.pub.pem"))
-    monkeypatch.setenv("ERASER_CERTIFICATES", str(directory / "certificates"))
+    cover_environment(db_url, directory, monkeypatch)
     config = directory / "cover_group.yaml"  # a copy: the state store beside it stays in the test's directory
     shutil.copy(Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml", config)
     try:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from eraser.cli import main
+from tests.test_bad_input import line_no, snapshot
 
 PASSWORD = "Zq7-never-print-me-41"
 MOBILE_FIX = "CREATE INDEX ix_persons_mobile_digits ON persons ((regexp_replace(mobile, '[^0-9]+', '', 'g')));"
@@ -31,15 +32,6 @@ def fixes(result: Result) -> list[str]:
             if line.startswith("    fix: ")]
 
 
-def snapshot(engine: sa.Engine) -> dict[str, list[tuple[str, ...]]]:
-    """Every row of every table, as text."""
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    with engine.connect() as conn:
-        return {name: sorted(tuple(map(repr, row)) for row in conn.execute(sa.select(table)))
-                for name, table in meta.tables.items()}
-
-
 def variant(demo_env, tmp_path: Path, *replacements: tuple[str, str]) -> tuple[Path, str]:
     """A copy of the demo config with texts replaced; returns its path and text."""
     text = demo_env.config.read_text()
@@ -49,11 +41,6 @@ def variant(demo_env, tmp_path: Path, *replacements: tuple[str, str]) -> tuple[P
     path = tmp_path / "variant.yaml"
     path.write_text(text)
     return path, text
-
-
-def line_no(text: str, needle: str) -> int:
-    """1-based number of the first line that contains `needle`."""
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def test_demo_config_passes_and_changes_nothing(demo_env) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,33 +14,22 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner
 
-from eraser.config import Config, load_config
 from eraser.engine.session import open_session
-from eraser.proof.certificates import generate_keys, read_jws, verify
+from eraser.proof.certificates import read_jws, verify
 from eraser.purge import ACTIONS, verify_package
 from eraser.purge import purge_tenant as purge
-from eraser.store.state import StateStore
-from tests.conftest import DIALECTS, fresh_database
+from tests.conftest import DIALECTS, ConfigFile, cover_environment, fresh_database
 
 TENANT, TENANT_ID = "T002", 2
 RETAINED = ("invoices", "invoice_lines", "payments")
 
 
 @dataclass
-class Env:
+class Env(ConfigFile):
     url: str
     config_path: Path
     directory: Path
     engine: sa.Engine
-
-    @property
-    def config(self) -> Config:
-        return load_config(self.config_path)
-
-    def store(self) -> StateStore:
-        store = StateStore(self.config.state or "")
-        store.migrate()
-        return store
 
 
 def _env(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_size: int = 40) -> Iterator[Env]:
@@ -50,12 +38,7 @@ def _env(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_size: 
     engine = sa.create_engine(url)
     populate(engine, persons=36, seed=11, tenants=3)
     directory = tmp_path / "env"
-    generate_keys(directory / "keys")
-    monkeypatch.setenv("COVER_DB_URL", url)
-    monkeypatch.setenv("ERASER_SECRET", "test-secret-" + uuid.uuid4().hex)
-    monkeypatch.setenv("ERASER_SIGNING_KEY", str(directory / "keys" / "eraser-signing.pem"))
-    monkeypatch.setenv("ERASER_PUBLIC_KEY", str(directory / "keys" / "eraser-signing.pub.pem"))
-    monkeypatch.setenv("ERASER_CERTIFICATES", str(directory / "certificates"))
+    cover_environment(url, directory, monkeypatch)
     data = yaml.safe_load((Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml").read_text())
     data["tenants"] = {"table": "tenants", "key": "code", "batch_size": batch_size}
     data["contracts"] = [{"tenant": TENANT, "ends_on": "2026-01-31", "action": "return_and_destroy"}]

@@ -17,11 +17,12 @@ import sqlalchemy as sa
 import yaml
 from click.testing import CliRunner
 
-from eraser.config import Config, load_config
+from eraser.config import load_config
 from eraser.engine.session import open_session
 from eraser.errors import EraserError
 from eraser.proof.certificates import generate_keys, read_jws
 from eraser.store.state import StateStore
+from tests.conftest import ConfigFile
 
 TODAY = date(2026, 12, 1)
 TENANTS = {"A": 1, "B": 2, "C": 3}
@@ -103,21 +104,12 @@ def config_data(url: str, directory: Path, batch_size: int = 4) -> dict[str, Any
 
 
 @dataclass
-class Tiny:
+class Tiny(ConfigFile):
     url: str
     engine: sa.Engine
     meta: sa.MetaData
     directory: Path
     config_path: Path
-
-    @property
-    def config(self) -> Config:
-        return load_config(self.config_path)
-
-    def store(self) -> StateStore:
-        store = StateStore(self.config.state or "")
-        store.migrate()
-        return store
 
     def rewrite(self, change: Callable[[dict[str, Any]], None]) -> None:
         data = yaml.safe_load(self.config_path.read_text())
