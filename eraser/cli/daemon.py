@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from eraser import logging as eraser_logging
-from eraser.cli.options import config_option, state_option
+from eraser.cli.options import by_option, store_options
 from eraser.errors import EraserError
 
 
@@ -84,8 +84,7 @@ def _show(ticket: dict[str, Any]) -> str:
 
 
 @click.command()
-@config_option
-@state_option
+@store_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 def serve(config_path: Path, state_url: str | None, host: str, port: int) -> None:
@@ -104,8 +103,7 @@ def ticket() -> None:
     """Tickets in the state store (the same ones the HTTP API serves)."""
 
 @ticket.command("submit")
-@config_option
-@state_option
+@store_options
 @click.option("--subject", "-s", "subjects", multiple=True, required=True, metavar="TYPE=VALUE")
 @click.option("--external-ref", default=None, help="The helpdesk reference; submitting it twice is harmless.")
 @click.option("--received-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None)
@@ -128,8 +126,7 @@ def ticket_submit(config_path: Path, state_url: str | None, subjects: tuple[str,
     click.echo(("Queued: " if created else "Already known: ") + _show(found))
 
 @ticket.command("list")
-@config_option
-@state_option
+@store_options
 @click.option("--status", default=None)
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
@@ -146,8 +143,7 @@ def ticket_list(config_path: Path, state_url: str | None, status: str | None, du
         click.echo("\n".join(_show(t) for t in found) or "No tickets.")
 
 @ticket.command("show")
-@config_option
-@state_option
+@store_options
 @click.argument("ticket_id", metavar="ID")
 def ticket_show(config_path: Path, state_url: str | None, ticket_id: str) -> None:
     """A ticket with its plan and journal."""
@@ -165,8 +161,7 @@ def ticket_show(config_path: Path, state_url: str | None, ticket_id: str) -> Non
     click.echo(json.dumps(body, indent=2, default=str))
 
 @ticket.command("approve")
-@config_option
-@state_option
+@store_options
 @click.argument("ticket_id", metavar="ID")
 @click.option("--by", "approver", required=True, help="Who approves (must differ from who requested).")
 def ticket_approve(config_path: Path, state_url: str | None, ticket_id: str, approver: str) -> None:
@@ -175,12 +170,11 @@ def ticket_approve(config_path: Path, state_url: str | None, ticket_id: str, app
     click.echo("Approved: " + _show(store.approve(ticket_id_of(store, ticket_id), approver)))
 
 @ticket.command("extend")
-@config_option
-@state_option
+@store_options
 @click.argument("ticket_id", metavar="ID")
 @click.option("--reason", required=True)
 @click.option("--months", default=2, show_default=True, type=click.IntRange(1, 2))
-@click.option("--by", default="operator")
+@by_option
 def ticket_extend(config_path: Path, state_url: str | None, ticket_id: str, reason: str, months: int,
                   by: str) -> None:
     """Extend a ticket's deadline once, by up to two months, with a reason (GDPR Art. 12(3))."""
@@ -188,11 +182,10 @@ def ticket_extend(config_path: Path, state_url: str | None, ticket_id: str, reas
     click.echo("Extended: " + _show(store.extend(ticket_id_of(store, ticket_id), reason, months, by)))
 
 @ticket.command("reject")
-@config_option
-@state_option
+@store_options
 @click.argument("ticket_id", metavar="ID")
 @click.option("--reason", required=True)
-@click.option("--by", default="operator")
+@by_option
 def ticket_reject(config_path: Path, state_url: str | None, ticket_id: str, reason: str, by: str) -> None:
     """Refuse a ticket, with the reason the data subject will be given."""
     _, store = _store(config_path, state_url)
@@ -203,13 +196,12 @@ def hold() -> None:
     """Legal holds on subjects: while one is active, nothing of theirs is erased."""
 
 @hold.command("add")
-@config_option
-@state_option
+@store_options
 @click.option("--subject", "-s", "subjects", multiple=True, metavar="TYPE=VALUE")
 @click.option("--tenant", default=None, help="Hold a tenant instead: `eraser purge` refuses to purge it.")
 @click.option("--reason", required=True)
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Review or end date.")
-@click.option("--by", default="operator")
+@by_option
 def hold_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], tenant: str | None,
              reason: str, until: datetime | None, by: str) -> None:
     """Place a legal hold on a subject (stored as keyed hashes of the identifiers, never the identifiers) or a
@@ -227,8 +219,7 @@ def hold_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...]
     click.echo(f"Hold {found['id']} added: {reason}" + (f" (until {until:%Y-%m-%d})" if until else ""))
 
 @hold.command("list")
-@config_option
-@state_option
+@store_options
 def hold_list(config_path: Path, state_url: str | None) -> None:
     """Active holds."""
     _, store = _store(config_path, state_url)
@@ -238,10 +229,9 @@ def hold_list(config_path: Path, state_url: str | None) -> None:
                          for h in found) or "No active holds.")
 
 @hold.command("lift")
-@config_option
-@state_option
+@store_options
 @click.argument("hold_id")
-@click.option("--by", default="operator")
+@by_option
 def hold_lift(config_path: Path, state_url: str | None, hold_id: str, by: str) -> None:
     """Lift a hold; tickets it held go back to the queue."""
     _, store = _store(config_path, state_url)
@@ -249,8 +239,7 @@ def hold_lift(config_path: Path, state_url: str | None, hold_id: str, by: str) -
     click.echo(f"Hold {hold_id} lifted.")
 
 @click.command("register")
-@config_option
-@state_option
+@store_options
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received on or after.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received on or before.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -268,8 +257,7 @@ def register_command(config_path: Path, state_url: str | None, start: datetime |
         raise EraserError(f"{flagged} row(s) of the register are flagged; see their flags.")
 
 @click.command()
-@config_option
-@state_option
+@store_options
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Run as if on this date; a date other than today only shows what would be released, "
                    "unless --yes is given.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -16,3 +18,11 @@ request_date_option = click.option("--request-date", type=click.DateTime(["%Y-%m
                                    help="When the request was received (default: today).")
 hold_option = click.option("--hold", "hold_reason", default=None, metavar="REASON",
                            help="Place the subject under a legal hold: nothing is changed, the plan says why.")
+by_option = click.option("--by", default="operator")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_options(command: F) -> F:
+    """--config and --state: the commands that read or change the state store take both."""
+    return config_option(state_option(command))

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from eraser import logging as eraser_logging
-from eraser.cli.options import config_option, state_option, subject_option
+from eraser.cli.options import by_option, config_option, store_options, subject_option
 from eraser.errors import EraserError
 
 
@@ -54,12 +54,11 @@ def restrict() -> None:
     """Restriction of processing (GDPR Art. 18): mark a subject's rows, list them, lift the mark."""
 
 @restrict.command("add")
-@config_option
-@state_option
+@store_options
 @subject_option
 @click.option("--reason", default="restriction of processing requested by the data subject (GDPR Art. 18)",
               show_default=True)
-@click.option("--by", default="operator")
+@by_option
 def restrict_add(config_path: Path, state_url: str | None, subjects: tuple[str, ...], reason: str,
                  by: str) -> None:
     """Restrict every row found for a subject: the table's restrict_flag column, and the list in the state store."""
@@ -74,8 +73,7 @@ def restrict_add(config_path: Path, state_url: str | None, subjects: tuple[str, 
     click.echo(f"Restriction {found['id']}: {_counts(found['counts'])}.")
 
 @restrict.command("list")
-@config_option
-@state_option
+@store_options
 def restrict_list(config_path: Path, state_url: str | None) -> None:
     """Active restrictions, with their restricted rows per table."""
     _, rights = _rights(config_path, state_url)
@@ -90,8 +88,7 @@ def restrict_list(config_path: Path, state_url: str | None) -> None:
     click.echo("\n".join(lines) or "No active restrictions.")
 
 @restrict.command("show")
-@config_option
-@state_option
+@store_options
 @click.argument("restriction_id")
 def restrict_show(config_path: Path, state_url: str | None, restriction_id: str) -> None:
     """The rows of one restriction: connector, table, primary key and how each is marked."""
@@ -109,10 +106,9 @@ def restrict_show(config_path: Path, state_url: str | None, restriction_id: str)
         click.echo(f"  {row['connector']}.{row['table_name']} {key}  {how}{ended}")
 
 @restrict.command("lift")
-@config_option
-@state_option
+@store_options
 @click.argument("restriction_id")
-@click.option("--by", default="operator")
+@by_option
 def restrict_lift(config_path: Path, state_url: str | None, restriction_id: str, by: str) -> None:
     """Lift a restriction: flag columns go back to their earlier value (unless another restriction holds)."""
     from eraser.engine.session import open_session
@@ -128,8 +124,7 @@ def restrict_lift(config_path: Path, state_url: str | None, restriction_id: str,
     click.echo(f"Restriction {restriction_id} lifted ({rows} row(s)).")
 
 @click.command()
-@config_option
-@state_option
+@store_options
 @click.option("--email", "emails", multiple=True, help="An email address (compared lower-cased and trimmed).")
 @click.option("--phone", "phones", multiple=True, help="A phone number, in any usual spelling.")
 @click.option("--subject", "-s", "subjects", multiple=True, metavar="TYPE=VALUE",
@@ -156,8 +151,7 @@ def suppressed(config_path: Path, state_url: str | None, emails: tuple[str, ...]
                + f", certificate {entry['certificate_id']}")
 
 @click.command()
-@config_option
-@state_option
+@store_options
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), required=True,
               help="The date of the backup that was restored: every erasure recorded since then is replayed.")
 @click.option("--dry-run", is_flag=True, help="Count what would be replayed; change nothing.")
