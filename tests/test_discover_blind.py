@@ -252,3 +252,17 @@ def test_body_measurements_of_a_person_and_one_sender_address(tmp_path: Path) ->
     found = discover(url).personal_columns()
     assert {("profiles", "age"), ("profiles", "taille_cm"), ("weighings", "poids"), ("notices", "to_address")} <= found
     assert not {("products", "weight"), ("workouts", "poids_kg"), ("notices", "from_address")} & found
+
+
+def test_users_whose_comments_copy_their_email_are_not_staff(tmp_path: Path) -> None:
+    """Ten users with six comments each that carry a copy of the author's email: the comments are no table of
+    named persons, so the users are not taken for staff; they stay the subjects, deleted."""
+    rows = [f"INSERT INTO users VALUES ({u}, 'Jonas{u}', 'Mertens{u}', 'jonas{u}@example.be')" for u in range(1, 11)]
+    rows += [f"INSERT INTO comments VALUES ({c}, {1 + c % 10}, 'jonas{1 + c % 10}@example.be', 'Nice post {c}')"
+             for c in range(1, 61)]
+    url = _sqlite(tmp_path, """
+        CREATE TABLE users (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60), email VARCHAR(120));
+        CREATE TABLE comments (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), user_email VARCHAR(120),
+                               comment TEXT)""", rows)
+    tables = discover(url).tables
+    assert tables["users"].action == "delete", tables["users"].reasons

@@ -31,11 +31,13 @@ KEPT = ("invoicing", "invoicing_part", "medical")
 
 
 def staff_like(schema: Any, t: str, rows: dict[str, int | None]) -> str | None:
-    """The person table another person table's rows point to, five or more of them per row: its staff."""
+    """The person table that another table of named persons (first or last names, not an order or a comment
+    with a copy of its author's email) points to, five or more of its rows per row: its staff."""
     n = rows.get(t) or 0
     for e in schema.edges:
-        if e.parent == t and e.child != t and e.child in schema.person_tables and n and \
-                (rows.get(e.child) or 0) >= 5 * n:
+        named = any(f.category in ("first_name", "last_name") for f in schema.personal.get(e.child, []))
+        if e.parent == t and e.child != t and e.child in schema.person_tables and named and \
+                e.child not in schema.invoicing and n and (rows.get(e.child) or 0) >= 5 * n:
             return f"{n} rows that {rows.get(e.child)} rows of {e.child}, a table of persons, point to ({e})"
     return None
 
