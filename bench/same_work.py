@@ -312,7 +312,7 @@ on every subject) in one transaction, on the same indexes; it does not verify an
 The database is built by this script's set-based loader, with the shape and proportions of
 `eraser.demo.populate()`. The runs of the `## erase_one` section above compare with a one-row DELETE, which is
 not the same work; read their ratios as such. 1,000,000 persons were not measured this time: the 2 cores are
-shared with other developers' test suites (load averages of 7 to 12 during these runs), and a 22-million-row
+shared with other developers' test suites (load averages of 5 to 12 during these runs), and a 22-million-row
 build and runs on it would have taken the machine from them for most of an hour; the 1M figures of the
 sections above are older runs of other code."""
 
