@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eraser.purge.result import ACTIONS, Bounds, PurgeResult, no_counts
-from eraser.store.tables import TZ, metadata
+from eraser.store.tables import TZ, metadata, table_place
 
 purges = sa.Table(
     "purges", metadata,
@@ -37,8 +37,7 @@ purges = sa.Table(
 purge_batches = sa.Table(
     "purge_batches", metadata,
     sa.Column("purge_id", sa.String(36), primary_key=True),
-    sa.Column("connector", sa.String(120), primary_key=True),
-    sa.Column("table_name", sa.String(200), primary_key=True),
+    *table_place(primary_key=True),
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("lo", sa.BigInteger, nullable=False),
     sa.Column("hi", sa.BigInteger, nullable=False),
@@ -50,8 +49,7 @@ purge_batches = sa.Table(
 purge_keys = sa.Table(
     "purge_keys", metadata,
     sa.Column("purge_id", sa.String(36), primary_key=True),
-    sa.Column("connector", sa.String(120), primary_key=True),
-    sa.Column("table_name", sa.String(200), primary_key=True),
+    *table_place(primary_key=True),
     sa.Column("pk", sa.BigInteger, primary_key=True),
 )
 

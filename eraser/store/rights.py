@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from connectors.base import Key
 from eraser.proof.certificates import canonical
 from eraser.store.state import StateStore
-from eraser.store.tables import TZ, _utc, metadata, now
+from eraser.store.tables import TZ, _utc, metadata, now, row_place
 from eraser.subjects import keyed_hash
 from eraser.table_rules import TableRule
 
@@ -43,9 +43,7 @@ erasure_rows = sa.Table(
     "erasure_rows", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("certificate_id", sa.String(36), sa.ForeignKey("erasures.certificate_id"), nullable=False, index=True),
-    sa.Column("connector", sa.String(120), nullable=False),
-    sa.Column("table_name", sa.String(200), nullable=False),
-    sa.Column("primary_key", sa.Text, nullable=False),
+    *row_place(),
     sa.Column("action", sa.String(12), nullable=False),
     sa.Column("strategies", sa.Text),
 )
@@ -76,9 +74,7 @@ restricted_rows = sa.Table(
     "restricted_rows", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("restriction_id", sa.String(36), sa.ForeignKey("restrictions.id"), nullable=False, index=True),
-    sa.Column("connector", sa.String(120), nullable=False),
-    sa.Column("table_name", sa.String(200), nullable=False),
-    sa.Column("primary_key", sa.Text, nullable=False),
+    *row_place(),
     sa.Column("key_ref", sa.String(80), nullable=False, index=True),
     sa.Column("method", sa.String(8), nullable=False),
     sa.Column("previous", sa.Text),

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 TZ = sa.DateTime(timezone=True)
+
+
+def table_place(primary_key: bool = False) -> list[sa.Column[Any]]:
+    """A customer table as the state store names it: its connector and its name, the same widths everywhere."""
+    return [sa.Column("connector", sa.String(120), primary_key=primary_key, nullable=False),
+            sa.Column("table_name", sa.String(200), primary_key=primary_key, nullable=False)]
+
+
+def row_place() -> list[sa.Column[Any]]:
+    """A customer row as the state store names it: its table and its primary key (canonical JSON)."""
+    return [*table_place(), sa.Column("primary_key", sa.Text, nullable=False)]
 
 STATUSES = ("received", "planned", "approved", "running", "committed", "done", "done_with_retention", "held",
             "failed", "rejected")
@@ -75,9 +87,7 @@ retained_rows = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("ticket_id", sa.String(36), sa.ForeignKey("tickets.id"), nullable=False),
     sa.Column("certificate_id", sa.String(36), nullable=False, index=True),
-    sa.Column("connector", sa.String(120), nullable=False),
-    sa.Column("table_name", sa.String(200), nullable=False),
-    sa.Column("primary_key", sa.Text, nullable=False),
+    *row_place(),
     sa.Column("release_on", sa.Date, nullable=False, index=True),
     sa.Column("released_at", TZ),
     sa.Column("followup_certificate_id", sa.String(36)),
