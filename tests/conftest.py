@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from eraser.config import Config, load_config
 from eraser.proof.certificates import generate_keys
@@ -126,6 +128,21 @@ class ConfigFile:
         store = StateStore(self.config.state or "")
         store.migrate()
         return store
+
+
+def tiny_config(tmp_path: Path, organisation: str, url: str, tables: dict[str, Any]) -> Path:
+    """A config for a tiny inline schema at `url` (one connector `db`, erasing by email): a signing key generated
+    under tmp_path/keys, a fresh secret, certificates and a SQLite state store beside it."""
+    generate_keys(tmp_path / "keys")
+    config = {"organisation": organisation, "secret": uuid.uuid4().hex,
+              "signing": {"private_key": str(tmp_path / "keys" / "eraser-signing.pem"),
+                          "public_key": str(tmp_path / "keys" / "eraser-signing.pub.pem")},
+              "certificates": str(tmp_path / "certificates"), "state": f"sqlite:///{tmp_path / 'state.db'}",
+              "identifiers": {"email": {"kind": "email"}},
+              "connectors": {"db": {"url": url, "tables": tables}}}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
 
 
 def cover_environment(url: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:

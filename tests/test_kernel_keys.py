@@ -4,17 +4,16 @@ check refuses the config with one sentence naming the relation; tables without a
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import yaml
 from click.testing import CliRunner, Result
 
 from eraser.cli import main
-from eraser.proof.certificates import generate_keys, read_jws
+from eraser.proof.certificates import read_jws
 from tests import oracle
+from tests.conftest import tiny_config
 
 EMAIL = "lea.claes@example.be"
 SCHEMA = [
@@ -39,16 +38,7 @@ def schema_and_config(url: str, tmp_path: Path, rules: dict | None = None) -> tu
     with engine.begin() as conn:
         for statement in SCHEMA:
             conn.execute(sa.text(statement))
-    generate_keys(tmp_path / "keys")
-    config = {"organisation": "Keys Test BV", "secret": uuid.uuid4().hex,
-              "signing": {"private_key": str(tmp_path / "keys" / "eraser-signing.pem"),
-                          "public_key": str(tmp_path / "keys" / "eraser-signing.pub.pem")},
-              "certificates": str(tmp_path / "certificates"), "state": f"sqlite:///{tmp_path / 'state.db'}",
-              "identifiers": {"email": {"kind": "email"}},
-              "connectors": {"db": {"url": url, "tables": rules or RULES}}}
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return engine, path
+    return engine, tiny_config(tmp_path, "Keys Test BV", url, rules or RULES)
 
 
 def cli(*args: str) -> Result:

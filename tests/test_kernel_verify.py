@@ -3,17 +3,15 @@ back with one sentence and no certificate, and the oracle sees every row as it w
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import yaml
 from click.testing import CliRunner, Result
 
 from eraser.cli import main
-from eraser.proof.certificates import generate_keys
 from tests import oracle
+from tests.conftest import tiny_config
 
 EMAIL = "ann.vermeulen@example.be"
 SCHEMA = [
@@ -45,16 +43,7 @@ def schema_and_config(url: str, tmp_path: Path, *statements: str, invoices: bool
         for statement in [*SCHEMA, *(["INSERT INTO invoices VALUES (100, 1, 250), (200, 2, 90)"] if invoices else []),
                           *statements]:
             conn.execute(sa.text(statement))
-    generate_keys(tmp_path / "keys")
-    config = {"organisation": "Verify Test BV", "secret": uuid.uuid4().hex,
-              "signing": {"private_key": str(tmp_path / "keys" / "eraser-signing.pem"),
-                          "public_key": str(tmp_path / "keys" / "eraser-signing.pub.pem")},
-              "certificates": str(tmp_path / "certificates"), "state": f"sqlite:///{tmp_path / 'state.db'}",
-              "identifiers": {"email": {"kind": "email"}},
-              "connectors": {"db": {"url": url, "tables": RULES if invoices else DELETING}}}
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return engine, path
+    return engine, tiny_config(tmp_path, "Verify Test BV", url, RULES if invoices else DELETING)
 
 
 def erase(config: Path) -> Result:
