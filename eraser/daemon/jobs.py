@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 
@@ -97,20 +98,20 @@ def schedule_jobs(scheduler: Any, config: Config, config_path: str, state_url: s
                           id=f"contract-end:{contract.tenant}", replace_existing=True, misfire_grace_time=None)
 
 
+@dataclass(eq=False)
 class Leadership:
     """Scheduled jobs run on one node: the holder of a PostgreSQL advisory lock (SQLite: the only node).
     When the leader dies its session ends, the lock is freed and another node takes over."""
 
-    LOCK = 814160
+    LOCK: ClassVar[int] = 814160
 
-    def __init__(self, store: StateStore, on_gain: Any, on_lose: Any, interval: float = 2.0) -> None:
-        self.store = store
-        self.on_gain = on_gain
-        self.on_lose = on_lose
-        self.interval = interval
-        self.leader = False
-        self.stop = threading.Event()
-        self._conn: Any = None
+    store: StateStore
+    on_gain: Any
+    on_lose: Any
+    interval: float = 2.0
+    leader: bool = field(default=False, init=False)
+    stop: threading.Event = field(default_factory=threading.Event, init=False)
+    _conn: Any = field(default=None, init=False)
 
     def run(self) -> None:
         while not self.stop.is_set():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -96,19 +97,18 @@ def validated_reload(config_path: Path | str, state_url: str | None, running: Co
     return new
 
 
+@dataclass(eq=False)
 class Reloader:
     """Reloads when `requested` is set (by SIGHUP), in a thread of its own, so the signal handler never blocks
     the server."""
 
-    def __init__(self, config_path: Path | str, state_url: str | None, config: Config,
-                 apply: Callable[[Config], None], requested: threading.Event) -> None:
-        self.config_path = config_path
-        self.state_url = state_url
-        self.config = config
-        self.apply = apply
-        self.requested = requested
-        self.stop = threading.Event()
-        self.reloads = 0
+    config_path: Path | str
+    state_url: str | None
+    config: Config
+    apply: Callable[[Config], None]
+    requested: threading.Event
+    stop: threading.Event = field(default_factory=threading.Event, init=False)
+    reloads: int = field(default=0, init=False)
 
     def run(self) -> None:
         while not self.stop.is_set():
