@@ -58,6 +58,11 @@ def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subjec
                       for c, s in tp.rule.columns.items()
                       if s.kind == "faker" and s.arg in OWN_VALUE_PROVIDERS and tp.rows[k].get(c)]
         own = own_terms(subject, config, own_values)
+        # every row: a lookup where a search or trigram index serves the columns, else a scan of the table
+        with index_first(connector, conns[name], bool(searchable)):
+            hits = {table: find(connector, conns[name], table, rule.free_text, terms, indexed=indexes.get(table, set()),
+                                search=free[table] if table in searchable else None)[0]
+                    for table, rule in sorted(rules.items()) if rule.free_text}
         for table, rule in sorted(rules.items()):
             if not rule.free_text:
                 continue
@@ -75,11 +80,7 @@ def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subjec
                     text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
                     if own.found(text):
                         wanted.setdefault(key, {})[col] = rewrite_of(tab, own)
-            # every row: a lookup where a trigram index serves the column, else a scan of the table
-            with index_first(connector, conns[name], table in searchable):
-                hit, _ = find(connector, conns[name], table, rule.free_text, terms,
-                              indexed=indexes.get(table, set()), search=free[table] if table in searchable else None)
-            others = {k: cols for k, cols in hit.rows.items() if k not in tp.decisions}  # own rows: done above
+            others = {k: cols for k, cols in hits[table].rows.items() if k not in tp.decisions}  # own rows: above
             aside = plan.kept.set_aside(plan, name, conns[name], table, others, terms) if plan.kept else set()
             theirs = set()
             for key, cols in others.items():
