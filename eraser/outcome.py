@@ -17,40 +17,43 @@ import copy
 import hashlib
 import uuid
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
 from eraser.config import Config
 from eraser.engine.execute import Outcome
 from eraser.engine.plan import Plan
-from eraser.proof.certificates import canonical
+from eraser.proof.certificates import Issued, canonical
 from eraser.proof.payload import erasure_payload
 from eraser.store.state import StateStore
-from eraser.subjects import identifier_references, subject_reference
+from eraser.store.tickets import Care, Payload, Prepared, Retained, TicketRow
+from eraser.subjects import Subject, identifier_references, subject_reference
 from eraser.tickets import Ticket
 
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1d7c52-8f2a-4a51-9c43-2d1c7e0b9a10")
 CHANGES = ("delete", "anonymize")
 
 
-def retained_records(outcome: Outcome) -> list[dict[str, Any]]:
+def retained_records(outcome: Outcome) -> list[Retained]:
     """Per retained row: connector, table, primary key and release date (what the retention sweep needs)."""
     return [{"connector": tp.connector, "table_name": tp.table, "primary_key": canonical(list(k)).decode(),
              "release_on": str(tp.decisions[k].release)}
             for tp in outcome.plan.tables for k in tp.keys("retain")]
 
 
-def final_status(outcome: Outcome, retained: list[dict[str, Any]]) -> str:
+def final_status(outcome: Outcome, retained: list[Retained]) -> str:
     return "held" if outcome.plan.hold else ("done_with_retention" if retained else "done")
 
 
-def certificate_id(ticket_id: str, payload: dict[str, Any]) -> str:
+def certificate_id(ticket_id: str, payload: Payload) -> str:
     """Derived from the payload: the same outcome always names the same certificate."""
     return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{ticket_id}:{hashlib.sha256(canonical(payload)).hexdigest()}"))
 
 
-def intent(config: Config, ticket: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
-    """What an attempt is about to commit, as the record the certificate is derived from."""
+def intent(config: Config, ticket: TicketRow, outcome: Outcome, care: Care) -> Prepared:
+    """What an attempt is about to commit, as the record the certificate is derived from; `care`: what it does
+    besides the databases (eraser.rights.care.prepare_erasure)."""
     engine_ticket = Ticket(ticket["external_ref"] or ticket["id"], ticket["received_at"], ticket["requested_by"])
     payload = erasure_payload(config, outcome, engine_ticket)
     payload["ticket"]["id"] = ticket["id"]
@@ -60,7 +63,8 @@ def intent(config: Config, ticket: dict[str, Any], outcome: Outcome) -> dict[str
     retained = retained_records(outcome)
     totals = outcome.plan.totals()
     return {"payload": payload, "certificate_id": certificate_id(ticket["id"], payload), "retained": retained,
-            "status": final_status(outcome, retained), "changed_rows": totals["delete"] + totals["anonymize"]}
+            "status": final_status(outcome, retained), "changed_rows": totals["delete"] + totals["anonymize"],
+            "rights": care}
 
 
 def plan_changes(plan: Plan) -> dict[str, int]:
@@ -71,19 +75,19 @@ def plan_changes(plan: Plan) -> dict[str, int]:
     return dict(out)
 
 
-def record_changes(record: dict[str, Any]) -> dict[str, int]:
+def record_changes(record: Prepared) -> dict[str, int]:
     """Rows a recorded outcome deleted or anonymized, per connector."""
     return {db["connector"]: sum(t["counts"].get(a, 0) for t in db["tables"] for a in CHANGES)
             for db in record["payload"]["databases"]}
 
 
-def committed_connectors(record: dict[str, Any], fresh: Plan) -> list[str]:
+def committed_connectors(record: Prepared, fresh: Plan) -> list[str]:
     """Connectors where an earlier attempt's rows were to change and a fresh plan finds none left: committed."""
     left = plan_changes(fresh)
     return sorted(c for c, n in record_changes(record).items() if n and not left.get(c))
 
 
-def _outcome_word(payload: dict[str, Any]) -> str:
+def _outcome_word(payload: Payload) -> str:
     totals = payload["totals"]
     if payload.get("hold"):
         return "held"
@@ -94,18 +98,18 @@ def _outcome_word(payload: dict[str, Any]) -> str:
     return "erased_with_rows_for_review" if totals.get("review") else "erased"
 
 
-def union(parts: dict[str, dict[str, Any]], latest: dict[str, Any], ticket_id: str) -> dict[str, Any]:
+def union(parts: dict[str, Prepared], latest: Prepared, ticket_id: str) -> Prepared:
     """The ticket's outcome from what each connector committed (`parts`, first record per connector) and the
     latest attempt (for connectors it committed). One attempt that committed everything is returned as it is."""
     if all(p["certificate_id"] == latest["certificate_id"] for p in parts.values()):
         return latest
     connectors = sorted({db["connector"] for r in (latest, *parts.values()) for db in r["payload"]["databases"]})
 
-    def source(connector: str) -> dict[str, Any]:
+    def source(connector: str) -> Prepared:
         return parts.get(connector, latest)
 
-    def pick(items: Any, key: str = "connector") -> list[Any]:
-        return [e for c in connectors for e in items(source(c)) if e[key] == c]
+    def pick(items: Callable[[Prepared], Sequence[Mapping[str, Any]]]) -> list[Any]:
+        return [e for c in connectors for e in items(source(c)) if e["connector"] == c]
 
     payload = copy.deepcopy(latest["payload"])
     payload["databases"] = pick(lambda r: r["payload"]["databases"])
@@ -124,17 +128,17 @@ def union(parts: dict[str, dict[str, Any]], latest: dict[str, Any], ticket_id: s
     payload["commits"] = sorted(({"connector": c, "completed_at": source(c)["payload"]["ticket"]["completed_at"]}
                                  for c in connectors), key=lambda e: (e["completed_at"], e["connector"]))
     retained = pick(lambda r: r["retained"])
-    rights = dict(latest.get("rights") or {})
+    rights = latest["rights"].copy()
     if "journal" in rights:
-        rights["journal"] = pick(lambda r: (r.get("rights") or {}).get("journal", []))
-        rights["recipients"] = sorted({x for r in sources for x in (r.get("rights") or {}).get("recipients", [])})
+        rights["journal"] = pick(lambda r: r["rights"].get("journal", []))
+        rights["recipients"] = sorted({x for r in sources for x in r["rights"].get("recipients", [])})
     return {"payload": payload, "certificate_id": certificate_id(ticket_id, payload), "retained": retained,
             "status": "done_with_retention" if retained else "done", "rights": rights,
             "changed_rows": totals.get("delete", 0) + totals.get("anonymize", 0)}
 
 
-def record_cli_erasure(config: Config, store: StateStore, subject: Any, ticket: Ticket, outcome: Outcome,
-                       issued: Any) -> None:
+def record_cli_erasure(config: Config, store: StateStore, subject: Subject, ticket: Ticket, outcome: Outcome,
+                       issued: Issued) -> None:
     """An erasure run with `eraser erase` enters the state store as a finished ticket: the register lists it
     and the retention sweep releases its retained rows."""
     secret = config.secret_bytes()

@@ -6,13 +6,16 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from eraser import logging as eraser_logging
 from eraser.cli.options import by_option, store_options
 from eraser.errors import EraserError
+
+if TYPE_CHECKING:
+    from eraser.store.tickets import TicketRow
 
 
 def _store(config_path: Path, state_url: str | None) -> tuple[Any, Any]:
@@ -72,7 +75,7 @@ def serve_demo(config_path: Path, host: str, port: int) -> None:
     run(str(config_path), None, host, port)
 
 
-def _show(ticket: dict[str, Any]) -> str:
+def _show(ticket: TicketRow) -> str:
     from eraser.daemon.intake import public_ticket
 
     t = public_ticket(ticket)

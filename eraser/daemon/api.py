@@ -37,8 +37,10 @@ from eraser.daemon.health import readiness, worker_metrics
 from eraser.daemon.intake import public_ticket, submit_ticket
 from eraser.errors import EraserError, SubjectError
 from eraser.proof.html_page import render_html
+from eraser.store.legal_holds import HoldRow
 from eraser.store.state import StateStore
 from eraser.store.tables import now
+from eraser.store.tickets import CertificateRow, TicketRow
 from eraser.subjects import identifier_references, parse_subject
 
 log = structlog.get_logger("eraser.daemon.api")
@@ -134,9 +136,9 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
         own = None if who.reads_all else who.name
         return [public_ticket(t) for t in store.tickets(status, due_before, submitted_by=own)]
 
-    def _ticket(ticket_id: str, who: Principal) -> dict[str, Any]:
+    def _ticket(ticket_id: str, who: Principal) -> TicketRow:
         ticket = store.ticket(ticket_id)
-        if ticket is None or not who.may_see(ticket.get("submitted_by")):  # another token's ticket is not there
+        if ticket is None or not who.may_see(ticket["submitted_by"]):  # another token's ticket is not there
             raise HTTPException(404, "there is no such ticket.")
         return ticket
 
@@ -201,10 +203,10 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
     def certificate_json(certificate_id: ObjectId, who: CertificateReader) -> Response:
         return Response(_certificate(certificate_id, who)["body"], media_type="application/jose+json")
 
-    def _certificate(certificate_id: str, who: Principal) -> dict[str, Any]:
+    def _certificate(certificate_id: str, who: Principal) -> CertificateRow:
         cert = store.certificate(certificate_id)
         ticket = store.ticket(cert["ticket_id"]) if cert and cert["ticket_id"] else None
-        if cert is None or not (who.reads_all or (ticket and who.may_see(ticket.get("submitted_by")))):
+        if cert is None or not (who.reads_all or (ticket and who.may_see(ticket["submitted_by"]))):
             raise HTTPException(404, "there is no such certificate.")
         return cert
 
@@ -245,7 +247,7 @@ def create_app(config: Config, store: StateStore, registry: CollectorRegistry | 
     return app
 
 
-def _public_hold(hold: dict[str, Any]) -> dict[str, Any]:
+def _public_hold(hold: HoldRow) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in hold.items()
             if k != "identifier_refs"}
 

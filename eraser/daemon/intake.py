@@ -13,6 +13,7 @@ from eraser.config import Config
 from eraser.store.sealing import Sealer
 from eraser.store.state import StateStore
 from eraser.store.tables import now
+from eraser.store.tickets import TicketRow
 from eraser.subjects import identifier_references, parse_subject, subject_reference
 
 log = structlog.get_logger("eraser.daemon.intake")
@@ -20,7 +21,7 @@ log = structlog.get_logger("eraser.daemon.intake")
 
 def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict[str, Any],
                   external_ref: str | None, received_at: datetime | None, requested_by: str,
-                  tenant: str | None = None, submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
+                  tenant: str | None = None, submitted_by: str | None = None) -> tuple[TicketRow, bool]:
     """Validate the subject against the config, seal its identifiers, and record the ticket."""
     from eraser.proof.freetext import refuse_identifier
 
@@ -43,7 +44,7 @@ def submit_ticket(store: StateStore, config: Config, *, kind: str, subject: dict
     return ticket, created
 
 
-def public_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
+def public_ticket(ticket: TicketRow) -> dict[str, Any]:
     """What the API and CLI show of a ticket: no sealed identifiers, no internal leases."""
     hidden = {"sealed_subject", "identifier_refs", "claimed_until", "prepared"}
     out = {k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in ticket.items() if k not in hidden}

@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import structlog
 
@@ -42,6 +41,7 @@ from eraser.store.lease import Heartbeat, backoff_seconds
 from eraser.store.sealing import Sealer
 from eraser.store.state import StateStore
 from eraser.store.tables import FINAL, READY, now
+from eraser.store.tickets import Prepared, TicketRow
 from eraser.subjects import Subject, parse_subject
 
 __all__ = ["Worker"]
@@ -84,7 +84,7 @@ class Worker:
         self.running = False  # in its loop and not backing off (/readyz)
         self.heartbeat: Heartbeat | None = None
         self._session: Session | None = None
-        self.on_done: Any = None  # called with the seconds one ticket took
+        self.on_done: Callable[[float], None] | None = None  # called with the seconds one ticket took
         self.away = False  # a ticket met a customer database that could not be reached
 
     def session(self) -> Session:
@@ -146,7 +146,7 @@ class Worker:
             self.heartbeat = None
         return True
 
-    def process(self, ticket: dict[str, Any]) -> None:
+    def process(self, ticket: TicketRow) -> None:
         tid = ticket["id"]
         secret = self.config.secret_bytes()
         with structlog.contextvars.bound_contextvars(ticket=tid, node=self.node):
@@ -167,7 +167,7 @@ class Worker:
                 else:
                     self._guarded(ticket, self._process, ticket, subject)
 
-    def _guarded(self, ticket: dict[str, Any], step: Any, *args: Any) -> None:
+    def _guarded(self, ticket: TicketRow, step: Callable[..., None], *args: object) -> None:
         """Run one ticket's work; any failure is recorded on the ticket and retried later, never fatal."""
         from eraser.purge.ticket import PurgeStopped
 
@@ -185,11 +185,11 @@ class Worker:
                 log.exception("ticket failed unexpectedly")  # a bug must not kill the worker
             self._failed(ticket, exc)
 
-    def _process(self, ticket: dict[str, Any], subject: Subject) -> None:
+    def _process(self, ticket: TicketRow, subject: Subject) -> None:
         """Erase (unless an earlier attempt committed), then certify from the committed outcome only."""
         carry_out(TicketJournal(self, ticket, subject), self.session(), subject, ticket["received_at"].date())
 
-    def _failed(self, ticket: dict[str, Any], exc: BaseException, outage: bool = False) -> None:
+    def _failed(self, ticket: TicketRow, exc: BaseException, outage: bool = False) -> None:
         attempts = ticket["attempts"] + (0 if outage else 1)
         delay = timedelta(0) if outage else retry_delay(attempts)
         if isinstance(exc, EraserError):
@@ -204,7 +204,8 @@ class Worker:
         if outage or isinstance(exc, ConnectError):
             self.close()  # reconnect from scratch next time
         status = "failed"
-        if (self.store.ticket(ticket["id"]) or {}).get("status") in FINAL:  # failed after it was finished
+        latest = self.store.ticket(ticket["id"])
+        if latest is not None and latest["status"] in FINAL:  # failed after it was finished
             log.warning("ticket finished, then an error", error=message)
             return
         if ticket["kind"] == "erase" and self.store.outcome(ticket["id"]) is not None:
@@ -221,7 +222,7 @@ class TicketJournal:
     """The journal (eraser.erasure.Journal) of an erasure ticket: every step written on the ticket in the state
     store, so that an attempt that stops anywhere is resumed by the next without doing harm twice."""
 
-    def __init__(self, worker: Worker, ticket: dict[str, Any], subject: Subject) -> None:
+    def __init__(self, worker: Worker, ticket: TicketRow, subject: Subject) -> None:
         self.worker = worker
         self.config = worker.config
         self.store = worker.store
@@ -230,13 +231,13 @@ class TicketJournal:
         self.tid = ticket["id"]
         self.subject = subject
         self.plan_first = ticket["status"] == "received" or ticket["plan"] is None
-        self.prepared: dict[str, Any] | None = None  # this attempt's intent, once recorded
+        self.prepared: Prepared | None = None  # this attempt's intent, once recorded
 
     def hold(self) -> ActiveHold | None:
         refs = {self.ticket["subject_ref"], *self.ticket["identifier_refs"]}
         return hold_on(self.config, self.store, refs, now().date())
 
-    def resume(self, fresh: Callable[[], Plan]) -> dict[str, Any] | None:
+    def resume(self, fresh: Callable[[], Plan]) -> Prepared | None:
         """The outcome an earlier attempt recorded; else, when it recorded its intent and stopped, the connectors
         it committed are journaled (their rows are gone), and when nothing is left to change its outcome is the
         union of what was committed."""
@@ -288,9 +289,8 @@ class TicketJournal:
         heartbeat = self.worker.heartbeat
         if heartbeat is not None and heartbeat.lost.is_set():
             raise EraserError(f"ticket {self.tid} was claimed by another node; this attempt stops.")
-        prepared = intent(self.config, self.ticket, outcome)
-        prepared["rights"] = rights.prepare_erasure(self.config, self.worker.session(), outcome, self.subject,
-                                                    self.tid)
+        care = rights.prepare_erasure(self.config, self.worker.session(), outcome, self.subject, self.tid)
+        prepared = intent(self.config, self.ticket, outcome, care)
         space.reserve(self.config.certificates, self.tid, space.expected_size(prepared["payload"]))
         self.store.update_claimed(self.tid, self.node, "prepared", None, prepared=prepared)
         self.prepared = prepared
@@ -312,7 +312,7 @@ class TicketJournal:
                           claimed_until=None)
         log.warning("plan changed since approval; ticket waits for approval again")
 
-    def committed(self, outcome: Outcome) -> dict[str, Any]:
+    def committed(self, outcome: Outcome) -> Prepared:
         fault("committed")
         prepared = self.prepared
         assert prepared is not None  # before_commit ran
@@ -321,7 +321,7 @@ class TicketJournal:
         return self.store.record_outcome(self.tid, self.node, union(self.store.commits(self.tid), prepared,
                                                                     self.tid))
 
-    def certify(self, record: dict[str, Any]) -> Issued:
+    def certify(self, record: Prepared) -> Issued:
         """Sign the certificate of the recorded outcome (the same one however often this runs), then finish."""
         fault("recorded")
         started = time.perf_counter()

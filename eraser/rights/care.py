@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -38,6 +38,7 @@ from eraser.rights.suppression import Repeat, erased_anything, record_against_ea
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore
 from eraser.store.tables import now
+from eraser.store.tickets import Care, Payload, Prepared, TicketRow
 from eraser.subjects import Subject
 from eraser.tickets import Ticket
 
@@ -49,7 +50,7 @@ OnPlan = Callable[[Plan, dict[str, str], dict[str, Any] | None], None]  # plan, 
 # -- around an erasure ----------------------------------------------------------------------------
 
 def prepare_erasure(config: Config, session: Session, outcome: Outcome, subject: Subject, context: str
-                    ) -> dict[str, Any]:
+                    ) -> Care:
     """Before the commit (raises to roll the erasure back): what to do once it is committed, as JSON. File paths
     are sealed (they may name the subject) under a key derived from the secret, bound to `context`."""
     plan = outcome.plan
@@ -67,16 +68,17 @@ def prepare_erasure(config: Config, session: Session, outcome: Outcome, subject:
             "subject_ref": plan.subject_ref, "completed_at": iso(outcome.completed_at)}
 
 
-def destroy_files(config: Config, session: Session, care: dict[str, Any] | None, context: str
+def destroy_files(config: Config, session: Session, care: Care | None, context: str
                   ) -> dict[str, Any] | None:
     """After the commit: destroy the erasure's files; the certificate's `files` section (None without files:)."""
     if not care or care.get("held") or not care.get("has_files"):
         return None
-    found = KeyCodec(config.secret_bytes()).unseal_json(care["files"], context) if care.get("files") else []
+    sealed = care.get("files")
+    found = KeyCodec(config.secret_bytes()).unseal_json(sealed, context) if sealed else []
     return erasure_files.destroy(config, session, found)
 
 
-def record_erasure(config: Config, store: StateStore, care: dict[str, Any] | None, issued: Issued,
+def record_erasure(config: Config, store: StateStore, care: Care | None, issued: Issued,
                    reference: str, ticket_id: str | None = None) -> None:
     """Once certified: the replay journal, the suppression entries, and the end of deleted rows' restrictions.
     Safe to repeat (a resumed ticket records nothing twice)."""
@@ -112,7 +114,7 @@ class ErasureCare:
         self.show = on_plan
         self.store = StateStore(config.state or "")
         self.store.migrate()
-        self.care: dict[str, Any] | None = None
+        self.care: Care | None = None
         self.files: dict[str, Any] | None = None
 
     def hold(self) -> ActiveHold | None:
@@ -183,7 +185,7 @@ class ErasureCare:
 
 # -- the daemon -----------------------------------------------------------------------------------
 
-def daemon_payload(config: Config, session: Session, prepared: dict[str, Any], ticket_id: str) -> dict[str, Any]:
+def daemon_payload(config: Config, session: Session, prepared: Prepared, ticket_id: str) -> Payload:
     """The prepared certificate payload, with the files destroyed after the commit."""
     payload = dict(prepared["payload"])
     found = destroy_files(config, session, prepared.get("rights"), ticket_id)
@@ -192,8 +194,8 @@ def daemon_payload(config: Config, session: Session, prepared: dict[str, Any], t
     return payload
 
 
-def erasure_certified(config: Config, store: StateStore, prepared: dict[str, Any], issued: Issued,
-                      ticket: dict[str, Any]) -> None:
+def erasure_certified(config: Config, store: StateStore, prepared: Prepared, issued: Issued,
+                      ticket: TicketRow) -> None:
     """Journal and suppression list, then queue the recipients' webhooks (delivered once the ticket is done)."""
     from eraser.rights import webhooks
 
@@ -211,7 +213,18 @@ def exports_directory(config: Config) -> Path:
     return config.path.resolve().parent / config.exports
 
 
-def process_ticket(worker: Any, ticket: dict[str, Any], subject: Subject) -> None:
+class TicketWorker(Protocol):
+    """What a ticket kind needs of the daemon's worker (eraser.daemon.worker.Worker)."""
+
+    config: Config
+    store: StateStore
+    node: str
+    processed: int
+
+    def session(self) -> Session: ...
+
+
+def process_ticket(worker: TicketWorker, ticket: TicketRow, subject: Subject) -> None:
     """An `access` or `restrict` ticket: no plan to approve, nothing destroyed; done in one step."""
     from eraser.rights import webhooks
     from eraser.rights.export import export_subject

@@ -39,15 +39,16 @@ from eraser.proof.payload import remaining_parts, software
 from eraser.store.rights import KeyCodec, RightsStore
 from eraser.store.state import StateStore
 from eraser.store.tables import _utc
+from eraser.store.tickets import JournalEntry
 from eraser.table_rules import Strategy
 
 log = structlog.get_logger("eraser.rights.replay")
 
 
-def journal_entries(config: Config, session: Session, plan: Plan) -> list[dict[str, Any]]:
+def journal_entries(config: Config, session: Session, plan: Plan) -> list[JournalEntry]:
     """What an erasure changes (or keeps), per row, without any value: the replay journal of one erasure."""
     codec = KeyCodec(config.secret_bytes())
-    entries = []
+    entries: list[JournalEntry] = []
     for tp in plan.tables:
         seal = KeyCodec.personal(tp.rule, session.connectors[tp.connector].primary_key(tp.table))
         for key, d in sorted(tp.decisions.items(), key=lambda kv: repr(kv[0])):

@@ -24,6 +24,7 @@ from connectors.base import Key
 from eraser.proof.certificates import canonical
 from eraser.store.state import StateStore
 from eraser.store.tables import TZ, _utc, metadata, now, row_place
+from eraser.store.tickets import JournalEntry
 from eraser.subjects import keyed_hash
 from eraser.table_rules import TableRule
 
@@ -152,7 +153,7 @@ class RightsStore:
 
     def record_erasure(self, *, certificate_id: str, kind: str, ticket_id: str | None, ticket_reference: str,
                        subject_ref: str | None, completed_at: datetime, certificate_sha256: str,
-                       rows: Iterable[dict[str, Any]]) -> bool:
+                       rows: Iterable[JournalEntry]) -> bool:
         """Journal what one certified erasure changed; a second call for the same certificate changes nothing."""
         with self.store.tx() as conn:
             if conn.execute(sa.select(erasures.c.certificate_id)

@@ -1,4 +1,5 @@
-"""The state store: tickets, their journal, certificates, retained rows and legal holds.
+"""The state store: tickets (their typed records and reads in eraser.store.tickets), their claims and journal,
+certificates, retained rows and legal holds (eraser.store.legal_holds).
 
 SQLite by default (a file, no set-up), PostgreSQL when several daemons share the work. The schema is
 managed by Alembic migrations applied at start. Nothing here holds a subject's identifiers in clear:
@@ -11,12 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -26,15 +28,20 @@ from eraser.store.legal_holds import HoldRecords
 from eraser.store.tables import (
     FINAL,
     READY,
-    STATUSES,
-    _utc,
     certificates,
     journal,
     now,
-    outcomes,
     retained_rows,
-    ticket_commits,
     tickets,
+)
+from eraser.store.tickets import (
+    CertificateRow,
+    JournalStep,
+    Retained,
+    RetainedRow,
+    TicketRecords,
+    TicketRow,
+    ticket_row,
 )
 
 REVISION = re.compile(r'^(down_)?revision\s*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
@@ -52,7 +59,7 @@ def head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-class StateStore(HoldRecords):
+class StateStore(TicketRecords, HoldRecords):
     """Every read and write of the daemon's state, each in its own short transaction."""
 
     def __init__(self, url: str) -> None:
@@ -65,7 +72,7 @@ class StateStore(HoldRecords):
         self.engine = sa.create_engine(url, **options)
         if url.startswith("sqlite"):
             @sa.event.listens_for(self.engine, "connect")
-            def _wal(dbapi_conn: Any, _record: Any) -> None:
+            def _wal(dbapi_conn: sqlite3.Connection, _record: object) -> None:
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=30000")
@@ -127,85 +134,8 @@ class StateStore(HoldRecords):
 
     # -- tickets ----------------------------------------------------------------------------------
 
-    def submit(self, *, kind: str, subject_ref: str, identifier_refs: list[str], identifier_types: list[str],
-               sealed: bytes | None, ticket_id: str, external_ref: str | None, received_at: datetime,
-               requested_by: str, tenant: str | None = None, node: str = "intake",
-               submitted_by: str | None = None) -> tuple[dict[str, Any], bool]:
-        """Record a ticket; with an external_ref already known, return that ticket instead (idempotent)."""
-        with self.tx() as conn:
-            if external_ref:
-                existing = conn.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).first()
-                if existing:
-                    return self._ticket(existing), False
-            values = dict(id=ticket_id, kind=kind, status="received", external_ref=external_ref,
-                          subject_ref=subject_ref, identifier_refs=json.dumps(identifier_refs),
-                          identifier_types=",".join(identifier_types), sealed_subject=sealed,
-                          requested_by=requested_by, submitted_by=submitted_by, received_at=received_at,
-                          due_at=received_at + relativedelta(months=1), tenant=tenant, updated_at=now())
-            try:
-                conn.execute(tickets.insert().values(**values))
-            except sa.exc.IntegrityError:
-                conn.rollback()
-                with self.tx() as again:
-                    row = again.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).one()
-                    return self._ticket(row), False
-            self._journal(conn, ticket_id, node, "received", None)
-            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).one()), True
-
-    def _ticket(self, row: sa.Row[Any]) -> dict[str, Any]:
-        t = dict(row._mapping)
-        for key in ("received_at", "due_at", "approved_at", "next_attempt_at", "claimed_until", "started_at",
-                    "completed_at", "updated_at"):
-            t[key] = _utc(t[key])
-        t["identifier_refs"] = json.loads(t["identifier_refs"])
-        t["identifier_types"] = [x for x in t["identifier_types"].split(",") if x]
-        t["plan"] = json.loads(t["plan"]) if t["plan"] else None
-        t["prepared"] = json.loads(t["prepared"]) if t["prepared"] else None
-        return t
-
-    def tickets_by_ref(self, external_ref: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            return [self._ticket(r) for r in conn.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref))]
-
-    def ticket(self, ticket_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).first()
-            return self._ticket(row) if row else None
-
-    def tickets(self, status: str | None = None, due_before: datetime | None = None,
-                limit: int = 500, submitted_by: str | None = None) -> list[dict[str, Any]]:
-        stmt = sa.select(tickets).order_by(tickets.c.received_at, tickets.c.id).limit(limit)
-        if submitted_by is not None:
-            stmt = stmt.where(tickets.c.submitted_by == submitted_by)
-        if status:
-            stmt = stmt.where(tickets.c.status == status)
-        if due_before:
-            stmt = stmt.where(tickets.c.due_at < due_before)
-        with self.engine.connect() as conn:
-            return [self._ticket(r) for r in conn.execute(stmt)]
-
-    def counts_by_status(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            found: dict[str, int] = dict(conn.execute(sa.select(tickets.c.status, sa.func.count()).group_by(tickets.c.status)).all())
-        return {s: int(found.get(s, 0)) for s in STATUSES}
-
-    def overdue(self, at: datetime | None = None, within: timedelta = timedelta(0)) -> list[dict[str, Any]]:
-        moment = (at or now()) + within
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(tickets).where(tickets.c.status.not_in(FINAL), tickets.c.due_at < moment)
-                                .order_by(tickets.c.due_at))
-            return [self._ticket(r) for r in rows]
-
-    def oldest_ready(self, at: datetime) -> datetime | None:
-        """When the oldest ticket that a worker could claim now was received (None when there is none)."""
-        with self.engine.connect() as conn:
-            found = conn.execute(sa.select(sa.func.min(tickets.c.received_at)).where(
-                tickets.c.status.in_(READY), tickets.c.claimed_by.is_(None),
-                sa.or_(tickets.c.next_attempt_at.is_(None), tickets.c.next_attempt_at <= at))).scalar()
-        return _utc(found)
-
     def claim(self, node: str, lease: timedelta, kinds: tuple[str, ...] | None = None,
-              statuses: tuple[str, ...] = READY) -> dict[str, Any] | None:
+              statuses: tuple[str, ...] = READY) -> TicketRow | None:
         """Take one ticket that is ready (or whose holder stopped renewing its claim), so no other worker runs it.
         Compare-and-set on every backend: the UPDATE re-checks that the claim is still free and still held by
         whoever held it when read, and only a changed row counts as claimed."""
@@ -232,7 +162,7 @@ class StateStore(HoldRecords):
                 return None
             self._journal(conn, found.id, node, "claimed", f"taken over from {found.claimed_by}"
                           if found.claimed_by else None)
-            return self._ticket(conn.execute(sa.select(tickets).where(tickets.c.id == found.id)).one())
+            return ticket_row(conn.execute(sa.select(tickets).where(tickets.c.id == found.id)).one())
 
     def renew_claim(self, ticket_id: str, node: str, lease: timedelta) -> bool:
         """The heartbeat: extend this node's claim; False when the claim is no longer this node's."""
@@ -241,7 +171,7 @@ class StateStore(HoldRecords):
                                 .values(claimed_until=now() + lease))
             return bool(done.rowcount == 1)
 
-    def release_dead_claims(self, host: str, alive: Any) -> int:
+    def release_dead_claims(self, host: str, alive: Callable[[int], bool]) -> int:
         """Free the claims of earlier processes on this host that are gone (killed), so a restart resumes at once
         instead of waiting for their lease to run out."""
         freed = 0
@@ -263,7 +193,7 @@ class StateStore(HoldRecords):
                          .values(claimed_by=None, claimed_until=None, updated_at=now()))
             self._journal(conn, ticket_id, node, "released", None)
 
-    def update(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: Any) -> None:
+    def update(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: object) -> None:
         """Change a ticket and journal the step in the same transaction."""
         for key in ("plan", "prepared"):
             if key in values and values[key] is not None and not isinstance(values[key], str):
@@ -272,7 +202,8 @@ class StateStore(HoldRecords):
             conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(updated_at=now(), **values))
             self._journal(conn, ticket_id, node, step, detail)
 
-    def update_claimed(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: Any) -> None:
+    def update_claimed(self, ticket_id: str, node: str, step: str, detail: str | None = None, **values: object
+                       ) -> None:
         """`update`, only while `node` still holds the ticket's claim; EraserError when it lost it."""
         for key in ("plan", "prepared"):
             if key in values and values[key] is not None and not isinstance(values[key], str):
@@ -289,12 +220,12 @@ class StateStore(HoldRecords):
         conn.execute(journal.insert().values(ticket_id=ticket_id, at=datetime.now(UTC), node=node, step=step,
                                              detail=detail))
 
-    def journal_of(self, ticket_id: str) -> list[dict[str, Any]]:
+    def journal_of(self, ticket_id: str) -> list[JournalStep]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(journal).where(journal.c.ticket_id == ticket_id).order_by(journal.c.id))
-            return [dict(r._mapping) for r in rows]
+            return [cast(JournalStep, dict(r._mapping)) for r in rows]
 
-    def approve(self, ticket_id: str, by: str) -> dict[str, Any]:
+    def approve(self, ticket_id: str, by: str) -> TicketRow:
         ticket = self._require(ticket_id)
         if ticket["status"] != "planned":
             raise EraserError(f"ticket {ticket_id} is {ticket['status']}; only a planned ticket can be approved.")
@@ -305,7 +236,7 @@ class StateStore(HoldRecords):
                     next_attempt_at=None)
         return self._require(ticket_id)
 
-    def extend(self, ticket_id: str, reason: str, months: int, by: str) -> dict[str, Any]:
+    def extend(self, ticket_id: str, reason: str, months: int, by: str) -> TicketRow:
         ticket = self._require(ticket_id)
         if ticket["extended_reason"]:
             raise EraserError(f"ticket {ticket_id} was already extended once; GDPR Art. 12(3) allows one extension.")
@@ -319,7 +250,7 @@ class StateStore(HoldRecords):
                     due_at=ticket["due_at"] + relativedelta(months=months))
         return self._require(ticket_id)
 
-    def reject(self, ticket_id: str, reason: str, by: str) -> dict[str, Any]:
+    def reject(self, ticket_id: str, reason: str, by: str) -> TicketRow:
         ticket = self._require(ticket_id)
         if ticket["status"] in (*FINAL, "running", "committed"):
             raise EraserError(f"ticket {ticket_id} is {ticket['status']}; it can no longer be rejected.")
@@ -327,7 +258,7 @@ class StateStore(HoldRecords):
                     completed_at=now(), last_error=reason)
         return self._require(ticket_id)
 
-    def _require(self, ticket_id: str) -> dict[str, Any]:
+    def _require(self, ticket_id: str) -> TicketRow:
         ticket = self.ticket(ticket_id)
         if ticket is None:
             raise EraserError(f"there is no ticket {ticket_id}.")
@@ -335,8 +266,8 @@ class StateStore(HoldRecords):
 
     # -- certificates and retained rows -----------------------------------------------------------
 
-    def finish(self, ticket_id: str, node: str, status: str, certificate: dict[str, Any],
-               retained: list[dict[str, Any]]) -> None:
+    def finish(self, ticket_id: str, node: str, status: str, certificate: CertificateRow,
+               retained: list[Retained]) -> None:
         """Record the certificate and the retained rows, and close the ticket, in one transaction."""
         with self.tx() as conn:
             exists = conn.execute(sa.select(certificates.c.id).where(certificates.c.id == certificate["id"])).first()
@@ -355,58 +286,23 @@ class StateStore(HoldRecords):
                 claimed_by=None, claimed_until=None, completed_at=now(), last_error=None, updated_at=now()))
             self._journal(conn, ticket_id, node, status, f"certificate {certificate['id']}")
 
-    def record_commit(self, ticket_id: str, node: str, connector: str, record: dict[str, Any],
-                      detail: str | None = None) -> bool:
-        """Journal that one connector committed, with the outcome it committed; the first record stays (False
-        when there was one already)."""
-        with self.tx() as conn:
-            exists = conn.execute(sa.select(ticket_commits.c.connector).where(
-                ticket_commits.c.ticket_id == ticket_id, ticket_commits.c.connector == connector)).first()
-            if exists:
-                return False
-            conn.execute(ticket_commits.insert().values(ticket_id=ticket_id, connector=connector,
-                                                        record=json.dumps(record), committed_at=now()))
-            self._journal(conn, ticket_id, node, "committed", f"{connector}{': ' + detail if detail else ''}")
-            return True
-
-    def commits(self, ticket_id: str) -> dict[str, dict[str, Any]]:
-        """The committed outcome per connector, as first recorded."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(ticket_commits).where(ticket_commits.c.ticket_id == ticket_id))
-            return {r.connector: json.loads(r.record) for r in rows}
-
-    def record_outcome(self, ticket_id: str, node: str, record: dict[str, Any]) -> dict[str, Any]:
-        """Write a ticket's committed outcome once and return the stored one: the first record wins."""
-        with self.tx() as conn:
-            row = conn.execute(sa.select(outcomes.c.record).where(outcomes.c.ticket_id == ticket_id)).first()
-            if row is not None:
-                return dict(json.loads(row.record))
-            conn.execute(outcomes.insert().values(ticket_id=ticket_id, record=json.dumps(record), recorded_at=now()))
-            conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(status="committed", updated_at=now()))
-            self._journal(conn, ticket_id, node, "outcome recorded", f"certificate {record.get('certificate_id')}")
-            return record
-
-    def outcome(self, ticket_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(outcomes.c.record).where(outcomes.c.ticket_id == ticket_id)).first()
-            return dict(json.loads(row.record)) if row else None
-
-    def certificate(self, certificate_id: str) -> dict[str, Any] | None:
+    def certificate(self, certificate_id: str) -> CertificateRow | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(certificates).where(certificates.c.id == certificate_id)).first()
-            return dict(row._mapping) if row else None
+            return cast(CertificateRow, dict(row._mapping)) if row else None
 
-    def record_followup(self, certificate: dict[str, Any], released: list[int]) -> None:
+    def record_followup(self, certificate: CertificateRow, released: list[int]) -> None:
         with self.tx() as conn:
             conn.execute(certificates.insert().values(issued_at=now(), **certificate))
             conn.execute(retained_rows.update().where(retained_rows.c.id.in_(released))
                          .values(released_at=now(), followup_certificate_id=certificate["id"]))
 
-    def due_retained(self, today: date) -> list[dict[str, Any]]:
+    def due_retained(self, today: date) -> list[RetainedRow]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(retained_rows).where(retained_rows.c.released_at.is_(None),
                                                                retained_rows.c.release_on <= today)
                                 .order_by(retained_rows.c.certificate_id, retained_rows.c.id))
-            return [dict(r._mapping) | {"primary_key": tuple(json.loads(r.primary_key))} for r in rows]
+            return [cast(RetainedRow, dict(r._mapping) | {"primary_key": tuple(json.loads(r.primary_key))})
+                    for r in rows]
 
     # -- holds ------------------------------------------------------------------------------------

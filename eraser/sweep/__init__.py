@@ -29,6 +29,7 @@ from eraser.errors import VerificationError
 from eraser.proof.certificates import certify, ready_to_certify
 from eraser.proof.payload import config_dialects, remaining_parts, software
 from eraser.store.state import StateStore
+from eraser.store.tickets import RetainedRow
 from eraser.subjects import Subject
 from eraser.sweep.release import Line, Release, plan_release
 
@@ -62,7 +63,7 @@ def sweep(config: Config, store: StateStore, today: date, dry_run: bool = False)
         return report
     if not dry_run:
         ready_to_certify(config)
-    by_parent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_parent: dict[str, list[RetainedRow]] = defaultdict(list)
     for row in due:
         by_parent[row["certificate_id"]].append(row)
     with open_session(config) as session:
@@ -79,7 +80,7 @@ def sweep(config: Config, store: StateStore, today: date, dry_run: bool = False)
     return report
 
 
-def _release(session: Session, store: StateStore, parent_id: str, items: list[dict[str, Any]], today: date,
+def _release(session: Session, store: StateStore, parent_id: str, items: list[RetainedRow], today: date,
              report: SweepReport) -> None:
     config = session.config
     started = datetime.now(UTC)
@@ -129,7 +130,7 @@ def release_payload(config: Config, store: StateStore, release: Release, done: d
                     verification: dict[str, Any], today: date, started: datetime) -> dict[str, Any]:
     """The follow-up certificate: what was released (counts as the databases reported them), what was found already
     gone, and what stays for now and why."""
-    def dates(c: str, t: str, items: Any) -> list[str]:
+    def dates(c: str, t: str, items: list[RetainedRow]) -> list[str]:
         return sorted({i["release_on"].isoformat() for i in items if (i["connector"], i["table_name"]) == (c, t)})
 
     going = [release.items[g] for g in release.going()]

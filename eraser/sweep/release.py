@@ -24,6 +24,7 @@ from eraser.engine.verify import row_digest
 from eraser.proof.certificates import canonical
 from eraser.store.state import StateStore
 from eraser.store.tables import retained_rows, tickets
+from eraser.store.tickets import RetainedRow
 from eraser.table_rules import TableRule
 
 UNCONFIGURED = TableRule(action="delete")  # the rule of a table outside the config whose rows refer to released rows
@@ -48,8 +49,8 @@ class Release:
 
     parent: str
     plan: Plan
-    items: dict[tuple[str, str, Key], dict[str, Any]]  # planned row -> its retained_rows entry
-    absent: list[dict[str, Any]]
+    items: dict[tuple[str, str, Key], RetainedRow]  # planned row -> its retained_rows entry
+    absent: list[RetainedRow]
     lines: list[Line]
     kept: dict[tuple[str, str, Key], tuple[str, set[str]]] = field(default_factory=dict)
 
@@ -57,7 +58,7 @@ class Release:
         return [(tp.connector, tp.table, k) for tp in self.plan.tables for k in tp.keys("delete") + tp.keys("anonymize")]
 
 
-def plan_release(session: Session, store: StateStore, parent_id: str, items: list[dict[str, Any]], today: date,
+def plan_release(session: Session, store: StateStore, parent_id: str, items: list[RetainedRow], today: date,
                  conns: dict[str, Any], for_update: bool) -> Release:
     """Decide every due row of one parent certificate, and digest every row that must stay as it is."""
     config = session.config
@@ -67,7 +68,7 @@ def plan_release(session: Session, store: StateStore, parent_id: str, items: lis
     release = Release(parent_id, plan, {}, [], [])
     held = _ticket_holds(config, store, {i["ticket_id"] for i in items}, today)
     outcome: dict[int, tuple[str, str]] = {}  # item id -> (action, reason) for those not planned as a row
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[RetainedRow]] = defaultdict(list)
     for item in items:
         groups[(item["connector"], item["table_name"])].append(item)
     for (name, table), group in sorted(groups.items()):
@@ -217,11 +218,11 @@ def _digest_referrers(graph: Graph, table: str, keys: list[Key], tables: dict[tu
         tp.decisions[key] = Decision("retain", "refers to a released row")
 
 
-def _lines(parent: str, items: list[dict[str, Any]], release: Release,
+def _lines(parent: str, items: list[RetainedRow], release: Release,
            outcome: dict[int, tuple[str, str]]) -> list[Line]:
     decided = {i["id"]: (release.plan.table(c, t).decisions[k].action, release.plan.table(c, t).decisions[k].reason)
                for (c, t, k), i in release.items.items()}
-    grouped: dict[tuple[str, str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    grouped: dict[tuple[str, str, str, str], list[RetainedRow]] = defaultdict(list)
     for item in items:
         action, reason = outcome.get(item["id"]) or decided[item["id"]]
         if action == "retain":
