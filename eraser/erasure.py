@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import structlog
 
@@ -39,6 +39,7 @@ from eraser.tickets import Ticket
 
 if TYPE_CHECKING:
     from eraser.engine.retention import ActiveHold
+    from eraser.store.rights import SuppressionEntry
     from eraser.store.state import StateStore
 
 log = structlog.get_logger("eraser.erasure")
@@ -135,7 +136,7 @@ class Erased:
 
     plan: Plan
     dialects: dict[str, str]
-    earlier: dict[str, Any] | None = None  # the suppression entry, when the subject was erased before
+    earlier: SuppressionEntry | None = None  # when the subject was erased before
     outcome: Outcome | None = None
     issued: Issued | None = None
     files: str | None = None  # one line on the files destroyed, when the rows referred to files

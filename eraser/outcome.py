@@ -27,7 +27,7 @@ from eraser.engine.plan import Plan
 from eraser.proof.certificates import Issued, canonical
 from eraser.proof.payload import erasure_payload
 from eraser.store.state import StateStore
-from eraser.store.tickets import Care, Payload, Prepared, Retained, TicketRow
+from eraser.store.tickets import Care, CertificateRow, Payload, Prepared, Retained, TicketRow
 from eraser.subjects import Subject, identifier_references, subject_reference
 from eraser.tickets import Ticket
 
@@ -149,7 +149,10 @@ def record_cli_erasure(config: Config, store: StateStore, subject: Subject, tick
                  sealed=None, ticket_id=ticket_id, external_ref=known, received_at=ticket.received_at,
                  requested_by=ticket.operator, node="cli")
     retained = retained_records(outcome)
-    store.finish(ticket_id, "cli", final_status(outcome, retained),
-                 {"id": issued.certificate_id, "type": "erasure", "parent_id": None, "sequence": issued.sequence,
-                  "path": str(issued.path), "sha256": issued.digest, "body": issued.path.read_text(encoding="utf-8")},
-                 retained)
+    store.finish(ticket_id, "cli", final_status(outcome, retained), certificate_row(issued), retained)
+
+
+def certificate_row(issued: Issued, kind: str = "erasure") -> CertificateRow:
+    """An issued certificate as the state store keeps it."""
+    return {"id": issued.certificate_id, "type": kind, "parent_id": None, "sequence": issued.sequence,
+            "path": str(issued.path), "sha256": issued.digest, "body": issued.path.read_text(encoding="utf-8")}

@@ -120,6 +120,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     from eraser.erasure import erase_subject
     from eraser.proof.freetext import refuse_identifier
     from eraser.rights.suppression import already_erased
+    from eraser.store.rights import SuppressionEntry
     from eraser.subjects import parse_subject
     from eraser.tickets import new_ticket
 
@@ -129,7 +130,7 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
     subject = parse_subject(list(subjects), config)
     ticket = new_ticket(ticket_ref, request_date, operator)
 
-    def show(the_plan: Plan, dialects: dict[str, str], earlier: dict[str, Any] | None) -> None:
+    def show(the_plan: Plan, dialects: dict[str, str], earlier: SuppressionEntry | None) -> None:
         click.echo(format_plan(the_plan, dialects))
         if earlier is not None:
             click.echo(f"The subject was {already_erased(earlier)}.")

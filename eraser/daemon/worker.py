@@ -32,7 +32,7 @@ from eraser.engine.retention import ActiveHold
 from eraser.engine.session import Session, open_session
 from eraser.erasure import carry_out
 from eraser.errors import ConnectError, EraserError, PlanChangedError, VerificationError
-from eraser.outcome import committed_connectors, intent, plan_changes, union
+from eraser.outcome import certificate_row, committed_connectors, intent, plan_changes, union
 from eraser.proof import space
 from eraser.proof.certificates import Issued, certify, ready_to_certify
 from eraser.rights import care as rights
@@ -330,12 +330,7 @@ class TicketJournal:
         issued = certify(self.config, None, None, payload=payload, cert_id=record["certificate_id"])
         fault("certified")
         rights.erasure_certified(self.config, self.store, record, issued, self.ticket)  # journal, suppression
-        body = issued.path.read_text(encoding="utf-8")
-        self.store.finish(self.tid, self.node, record["status"],
-                          {"id": issued.certificate_id, "type": "erasure", "parent_id": None,
-                           "sequence": issued.sequence, "path": str(issued.path), "sha256": issued.digest,
-                           "body": body},
-                          record["retained"])
+        self.store.finish(self.tid, self.node, record["status"], certificate_row(issued), record["retained"])
         self.worker.processed += 1
         if self.worker.on_done is not None:
             self.worker.on_done(time.perf_counter() - started)

@@ -35,7 +35,7 @@ from eraser.proof.certificates import Issued, certify
 from eraser.proof.payload import erasure_payload
 from eraser.rights.replay import journal_entries
 from eraser.rights.suppression import Repeat, erased_anything, record_against_earlier, references
-from eraser.store.rights import KeyCodec, RightsStore
+from eraser.store.rights import KeyCodec, RightsStore, SuppressionEntry
 from eraser.store.state import StateStore
 from eraser.store.tables import now
 from eraser.store.tickets import Care, Payload, Prepared, TicketRow
@@ -44,7 +44,7 @@ from eraser.tickets import Ticket
 
 log = structlog.get_logger("eraser.rights.care")
 TICKET_KINDS = ("access", "restrict")
-OnPlan = Callable[[Plan, dict[str, str], dict[str, Any] | None], None]  # plan, dialects, suppression entry
+OnPlan = Callable[[Plan, dict[str, str], SuppressionEntry | None], None]  # plan, dialects, erased before
 
 
 # -- around an erasure ----------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eraser.config import Config
 from eraser.errors import SubjectError
-from eraser.store.rights import RightsStore
+from eraser.store.rights import RightsStore, SuppressionEntry
 from eraser.store.state import StateStore
 from eraser.subjects import Subject, identifier_references, keyed_hash, parse_subject, subject_reference
 
@@ -39,7 +39,7 @@ def identifier_type(config: Config, kind: str) -> str:
     return named[0]
 
 
-def lookup(config: Config, rights: RightsStore, pairs: list[str]) -> dict[str, Any] | None:
+def lookup(config: Config, rights: RightsStore, pairs: list[str]) -> SuppressionEntry | None:
     """The suppression entry of any of the given identifiers (TYPE=VALUE), or None."""
     subject = parse_subject(pairs, config)
     return rights.suppressed([ref for _, ref in references(subject, config.secret_bytes())])
@@ -57,7 +57,7 @@ class Repeat:
     """A request for a subject whose identifiers are on the suppression list: when they were erased, by which
     certificate, and whether anything of theirs remains now."""
 
-    entry: dict[str, Any]
+    entry: SuppressionEntry
     nothing_remains: bool
 
     @property
@@ -74,10 +74,10 @@ def repeat_request(config: Config, store: StateStore, subject: Subject, plan: Pl
     erasure that erased something is on the list, so the entry names the certificate that did."""
     entry = RightsStore(store, config.secret_bytes()).suppressed(
         [ref for _, ref in references(subject, config.secret_bytes())])
-    if entry is None or not entry.get("certificate_id"):
+    if entry is None or not (certificate_id := entry["certificate_id"]):
         return None
     # a ticket is closed only on a certificate the store holds; else a new one says what was found
-    known = store.certificate(entry["certificate_id"]) is not None
+    known = store.certificate(certificate_id) is not None
     return Repeat(entry, nothing_remains=known and not any(plan.totals().values()))
 
 
@@ -88,7 +88,7 @@ def close_on_earlier(store: StateStore, ticket_id: str, node: str, repeat: Repea
     store.finish(ticket_id, node, "done", {"id": repeat.certificate_id}, [])
 
 
-def already_erased(entry: dict[str, Any]) -> str:
+def already_erased(entry: SuppressionEntry) -> str:
     return f"already erased on {entry['last_erased_at']:%Y-%m-%d} (certificate {entry['certificate_id']})"
 
 

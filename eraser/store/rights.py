@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import hashes
@@ -48,6 +48,16 @@ erasure_rows = sa.Table(
     sa.Column("action", sa.String(12), nullable=False),
     sa.Column("strategies", sa.Text),
 )
+
+class SuppressionEntry(TypedDict):
+    """A subject's identifier erased before, by keyed reference: when, and by which certificate (last)."""
+
+    reference: str
+    identifier_type: str
+    first_erased_at: datetime
+    last_erased_at: datetime
+    certificate_id: str | None
+
 
 suppression = sa.Table(
     "suppression", metadata,
@@ -202,14 +212,14 @@ class RightsStore:
                     added += 1
         return added
 
-    def suppressed(self, references: Sequence[str]) -> dict[str, Any] | None:
+    def suppressed(self, references: Sequence[str]) -> SuppressionEntry | None:
         with self.store.engine.connect() as conn:
             row = conn.execute(sa.select(suppression).where(suppression.c.reference.in_(list(references)))
                                .order_by(suppression.c.first_erased_at)).first()
         if row is None:
             return None
-        return dict(row._mapping) | {"first_erased_at": _utc(row.first_erased_at),
-                                     "last_erased_at": _utc(row.last_erased_at)}
+        return cast(SuppressionEntry, dict(row._mapping) | {"first_erased_at": _utc(row.first_erased_at),
+                                                            "last_erased_at": _utc(row.last_erased_at)})
 
     # -- restrictions -----------------------------------------------------------------------------
 
