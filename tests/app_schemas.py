@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ import yaml
 from faker import Faker
 
 from tests import oracle
+from tests.conftest import fresh_database
 
 SUBJECT = "jan.peeters@example.be"
 GUEST = "sofie.guest@example.be"
@@ -78,6 +81,21 @@ def create(app: App, url: str) -> sa.Engine:
             if app.rows.get(table.name):
                 conn.execute(table.insert(), [r for r, _ in app.rows[table.name]])
     return engine
+
+
+@contextmanager
+def installed(app: App, kind: str, tmp_path: Path) -> Iterator[tuple[sa.Engine, str]]:
+    """The app's tables and rows in a fresh database of `kind` (dropped afterwards): its engine and URL."""
+    databases = fresh_database(kind, tmp_path)
+    url = next(databases)
+    try:
+        engine = create(app, url)
+        try:
+            yield engine, url
+        finally:
+            engine.dispose()
+    finally:
+        next(databases, None)
 
 
 def write_config(app: App, url: str, keys: Path, directory: Path, scan: str = "fail",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -21,6 +22,18 @@ LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", 
         "Lambert", "Dupont", "Martin", "Simon", "Laurent", "Leroy", "Smith", "Jones", "Brown", "Garcia"]
 COUNTRIES = [("United States", "+1 503-555-{:04d}"), ("Germany", "+49 30 {:07d}"), ("France", "+33 1 42 {:06d}"),
              ("Brazil", "+55 11 3{:07d}"), ("Mexico", "+52 55 5{:07d}")]
+
+
+def sqlite_db(tmp_path: Path, ddl: str, rows: list[str]) -> str:
+    """A SQLite database under tmp_path made of `ddl` (statements separated by ;) and `rows` (INSERTs): its URL."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in [*ddl.split(";"), *rows]:
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+    engine.dispose()
+    return url
 
 
 def _run(engine: sa.Engine, statements: list[str], rows: dict[str, list[dict[str, object]]]) -> None:

@@ -25,48 +25,32 @@ __all__ = ["keys"]  # the module's fixture
 def test_job_rows_found_through_json_path(kind: str, keys: Path, tmp_path: Path) -> None:
     """Customer 5's two jobs (args customer_id 5 and "5") are deleted; the job of order 5, the job of customer
     5.5 and customer 25's job (its id as a string) stay byte-identical."""
-    databases = fresh_database(kind, tmp_path)
-    url = next(databases)
-    try:
-        app = app_schemas.shop()
-        engine = app_schemas.create(app, url)
-        try:
-            config = app_schemas.write_config(app, url, keys, tmp_path)
-            payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
-                                            rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
-            assert table_entry(payload, "job")["counts"]["delete"] == 2
-            gone = set(rows_of(before, "job")) - set(rows_of(after, "job"))
-            assert gone == {app.key("job", id_job=50), app.key("job", id_job=51)}
-        finally:
-            engine.dispose()
-    finally:
-        next(databases, None)
+    app = app_schemas.shop()
+    with app_schemas.installed(app, kind, tmp_path) as (engine, url):
+        config = app_schemas.write_config(app, url, keys, tmp_path)
+        payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
+                                        rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
+        assert table_entry(payload, "job")["counts"]["delete"] == 2
+        gone = set(rows_of(before, "job")) - set(rows_of(after, "job"))
+        assert gone == {app.key("job", id_job=50), app.key("job", id_job=51)}
 
 
 @pytest.mark.parametrize("kind", DIALECTS)
 def test_job_args_in_a_json_column(kind: str, keys: Path, tmp_path: Path) -> None:
     """The same jobs with args in a JSON column (JSON on SQLite and MariaDB, jsonb on PostgreSQL): the same two
     rows go, every other stays."""
-    databases = fresh_database(kind, tmp_path)
-    url = next(databases)
-    try:
-        app = app_schemas.shop()
-        app.metadata.tables["job"].c.args.type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-        app.rows["job"] = [({**row, "args": json.loads(row["args"])}, owner) for row, owner in app.rows["job"]]
-        engine = app_schemas.create(app, url)
-        try:
-            config = app_schemas.write_config(app, url, keys, tmp_path)
-            check = CliRunner().invoke(main, ["config", "check", str(config)])
-            assert check.exit_code == 0, check.output
-            payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
-                                            rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
-            assert table_entry(payload, "job")["counts"]["delete"] == 2
-            gone = set(rows_of(before, "job")) - set(rows_of(after, "job"))
-            assert gone == {app.key("job", id_job=50), app.key("job", id_job=51)}
-        finally:
-            engine.dispose()
-    finally:
-        next(databases, None)
+    app = app_schemas.shop()
+    app.metadata.tables["job"].c.args.type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    app.rows["job"] = [({**row, "args": json.loads(row["args"])}, owner) for row, owner in app.rows["job"]]
+    with app_schemas.installed(app, kind, tmp_path) as (engine, url):
+        config = app_schemas.write_config(app, url, keys, tmp_path)
+        check = CliRunner().invoke(main, ["config", "check", str(config)])
+        assert check.exit_code == 0, check.output
+        payload, before, after = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}",
+                                        rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
+        assert table_entry(payload, "job")["counts"]["delete"] == 2
+        gone = set(rows_of(before, "job")) - set(rows_of(after, "job"))
+        assert gone == {app.key("job", id_job=50), app.key("job", id_job=51)}
 
 
 def test_json_path_link_erases_customer_given_as_string(keys: Path, tmp_path: Path) -> None:
@@ -84,33 +68,25 @@ def test_json_path_link_erases_customer_given_as_string(keys: Path, tmp_path: Pa
 def test_value_not_json_refuses_the_erasure(kind: str, keys: Path, tmp_path: Path) -> None:
     """A job whose args are not JSON could name the subject: erase refuses in one sentence naming the table and
     the path (no value), and nothing changes; narrowed by where: to the rows that hold JSON, it passes."""
-    databases = fresh_database(kind, tmp_path)
-    url = next(databases)
-    try:
-        app = app_schemas.shop()
-        app.add("job", None, id_job=3, kind="legacy", date_add=NOW, args="customer_id=5;template=x")
-        engine = app_schemas.create(app, url)
-        try:
-            config = app_schemas.write_config(app, url, keys, tmp_path)
-            before = oracle.snapshot(engine)
-            result, payload = run(config, f"email={SUBJECT}")
-            assert result.exit_code != 0 and payload is None, result.output
-            lines = result.stderr.strip().splitlines()
-            assert len(lines) == 1 and "Traceback" not in result.output, result.output
-            assert "rows of job hold a value in args that is not valid JSON" in lines[0]
-            assert "json: $.customer_id" in lines[0] and "nothing was changed" in lines[0]
-            assert "customer_id=5" not in result.output
-            assert oracle.unchanged(before, oracle.snapshot(engine)) == []
-            rules = json.loads(json.dumps(app.rules))
-            rules["job"]["links"][0]["where"] = {"kind": ["mail", "invoice", "export"]}
-            narrowed = app_schemas.write_config(app, url, keys, tmp_path, rules=rules)
-            payload, _, _ = judged(app, engine, narrowed, {0}, [SUBJECT], f"email={SUBJECT}",
-                                   rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
-            assert table_entry(payload, "job")["counts"]["delete"] == 2
-        finally:
-            engine.dispose()
-    finally:
-        next(databases, None)
+    app = app_schemas.shop()
+    app.add("job", None, id_job=3, kind="legacy", date_add=NOW, args="customer_id=5;template=x")
+    with app_schemas.installed(app, kind, tmp_path) as (engine, url):
+        config = app_schemas.write_config(app, url, keys, tmp_path)
+        before = oracle.snapshot(engine)
+        result, payload = run(config, f"email={SUBJECT}")
+        assert result.exit_code != 0 and payload is None, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.output, result.output
+        assert "rows of job hold a value in args that is not valid JSON" in lines[0]
+        assert "json: $.customer_id" in lines[0] and "nothing was changed" in lines[0]
+        assert "customer_id=5" not in result.output
+        assert oracle.unchanged(before, oracle.snapshot(engine)) == []
+        rules = json.loads(json.dumps(app.rules))
+        rules["job"]["links"][0]["where"] = {"kind": ["mail", "invoice", "export"]}
+        narrowed = app_schemas.write_config(app, url, keys, tmp_path, rules=rules)
+        payload, _, _ = judged(app, engine, narrowed, {0}, [SUBJECT], f"email={SUBJECT}",
+                               rewritten={"mail_log": {app.key("mail_log", id_mail=1)}})
+        assert table_entry(payload, "job")["counts"]["delete"] == 2
 
 
 @pytest.mark.parametrize(("link", "expected"), [

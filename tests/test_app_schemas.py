@@ -153,19 +153,11 @@ def test_cms_text_link_to_integer_key_needs_a_cast(keys: Path, tmp_path: Path, s
 def test_cms_on_servers(kind: str, keys: Path, tmp_path: Path) -> None:
     """The same erasure on PostgreSQL (which refuses to compare text with integer) and MariaDB (which would
     compare them as numbers), judged by the same oracle."""
-    databases = fresh_database(kind, tmp_path)
-    url = next(databases)
-    try:
-        app = app_schemas.cms()
-        engine = app_schemas.create(app, url)
-        try:
-            config = app_schemas.write_config(app, url, keys, tmp_path)
-            payload, _, _ = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}")
-            assert table_entry(payload, "sessions")["counts"]["delete"] == 1
-        finally:
-            engine.dispose()
-    finally:
-        next(databases, None)
+    app = app_schemas.cms()
+    with app_schemas.installed(app, kind, tmp_path) as (engine, url):
+        config = app_schemas.write_config(app, url, keys, tmp_path)
+        payload, _, _ = judged(app, engine, config, {0}, [SUBJECT], f"email={SUBJECT}")
+        assert table_entry(payload, "sessions")["counts"]["delete"] == 1
 
 
 # -- the shop without foreign keys --------------------------------------------------------------

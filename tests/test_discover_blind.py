@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from eraser.discover import discover
 from eraser.discover.names import name_category
 from eraser.jurisdictions import JURISDICTIONS, preset
+from tests.discover_shapes import sqlite_db
 
 
 @pytest.mark.parametrize(("column", "category"), [
@@ -31,17 +31,6 @@ def test_names_of_personal_data_and_of_their_attributes(column: str, category: s
     assert name_category(column) == category
 
 
-def _sqlite(tmp_path: Path, ddl: str, rows: list[str]) -> str:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in [*ddl.split(";"), *rows]:
-            if statement.strip():
-                conn.exec_driver_sql(statement)
-    engine.dispose()
-    return url
-
-
 def test_flags_type_references_and_salutations(tmp_path: Path) -> None:
     """A boolean `do_not_email` and an integer `phone_type_id` hold no one's data; a `title` column whose values
     are salutations is the person's title."""
@@ -49,7 +38,7 @@ def test_flags_type_references_and_salutations(tmp_path: Path) -> None:
     rows = [f"INSERT INTO contact VALUES ({i}, '{titles[i % 5]}', 'Jan{i}', 'Peeters{i}', {i % 2}, "
             f"'jan{i}@example.be')" for i in range(1, 41)]
     rows += [f"INSERT INTO phone VALUES ({i}, {i}, '+32 470 12 34 {i:02d}', {1 + i % 3})" for i in range(1, 41)]
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE contact (id INTEGER PRIMARY KEY, title VARCHAR(10), first_name VARCHAR(60),
                               last_name VARCHAR(60), do_not_email BOOLEAN, email VARCHAR(120));
         CREATE TABLE phone (id INTEGER PRIMARY KEY, contact_id INTEGER REFERENCES contact(id), phone VARCHAR(30),
@@ -93,7 +82,7 @@ def _practice(tmp_path: Path) -> str:
                     f"'Anna{p} neemt na de maaltijd')")
         rows.append(f"INSERT INTO lists VALUES ({p}, {p}, 'Penicilline-allergie', 'Anna{p} bevestigd')")
         rows.append(f"INSERT INTO appointments VALUES ({p}, {p}, '2024-04-0{1 + p % 9}', 'Bel anna{p}@example.be')")
-    return _sqlite(tmp_path, PRACTICE, rows)
+    return sqlite_db(tmp_path, PRACTICE, rows)
 
 
 def test_a_practice_that_staff_and_visits_point_to_is_a_place(tmp_path: Path) -> None:
@@ -136,7 +125,7 @@ def test_one_medical_note_does_not_make_a_patient_file(tmp_path: Path) -> None:
     rows = [f"INSERT INTO students VALUES ({i}, 'Lotte{i}', 'Wouters{i}', 'lotte{i}@school.example.be')"
             for i in range(1, 31)]
     rows += [f"INSERT INTO medical_alerts VALUES ({i}, {i}, 'Asthma, inhaler in office')" for i in range(1, 31)]
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE students (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60),
                                email VARCHAR(120));
         CREATE TABLE medical_alerts (id INTEGER PRIMARY KEY, student_id INTEGER REFERENCES students(id),
@@ -180,7 +169,7 @@ def _hotel(tmp_path: Path) -> str:
         rows.append(f"INSERT INTO journal_entrainement VALUES ({i}, {i}, '2024-06-0{1 + i % 9}', 12)")
         rows.append(f"INSERT INTO reports VALUES ({i}, {1 + i % 3}, 'Kerkstraat {i}', 'Lamp broken', 'open')")
         rows.append(f"INSERT INTO reporters VALUES ({i}, {i}, 'reporter{i}@example.be')")
-    return _sqlite(tmp_path, HOTEL, rows)
+    return sqlite_db(tmp_path, HOTEL, rows)
 
 
 def test_a_table_under_a_retained_booking_with_personal_data_is_for_review(tmp_path: Path) -> None:
@@ -217,7 +206,7 @@ def test_a_few_customers_with_many_logins_are_not_a_place(tmp_path: Path) -> Non
     rows = [f"INSERT INTO customer VALUES ({c}, 'Customer {c}', 'customer{c}@example.com')" for c in (1, 2, 3)]
     rows += [f"INSERT INTO login VALUES ({i}, {1 + i % 3}, '2024-01-0{1 + i % 9} 10:00:00')" for i in range(1, 31)]
     rows += [f"INSERT INTO orders VALUES ({i}, {1 + i % 3}, 'shipped')" for i in range(1, 31)]
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE customer (id INTEGER PRIMARY KEY, name VARCHAR(60), email VARCHAR(120));
         CREATE TABLE login (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id), time TIMESTAMP);
         CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id),
@@ -238,7 +227,7 @@ def test_body_measurements_of_a_person_and_one_sender_address(tmp_path: Path) ->
         rows.append(f"INSERT INTO weighings VALUES ({m}, {m}, '2024-02-0{1 + m % 9}', {60 + m % 30})")
         rows.append(f"INSERT INTO workouts VALUES ({m}, {m}, {1 + m % 20}, {20 + m % 5 * 10})")
         rows.append(f"INSERT INTO notices VALUES ({m}, {m}, 'noreply@club.example.be', 'chloe{m}@example.be')")
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE products (id INTEGER PRIMARY KEY, name VARCHAR(60), weight INTEGER);
         CREATE TABLE members (id INTEGER PRIMARY KEY, prenom VARCHAR(60), nom VARCHAR(60), courriel VARCHAR(120));
         CREATE TABLE profiles (id INTEGER PRIMARY KEY, member_id INTEGER REFERENCES members(id), age INTEGER,
@@ -260,7 +249,7 @@ def test_users_whose_comments_copy_their_email_are_not_staff(tmp_path: Path) -> 
     rows = [f"INSERT INTO users VALUES ({u}, 'Jonas{u}', 'Mertens{u}', 'jonas{u}@example.be')" for u in range(1, 11)]
     rows += [f"INSERT INTO comments VALUES ({c}, {1 + c % 10}, 'jonas{1 + c % 10}@example.be', 'Nice post {c}')"
              for c in range(1, 61)]
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE users (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60), email VARCHAR(120));
         CREATE TABLE comments (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), user_email VARCHAR(120),
                                comment TEXT)""", rows)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from eraser.discover import discover
 from eraser.discover.names import name_category
+from tests.discover_shapes import sqlite_db
 
 
 @pytest.mark.parametrize(("column", "category"), [
@@ -29,17 +29,6 @@ def test_names_of_personal_data(column: str, category: str | None) -> None:
     assert name_category(column) == category
 
 
-def _sqlite(tmp_path: Path, ddl: str, rows: list[str]) -> str:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in [*ddl.split(";"), *rows]:
-            if statement.strip():
-                conn.exec_driver_sql(statement)
-    engine.dispose()
-    return url
-
-
 def test_a_key_named_name_is_a_key_not_a_persons_name(tmp_path: Path) -> None:
     """Frappe-style document names as primary keys (`HR-EMP-00001`): the employee's name columns are personal,
     the key is not."""
@@ -47,7 +36,7 @@ def test_a_key_named_name_is_a_key_not_a_persons_name(tmp_path: Path) -> None:
             for i in range(40)]
     rows += [f"INSERT INTO leave VALUES ('HR-LAP-{i:05d}', 'HR-EMP-{i:05d}', '2024-05-0{i % 9 + 1}')"
              for i in range(40)]
-    url = _sqlite(tmp_path, """
+    url = sqlite_db(tmp_path, """
         CREATE TABLE employee (name VARCHAR(140) PRIMARY KEY, employee_name VARCHAR(140), personal_email VARCHAR(140));
         CREATE TABLE leave (name VARCHAR(140) PRIMARY KEY, employee VARCHAR(140) REFERENCES employee(name),
                             from_date DATE)""", rows)
@@ -87,7 +76,7 @@ def _shop(tmp_path: Path) -> str:
             rows.append(f"INSERT INTO booked_rooms VALUES ({b}, {b}, '1{j}{i % 9}', {100 + i})")
             rows.append(f"INSERT INTO booking_requests VALUES ({b}, {b}, 'Late arrival, mail marie{i}@example.be')")
             rows.append(f"INSERT INTO invoices VALUES ({b}, {b}, 'INV{b}', '2024-0{j + 1}-1{j}', {100 + i})")
-    return _sqlite(tmp_path, SHOP, rows)
+    return sqlite_db(tmp_path, SHOP, rows)
 
 
 def test_the_booking_an_invoice_refers_to_is_retained_with_it(tmp_path: Path) -> None:

@@ -128,15 +128,7 @@ def test_plan_shows_the_address_as_retained(tmp_path: Path) -> None:
 def test_the_sweep_releases_the_address_with_the_invoice(tmp_path: Path) -> None:
     """Before the release date nothing is released; on it, the invoice and its address go together."""
     engine, config = shop(tmp_path)
-    erase_cli(config)
-    sweep(config, "2035-02-28")
-    assert ("int:102",) in snapshot(engine).rows["addresses"]
-    before = snapshot(engine)
-    sweep(config, "2035-03-01")
-    after = snapshot(engine)
-    assert ("int:10",) not in after.rows["invoices"] and ("int:102",) not in after.rows["addresses"]
-    for table, rows in before.rows.items():  # nothing else changed
-        assert {k: v for k, v in rows.items() if k not in (("int:10",), ("int:102",))} == after.rows[table], table
+    _released_together(engine, config, "invoices")
 
 
 def test_an_invoice_anonymized_at_release_takes_its_address_with_it(tmp_path: Path) -> None:
@@ -231,15 +223,7 @@ def test_a_row_rule_keeps_the_address_of_its_rows(tmp_path: Path) -> None:
 def test_the_sweep_releases_a_row_rules_kept_address_with_its_invoice(tmp_path: Path) -> None:
     """Kept by a row rule, the address goes with the invoice on its release date, not before; nothing else."""
     engine, config = documents(tmp_path)
-    erase_cli(config)
-    sweep(config, "2035-02-28")
-    assert ("int:102",) in snapshot(engine).rows["addresses"]
-    before = snapshot(engine)
-    sweep(config, "2035-03-01")
-    after = snapshot(engine)
-    assert ("int:10",) not in after.rows["documents"] and ("int:102",) not in after.rows["addresses"]
-    for table, rows in before.rows.items():
-        assert {k: v for k, v in rows.items() if k not in (("int:10",), ("int:102",))} == after.rows[table], table
+    _released_together(engine, config, "documents")
 
 
 def test_config_check_refuses_a_row_rule_keeping_an_unrelated_table(tmp_path: Path) -> None:
@@ -251,3 +235,17 @@ def test_config_check_refuses_a_row_rule_keeping_an_unrelated_table(tmp_path: Pa
     result = run("config", "check", str(config))
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "table 'documents' keeps 'documents_x', but no foreign key or link leads from 'documents'" in result.output
+
+
+def _released_together(engine: sa.Engine, config: Path, child: str) -> None:
+    """Erase, then sweep: the day before the release date the address stays; on it, the child row 10 and its
+    address 102 go together, and nothing else changes."""
+    erase_cli(config)
+    sweep(config, "2035-02-28")
+    assert ("int:102",) in snapshot(engine).rows["addresses"]
+    before = snapshot(engine)
+    sweep(config, "2035-03-01")
+    after = snapshot(engine)
+    assert ("int:10",) not in after.rows[child] and ("int:102",) not in after.rows["addresses"]
+    for table, rows in before.rows.items():  # nothing else changed
+        assert {k: v for k, v in rows.items() if k not in (("int:10",), ("int:102",))} == after.rows[table], table
