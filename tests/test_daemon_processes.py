@@ -115,7 +115,7 @@ def test_killed_at_every_step_completes_exactly_once(tmp_path: Path) -> None:
         assert crashing.wait(timeout=60) == -signal.SIGKILL, f"the daemon was not killed at {step}"
         clean, port = start(config, {}, log)
         try:
-            wait_until(lambda p=port: healthy(p), 30, "daemon to listen")
+            wait_until(lambda p=port: healthy(p), 60, "daemon to listen")
             wait_until(lambda tid=ticket["id"]: (store.ticket(tid) or {}).get("status") in FINAL, 60,
                        f"ticket killed at {step} to complete")
         finally:
@@ -174,7 +174,7 @@ def test_two_daemons_share_200_tickets_and_leadership(tmp_path: Path, pg_pair: t
     nodes = [start(config, env, logs[0]), start(config, env, logs[1])]
     try:
         for _, port in nodes:
-            wait_until(lambda p=port: healthy(p), 30, "daemon to listen")
+            wait_until(lambda p=port: healthy(p), 60, "daemon to listen")
         headers = {"Authorization": f"Bearer {HELPDESK}"}
         with httpx.Client(timeout=10) as client:
             for i, email in enumerate(emails):
