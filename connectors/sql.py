@@ -318,21 +318,21 @@ class SQLConnector:
 
     def rows_by_keys(self, conn: Connection, table: str, cols: Sequence[str], keys: Sequence[Key],
                      select: Sequence[str] | None = None, for_update: bool = False, where: Any = None) -> list[Row]:
-        """Rows whose `cols` equal one of the keys (and that satisfy `where`, if given), in chunks of bound
-        parameters."""
+        """Rows whose `cols` equal one of the keys (and that satisfy `where`), in chunks of bound parameters."""
         keys = sorted({tuple(k) for k in keys if all(v is not None for v in k)}, key=repr)
-        if not keys:
-            return []
+        tab = self.table(table)
+        return self.rows_matching(conn, table, [self._in(tab, cols, chunk) for chunk in _chunks(keys)], select,
+                                  for_update, where)
+
+    def rows_matching(self, conn: Connection, table: str, conditions: Sequence[Any],
+                      select: Sequence[str] | None = None, for_update: bool = False, where: Any = None) -> list[Row]:
+        """Rows for each condition in turn (one statement each: a chunk of bound parameters), with `where`."""
         tab = self.table(table)
         what = [tab.c[c] for c in select] if select else [tab]
         out: list[Row] = []
-        for chunk in _chunks(keys):
-            stmt = sa.select(*what).where(self._in(tab, cols, chunk))
-            if where is not None:
-                stmt = stmt.where(where)
-            if for_update:
-                stmt = stmt.with_for_update()
-            out.extend(dict(r._mapping) for r in self._run(conn, stmt))
+        for condition in conditions:
+            stmt = sa.select(*what).where(condition, *([where] if where is not None else []))
+            out.extend(dict(r._mapping) for r in self._run(conn, stmt.with_for_update() if for_update else stmt))
         return out
 
     def update_rows(self, conn: Connection, table: str, changes: list[tuple[Key, Row]]) -> int:

@@ -150,9 +150,13 @@ class Erased:
 def plan_erasure(session: Session, config: Config, subject: Subject, request_date: date,
                  hold_reason: str | None = None) -> Plan:
     """What an erasure would do now, with the holds of the config and of the state store. Nothing changes."""
+    return make_plan(session, subject, request_date, hold_reason=_hold(config, subject, hold_reason))
+
+
+def _hold(config: Config, subject: Subject, hold_reason: str | None) -> ActiveHold | None:
+    """The hold on the subject, from the config, the state store or `hold_reason`."""
     with holds_store(config) as store:
-        hold = subject_hold(config, store, subject, hold_reason)
-    return make_plan(session, subject, request_date, hold_reason=hold)
+        return subject_hold(config, store, subject, hold_reason)
 
 
 def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reason: str | None = None,
@@ -188,8 +192,7 @@ def rehearse(session: Session, config: Config, subject: Subject, request_date: d
     """The whole erasure run in its transactions, verified, then rolled back: what it would do and the
     statements it ran (templates with placeholders, never values; the latest 200), per connector. Nothing changes:
     no commit, no file, no certificate, no state store entry."""
-    with holds_store(config) as store:
-        hold = subject_hold(config, store, subject, hold_reason)
+    hold = _hold(config, subject, hold_reason)
     first = {name: c.statements for name, c in session.connectors.items()}
 
     def stop(outcome: Outcome) -> None:

@@ -108,13 +108,6 @@ def _rows(connector: Any, conn: Any, tab: sa.Table, column: Any, path: str, keys
     value = text_at(connector.dialect, column, path)
     if where is not None and connector.dialect == "postgresql":
         value = sa.case((where, value))  # the cast is tried only in the rows the link reads
-    what = [tab.c[c] for c in select] if select else [tab]
-    out: list[Row] = []
-    for start in range(0, len(values), CHUNK):
-        stmt = sa.select(*what).where(value.in_(values[start:start + CHUNK]))
-        if where is not None:
-            stmt = stmt.where(where)
-        if for_update:
-            stmt = stmt.with_for_update()
-        out.extend(dict(r._mapping) for r in connector.run(conn, stmt))
-    return out
+    chunks = [value.in_(values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
+    rows: list[Row] = connector.rows_matching(conn, tab.name, chunks, select, for_update, where)
+    return rows
