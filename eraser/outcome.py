@@ -25,6 +25,7 @@ from eraser.config import Config
 from eraser.engine.execute import Outcome
 from eraser.engine.plan import Plan
 from eraser.proof.certificates import Issued, canonical
+from eraser.proof.freetext import keyed_if_identifier, scrubbed
 from eraser.proof.payload import erasure_payload
 from eraser.store.state import StateStore
 from eraser.store.tickets import Care, CertificateRow, Payload, Prepared, Retained, TicketRow
@@ -60,11 +61,18 @@ def intent(config: Config, ticket: TicketRow, outcome: Outcome, care: Care) -> P
     payload["ticket"]["due_at"] = ticket["due_at"].astimezone(UTC).isoformat().replace("+00:00", "Z")
     if ticket["extended_reason"]:
         payload["ticket"]["extension_reason"] = ticket["extended_reason"]
+    payload = scrubbed(payload, config.secret_bytes())  # the journal holds what the certificate will say
     retained = retained_records(outcome)
     totals = outcome.plan.totals()
     return {"payload": payload, "certificate_id": certificate_id(ticket["id"], payload), "retained": retained,
             "status": final_status(outcome, retained), "changed_rows": totals["delete"] + totals["anonymize"],
             "rights": care}
+
+
+def reference_of(config: Config, ticket: TicketRow) -> str:
+    """The ticket's reference as journals and recipients may hold it: its external reference, else its id; keyed
+    when it looks like an identifier (a ticket recorded before intake refused those)."""
+    return keyed_if_identifier(ticket["external_ref"] or ticket["id"], config.secret_bytes())
 
 
 def plan_changes(plan: Plan) -> dict[str, int]:

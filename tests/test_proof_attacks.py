@@ -278,6 +278,34 @@ def test_a_stored_ticket_reference_holding_an_email_is_keyed_in_the_certificate(
         daemon.close()
 
 
+def test_a_stored_ticket_reference_holding_an_email_stays_out_of_the_journals(tmp_path: Path) -> None:
+    """The same legacy ticket: the email is in its own row only; the recorded intent, the outcome, the replay
+    journal and every other table of the state store hold the keyed reference instead."""
+    import sqlalchemy as sa
+
+    from tests.test_daemon import Daemon
+
+    daemon = Daemon(tmp_path / "d")
+    try:
+        ticket = daemon.submit(ref="HD-6")
+        with daemon.store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE tickets SET external_ref = 'jan@example.be' WHERE id = :i"),
+                         {"i": ticket["id"]})
+        daemon.drain()
+        assert daemon.store.ticket(ticket["id"])["certificate_id"] is not None
+        found = []
+        with daemon.store.engine.connect() as conn:
+            for table in sa.inspect(conn).get_table_names():
+                if table == "tickets":  # the legacy row itself
+                    continue
+                for row in conn.execute(sa.text(f'SELECT * FROM "{table}"')):
+                    if "jan@example.be" in repr(tuple(row)):
+                        found.append(table)
+        assert found == []
+    finally:
+        daemon.close()
+
+
 @SQLITE
 def test_file_paths_are_listed_by_keyed_reference_only(demo_env, tmp_path: Path) -> None:
     """A guessable path (customers/C0000033/...) cannot be recovered from the certificate: neither the path

@@ -57,6 +57,11 @@ def scrubbed(payload: dict[str, Any], secret: bytes) -> dict[str, Any]:
             holder[key] = dict(holder[key])
             holder = holder[key]
         value = holder.get(path[-1]) if isinstance(holder, dict) else None
-        if isinstance(value, str) and identifier_kind(value):
-            holder[path[-1]] = keyed_reference(secret, PURPOSE, value)
+        if isinstance(value, str):
+            holder[path[-1]] = keyed_if_identifier(value, secret)
     return out
+
+
+def keyed_if_identifier(value: str, secret: bytes) -> str:
+    """The text, or its keyed reference when it looks like an identifier."""
+    return keyed_reference(secret, PURPOSE, value) if identifier_kind(value) else value

@@ -30,7 +30,7 @@ from eraser.engine.plan import Plan
 from eraser.engine.retention import ActiveHold
 from eraser.engine.session import Session
 from eraser.errors import EraserError, PlanChangedError
-from eraser.outcome import record_cli_erasure
+from eraser.outcome import record_cli_erasure, reference_of
 from eraser.proof.certificates import Issued, certify
 from eraser.proof.payload import erasure_payload
 from eraser.rights.replay import journal_entries
@@ -200,7 +200,7 @@ def erasure_certified(config: Config, store: StateStore, prepared: Prepared, iss
     from eraser.rights import webhooks
 
     care = prepared.get("rights")
-    reference = ticket["external_ref"] or ticket["id"]
+    reference = reference_of(config, ticket)
     record_erasure(config, store, care, issued, reference, ticket["id"])
     if care and not care.get("held"):
         webhooks.enqueue(config, RightsStore(store, config.secret_bytes()), ticket["id"], "erase", reference,
@@ -231,7 +231,7 @@ def process_ticket(worker: TicketWorker, ticket: TicketRow, subject: Subject) ->
     from eraser.rights.restrict import restrict
 
     config, store, node, tid = worker.config, worker.store, worker.node, ticket["id"]
-    reference = ticket["external_ref"] or tid
+    reference = reference_of(config, ticket)
     store.update(tid, node, "running", ticket["kind"], status="running", started_at=now())
     session = worker.session()
     if ticket["kind"] == "access":
