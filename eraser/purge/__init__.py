@@ -33,7 +33,7 @@ from eraser.purge.result import ACTIONS, Part, Progress, PurgeResult, TenantErro
 from eraser.purge.rules import release_range
 from eraser.purge.scope import Scope
 from eraser.purge.ticket import NAMESPACE, close_ticket, process_ticket
-from eraser.purge.verify import baseline, check_scope, verify
+from eraser.purge.verify import Oracle, baseline, check_scope, verify
 
 __all__ = ["ACTIONS", "Progress", "PurgeResult", "TenantError", "dry_run_text", "process_ticket", "purge_tenant",
            "seconds_text", "verify_package"]
@@ -92,9 +92,9 @@ def purge_tenant(session: Session, store: Any, tenant: str, *, mode: str | None 
         journal.set_purge(store, pid, status="running")
         log.info("purge planned", tenant=tenant, rows=result.rows, seconds=round(time.perf_counter() - clock, 1))
         execute(store, result, scopes, pools, on_progress, on_batch)
-        final_pass(store, result, scopes, pools, size, lambda s: _regather(store, pid, s), on_batch)
+        found = final_pass(store, result, scopes, pools, size, lambda s: _regather(store, pid, s), on_batch)
         log.info("purge batches done", tenant=tenant, seconds=round(time.perf_counter() - clock, 1))
-        result.verification = verify(result, scopes)
+        result.verification = verify(result, scopes, found)
         log.info("purge verified", tenant=tenant, seconds=round(time.perf_counter() - clock, 1))
         if result.verification["result"] != "PASS":
             journal.set_purge(store, pid, status="failed")
@@ -118,7 +118,7 @@ def purge_tenant(session: Session, store: Any, tenant: str, *, mode: str | None 
 def _plan_connector(store: Any, result: PurgeResult, scope: Scope, size: int, fresh: bool) -> None:
     """Gather the tenant's keys, prove them the tenant's rows, and (for a new purge) plan the batches."""
     scope.build(None if fresh else journal.owned_keys(store, result.purge_id, scope.name))
-    check_scope(scope, owned_by_keys=not fresh)
+    found = check_scope(scope, owned_by_keys=not fresh)
     for table in scope.order():
         part = Part(scope.name, table, scope.pk(table), scope.tables[table] == "owned")
         part.rows = scope.count(table)
@@ -127,14 +127,14 @@ def _plan_connector(store: Any, result: PurgeResult, scope: Scope, size: int, fr
             part.batches = list(scope.boundaries(table, size))
         result.parts.append(part)
     if fresh:
-        result.baseline.setdefault("tables", {})[scope.name] = baseline(scope, result)
+        result.baseline.setdefault("tables", {})[scope.name] = baseline(scope, result, found)
     scope.conn.rollback()
 
 
-def _regather(store: Any, purge_id: str, scope: Scope) -> None:
+def _regather(store: Any, purge_id: str, scope: Scope) -> Oracle:
     scope.drop()
     scope.build(journal.owned_keys(store, purge_id, scope.name))
-    check_scope(scope, owned_by_keys=True)
+    return check_scope(scope, owned_by_keys=True)
 
 
 def _integer(scopes: dict[str, Scope], result: PurgeResult) -> dict[tuple[str, str], bool]:

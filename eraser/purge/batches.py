@@ -20,6 +20,7 @@ from eraser.purge.pools import Pools
 from eraser.purge.result import ACTIONS, Part, Progress, PurgeResult, no_counts
 from eraser.purge.rules import columns, forced, kept, referenced, shared
 from eraser.purge.scope import Scope
+from eraser.purge.verify import Oracle
 
 log = structlog.get_logger("eraser.purge")
 OnBatch = Callable[[str, int, str], None]
@@ -93,15 +94,18 @@ def execute(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools: di
 
 
 def final_pass(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools: dict[str, Pools], size: int,
-               regather: Callable[[Scope], None], on_batch: OnBatch | None) -> None:
+               regather: Callable[[Scope], Oracle], on_batch: OnBatch | None) -> dict[str, Oracle] | None:
     """Gather the tenant's rows again and purge those that appeared while the purge ran: keys after a table's
     planned batches get batches of their own, a batch that holds more rows than it left is run again; until a
-    pass finds none (a tenant still gaining rows then fails verification, saying how many)."""
+    pass finds none (a tenant still gaining rows then fails verification, saying how many). The tenant's rows
+    found again by the pass that found none (nothing changed after it), for the verification; None if every
+    pass found some."""
     for _ in range(FINAL_PASSES):
         new, again = [], []
         states = journal.batch_states(store, result.purge_id)
+        found: dict[str, Oracle] = {}
         for scope in scopes.values():
-            regather(scope)
+            found[scope.name] = regather(scope)
             pools[scope.name].forget()
             for p in (p for p in result.parts if p.connector == scope.name):
                 stale = _deletable(scope, p.table, None)  # e.g. a parent kept for a child that appeared, now gone
@@ -117,7 +121,7 @@ def final_pass(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools:
                     p.batches.append(bounds)
             scope.conn.commit()
         if not new and not again:
-            return
+            return found
         for p, i, counts, rows in again:  # its counts come back, with the rows it held then and holds now
             journal.mark(store, result.purge_id, p.connector, p.table, i, status="again", rows=rows)
             p.batches[i] = (p.batches[i][0], p.batches[i][1], rows)
@@ -130,6 +134,7 @@ def final_pass(store: Any, result: PurgeResult, scopes: dict[str, Scope], pools:
         log.info("purge final pass: rows appeared while the purge ran", tenant=result.tenant,
                  rows=sum(result.appeared(p) for p in result.parts))
         execute(store, result, scopes, pools, None, on_batch)
+    return None
 
 
 def _present(scope: Scope, table: str, lo: Any, hi: Any) -> int:

@@ -36,14 +36,20 @@ def retained_schedule(scope: Scope, result: PurgeResult) -> list[dict[str, Any]]
             p = scope.t(e.parent).alias()
             stmt = sa.select(*pk, *scope.pk_cols(e.parent, p)).select_from(t).join(
                 p, same([p.c[c] for c in e.parent_cols], [t.c[c] for c in e.child_cols])).where(*mine)
+            by_parent: dict[date | None, date] = {}  # many rows share a release: each computed once
             for row in scope.run(stmt):
                 parent = releases[e.parent].get(tuple(row[len(pk):]))
-                found[tuple(row[:len(pk)])] = release_date(rule, {}, scope.today, parent_release=parent)
+                if parent not in by_parent:
+                    by_parent[parent] = release_date(rule, {}, scope.today, parent_release=parent)
+                found[tuple(row[:len(pk)])] = by_parent[parent]
         else:
             start = [t.c[rule.from_]] if rule.from_ not in ("request", "parent") else []
+            by_start: dict[Any, date] = {}
             for row in scope.run(sa.select(*pk, *start).where(*mine)):
-                values = {rule.from_: row[len(pk)]} if start else {}
-                found[tuple(row[:len(pk)])] = release_date(rule, values, scope.today)
+                begin = row[len(pk)] if start else None
+                if begin not in by_start:
+                    by_start[begin] = release_date(rule, {rule.from_: begin} if start else {}, scope.today)
+                found[tuple(row[:len(pk)])] = by_start[begin]
         releases[table] = found
     return [{"connector": scope.name, "table_name": table, "primary_key": canonical(list(k)).decode(),
              "release_on": day.isoformat()} for table, found in releases.items() for k, day in sorted(found.items())]

@@ -1,5 +1,6 @@
 """Anonymization at database speed: Faker values drawn once per provider into temporary pool tables keyed by an
-integer (the row's primary key modulo the pool size), applied with one UPDATE ... FROM (JOIN on MariaDB) per
+integer (the row's primary key modulo the pool size, a prime, so keys in any arithmetic step, such as every tenth
+row, still reach every value), applied with one UPDATE ... FROM (JOIN on MariaDB) per
 batch; unique columns get a value per row. Tables without one integer key get their values computed in Python,
 batch by batch. Nothing holds all rows in Python."""
 
@@ -16,7 +17,16 @@ from eraser.purge.rules import columns
 from eraser.purge.scope import Scope, after, up_to
 from eraser.table_rules import Strategy
 
-POOL_SIZE = 2000
+POOL_SIZE = 1009  # a prime: >= 500 distinct values per column, and about half the Faker calls of 2,000
+MISSES = 200  # draws in a row that found no new value: the provider has no more
+
+
+def prime_at_most(n: int) -> int:
+    """The largest prime <= n (n itself below 2): a pool of that length spreads keys of any step."""
+    for m in range(n, 1, -1):
+        if all(m % d for d in range(2, int(m ** 0.5) + 1)):
+            return m
+    return n
 
 
 class Pools:
@@ -51,7 +61,7 @@ class Pools:
                 value = getattr(self._fake, provider)()  # through the proxy each time: it picks a locale per call
                 misses = misses + 1 if value in seen else 0
                 seen.setdefault(value, None)
-                if len(seen) >= POOL_SIZE or misses >= 300:  # full, or the provider has no more values
+                if len(seen) >= POOL_SIZE or misses >= MISSES:  # full, or the provider has no more values
                     break
             self._values[provider] = list(seen)
         return self._values[provider]
@@ -70,6 +80,7 @@ class Pools:
         scope.run(sa.schema.CreateTable(pt))
         if not unique:
             fitted = list(dict.fromkeys(_fit(v, col) for v in self._provider_values(provider)))
+            fitted = fitted[:prime_at_most(len(fitted))]
             shift = len(self._pools) * 7919 % len(fitted)  # columns of one provider get different values
             fitted = fitted[shift:] + fitted[:shift]
             scope.run(pt.insert(), [{"k": i, "v": v, "v2": fitted[(i + 1) % len(fitted)]}
@@ -145,7 +156,7 @@ class Pools:
                     joins.append(pt.c.k == pk[0])
                     values[name] = sa.case((c.is_(None), sa.null()), else_=pt.c.v)
                 else:
-                    joins.append(pt.c.k == pk[0] % sa.literal_column(str(self._pool_len(pt))))
+                    joins.append(pt.c.k == sa.func.abs(pk[0] % sa.literal_column(str(self._pool_len(pt)))))
                     values[name] = sa.case((c.is_(None), sa.null()), (pt.c.v == c, pt.c.v2), else_=pt.c.v)
             else:  # hash and generalize:N, computed in Python for this batch's rows
                 python[name] = s
