@@ -161,7 +161,7 @@ def _certify(config: Config, store: Any, result: PurgeResult, ticket: dict[str, 
     result.payload = purge_payload(config, result, ticket, started_at, action)
     result.certificate = certify(config, None, None, payload=result.payload,
                                  cert_id=str(uuid.uuid5(NAMESPACE, result.purge_id)))
-    retained = [row for scope in scopes.values() for row in retained_schedule(scope, result)]
+    retained = (row for scope in scopes.values() for row in retained_schedule(scope, result))
     close_ticket(store, result, ticket, node, retained)
     journal.set_purge(store, result.purge_id, status="done", certificate_id=result.certificate.certificate_id,
                       completed_at=journal.now())

@@ -5,6 +5,7 @@ follow-up certificate that names the purge's."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -13,46 +14,72 @@ import sqlalchemy as sa
 from eraser._time import iso
 from eraser.config import Config
 from eraser.engine.retention import add_period, release_date
-from eraser.purge.result import Key, PurgeResult
+from eraser.purge.result import PurgeResult
 from eraser.purge.rules import kept, retained_parent
 from eraser.purge.scope import Scope, same
-from eraser.table_rules import TableRule
+from eraser.table_rules import RetainRule, TableRule
 
 
-def retained_schedule(scope: Scope, result: PurgeResult) -> list[dict[str, Any]]:
-    """Per retained row of this connector: table, primary key and release date (what the sweep needs)."""
+def retained_schedule(scope: Scope, result: PurgeResult) -> Iterator[dict[str, Any]]:
+    """Per retained row of this connector: table, primary key and release date (what the sweep needs), streamed
+    row by row (a tenant keeps many). A `from: parent` row is released with its parent, found by a join."""
     from eraser.proof.certificates import canonical
 
-    releases: dict[str, dict[Key, date]] = {}
-    for table in reversed(scope.order()):  # parents first: a `from: parent` row is released with its parent
+    held: dict[str, dict[Any, date]] = {}  # releases of `from: parent` rows whose own children count from them
+    for table in reversed(scope.order()):  # parents first, as the sweep lists them
         rule = scope.graph.rules[table].retain
         if scope.graph.rules[table].action != "retain" or rule is None:
             continue
-        t = scope.t(table)
-        pk = scope.pk_cols(table, t)
-        mine = [scope.mine(table, t), kept(scope, table, t)]
-        found: dict[Key, date] = {}
-        if rule.from_ == "parent" and (e := retained_parent(scope, table)) is not None and e.parent in releases:
-            p = scope.t(e.parent).alias()
-            stmt = sa.select(*pk, *scope.pk_cols(e.parent, p)).select_from(t).join(
-                p, same([p.c[c] for c in e.parent_cols], [t.c[c] for c in e.child_cols])).where(*mine)
-            by_parent: dict[date | None, date] = {}  # many rows share a release: each computed once
-            for row in scope.run(stmt):
-                parent = releases[e.parent].get(tuple(row[len(pk):]))
-                if parent not in by_parent:
-                    by_parent[parent] = release_date(rule, {}, scope.today, parent_release=parent)
-                found[tuple(row[:len(pk)])] = by_parent[parent]
-        else:
-            start = [t.c[rule.from_]] if rule.from_ not in ("request", "parent") else []
-            by_start: dict[Any, date] = {}
-            for row in scope.run(sa.select(*pk, *start).where(*mine)):
-                begin = row[len(pk)] if start else None
-                if begin not in by_start:
-                    by_start[begin] = release_date(rule, {rule.from_: begin} if start else {}, scope.today)
-                found[tuple(row[:len(pk)])] = by_start[begin]
-        releases[table] = found
-    return [{"connector": scope.name, "table_name": table, "primary_key": canonical(list(k)).decode(),
-             "release_on": day.isoformat()} for table, found in releases.items() for k, day in sorted(found.items())]
+        if rule.from_ == "parent" and any((g := retained_parent(scope, o)) is not None and g.parent == table
+                                          for o in scope.tables if o != table):
+            held[table] = {}
+        for key, day in _releases(scope, table, rule, held):
+            if table in held:
+                held[table][key] = day
+            yield {"connector": scope.name, "table_name": table, "primary_key": canonical(list(key)).decode(),
+                   "release_on": day.isoformat()}
+
+
+def _releases(scope: Scope, table: str, rule: RetainRule, held: dict[str, dict[Any, date]]
+              ) -> Iterator[tuple[tuple[Any, ...], date]]:
+    """(primary key, release date) of the tenant's retained rows of one table, in key order; each distinct start
+    date (or parent's) computed once."""
+    t = scope.t(table)
+    pk = scope.pk_cols(table, t)
+    n = len(pk)
+    mine = [scope.mine(table, t), kept(scope, table, t)]
+    e = retained_parent(scope, table) if rule.from_ == "parent" else None
+    up = scope.graph.rules[e.parent].retain if e is not None and e.parent in scope.tables else None
+    releases: dict[Any, date] = {}
+    if e is not None and up is not None:
+        p = scope.t(e.parent).alias()
+        own = sa.case((sa.and_(scope.mine(e.parent, p), kept(scope, e.parent, p)), 1), else_=0)
+        begin = [p.c[up.from_]] if up.from_ not in ("request", "parent") else [sa.null()]
+        stmt = sa.select(*pk, own, *begin, *scope.pk_cols(e.parent, p)).select_from(t).join(
+            p, same([p.c[c] for c in e.parent_cols], [t.c[c] for c in e.child_cols])).where(*mine)
+        above = held.get(e.parent)
+        for row in _stream(scope, stmt, pk):
+            if above is not None:  # the parent's own release came from its parent
+                parent: date | None = above.get(tuple(row[n + 2:])) if row[n] else None
+                yield tuple(row[:n]), release_date(rule, {}, scope.today, parent_release=parent)
+                continue
+            key = (row[n], row[n + 1])
+            if key not in releases:
+                parent = release_date(up, {up.from_: key[1]} if up.from_ not in ("request", "parent") else {},
+                                      scope.today) if key[0] else None
+                releases[key] = release_date(rule, {}, scope.today, parent_release=parent)
+            yield tuple(row[:n]), releases[key]
+        return
+    begin = [t.c[rule.from_]] if rule.from_ not in ("request", "parent") else [sa.null()]
+    for row in _stream(scope, sa.select(*pk, *begin).where(*mine), pk):
+        if row[n] not in releases:
+            releases[row[n]] = release_date(rule, {rule.from_: row[n]} if rule.from_ not in ("request", "parent")
+                                            else {}, scope.today)
+        yield tuple(row[:n]), releases[row[n]]
+
+
+def _stream(scope: Scope, stmt: Any, pk: list[Any]) -> Any:
+    return scope.run(stmt.order_by(*pk).execution_options(stream_results=True, yield_per=5000))
 
 
 def purge_payload(config: Config, result: PurgeResult, ticket: dict[str, Any] | None, started_at: datetime,

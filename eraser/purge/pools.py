@@ -37,7 +37,6 @@ class Pools:
         self._fake = make_faker(scope.config.locale)
         self._values: dict[str, list[Any]] = {}
         self._pools: dict[tuple[str, str], tuple[sa.Table, bool]] = {}
-        self._unique_used: dict[tuple[str, str], set[Any]] = {}
         self._anonymizer: Anonymizer | None = None
         self.explain: list[str] | None = None
 
@@ -94,7 +93,7 @@ class Pools:
         scope = self.scope
         col = scope.connector.column(table, column)
         cols = scope.key_cols(scope.keys[table])
-        used = self._unique_used.setdefault((table, column), set())
+        used: set[Any] = set()  # this batch's values; those of rows outside it are found by the clash check below
         scope.run(pt.delete())
         ids = [r[0] for r in scope.run(sa.select(*cols).where(after(cols, lo), up_to(cols, hi)))]
 

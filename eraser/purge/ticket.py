@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 import structlog
@@ -20,7 +22,7 @@ CLI_REF = "purge:"
 
 
 def close_ticket(store: Any, result: PurgeResult, ticket: dict[str, Any] | None, node: str,
-                 retained: list[dict[str, Any]]) -> None:
+                 retained: Iterator[dict[str, Any]]) -> None:
     """Record the certificate and the retained-row schedule and close the ticket, in one transaction; a purge run
     from the command line first enters the register as a ticket of its own."""
     if ticket is None:
@@ -30,10 +32,11 @@ def close_ticket(store: Any, result: PurgeResult, ticket: dict[str, Any] | None,
                                         external_ref=CLI_REF + result.purge_id, received_at=journal.now(),
                                         requested_by=node, tenant=result.tenant, node=node)
     issued = result.certificate
-    store.finish(ticket["id"], node, "done_with_retention" if retained else "done",
+    first = next(retained, None)  # the schedule streams: whether it holds a row is its first
+    store.finish(ticket["id"], node, "done_with_retention" if first else "done",
                  {"id": issued.certificate_id, "type": "purge", "parent_id": None, "sequence": issued.sequence,
                   "path": str(issued.path), "sha256": issued.digest,
-                  "body": issued.path.read_text(encoding="utf-8")}, retained)
+                  "body": issued.path.read_text(encoding="utf-8")}, chain([first] if first else [], retained))
 
 
 def purge_id_of(ticket: dict[str, Any]) -> str:

@@ -13,10 +13,11 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -267,17 +268,19 @@ class StateStore(TicketRecords, HoldRecords):
     # -- certificates and retained rows -----------------------------------------------------------
 
     def finish(self, ticket_id: str, node: str, status: str, certificate: CertificateRow,
-               retained: list[Retained]) -> None:
-        """Record the certificate and the retained rows, and close the ticket, in one transaction."""
+               retained: Iterable[Retained]) -> None:
+        """Record the certificate and the retained rows, and close the ticket, in one transaction; the retained
+        rows may be an iterator (a tenant purge keeps many), inserted 5,000 at a time."""
         with self.tx() as conn:
             exists = conn.execute(sa.select(certificates.c.id).where(certificates.c.id == certificate["id"])).first()
             if not exists:
                 conn.execute(certificates.insert().values(ticket_id=ticket_id, issued_at=now(), **certificate))
-                schedule = [{"ticket_id": ticket_id, "certificate_id": certificate["id"], "connector": row["connector"],
-                             "table_name": row["table_name"], "primary_key": row["primary_key"],
-                             "release_on": date.fromisoformat(r) if isinstance(r := row["release_on"], str) else r}
-                            for row in retained]
-                if schedule:  # one executemany: a tenant purge keeps many rows
+                rows = iter(retained)
+                while schedule := [{"ticket_id": ticket_id, "certificate_id": certificate["id"],
+                                    "connector": row["connector"], "table_name": row["table_name"],
+                                    "primary_key": row["primary_key"],
+                                    "release_on": date.fromisoformat(r) if isinstance(r := row["release_on"], str)
+                                    else r} for row in islice(rows, 5000)]:
                     conn.execute(retained_rows.insert(), schedule)
             # A held ticket keeps its sealed identifiers: lifting the hold puts it back in the queue.
             sealed = {} if status == "held" else {"sealed_subject": None}
