@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -29,6 +30,17 @@ from eraser.errors import ConfigError, PlanChangedError, VerificationError
 from eraser.subjects import Subject, subject_reference
 
 log = structlog.get_logger("eraser.engine.execute")
+_HEAP = {"frozen": False}
+
+
+def _freeze_heap_once() -> None:
+    """The objects alive when a process's first plan or erasure starts (imported modules, the config, the reflected
+    schema) live as long as the process: they are moved out of the collector's generations once, so the collections
+    that an erasure's own allocations trigger do not walk them again (50-70 ms of a 170 ms erasure in a new process
+    on the benchmark machine). Objects made later are collected as usual."""
+    if not _HEAP["frozen"]:
+        gc.freeze()
+        _HEAP["frozen"] = True
 
 
 def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_date: date, today: date,
@@ -50,6 +62,7 @@ def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_dat
 def make_plan(session: Session, subject: Subject, request_date: date | None = None, today: date | None = None,
               hold_reason: str | ActiveHold | None = None) -> Plan:
     """The plan alone: nothing is changed (each connector is read in a transaction that is rolled back)."""
+    _freeze_heap_once()
     today = today or datetime.now(UTC).date()
     with ExitStack() as stack:
         conns = {name: stack.enter_context(c.read()) for name, c in session.connectors.items()}
@@ -81,6 +94,7 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
     Databases commit one after the other; `after_commit` is called with each connector's name as it commits."""
     config = session.config
     refuse_undecided(config, "erasing")
+    _freeze_heap_once()
     started = datetime.now(UTC)
     today = today or started.date()
     statements_before = session.statements

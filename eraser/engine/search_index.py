@@ -104,16 +104,34 @@ def index_statements(connector: SQLConnector, table: str, columns: list[str]) ->
             f"USING gin ({search_expression(connector, table, columns)} gin_trgm_ops) WITH (fastupdate = off);")
 
 
+def in_transaction(conn: Any) -> dict[str, Any]:
+    """Facts that hold until the connection's current transaction ends (a new dict for each transaction, and for a
+    connection that is not SQLAlchemy's)."""
+    transaction = conn.get_transaction() if hasattr(conn, "get_transaction") else None
+    if transaction is None:
+        return {}
+    memo = conn.info.get("eraser.transaction")
+    if memo is None or memo[0] is not transaction:
+        memo = conn.info["eraser.transaction"] = (transaction, {})
+    facts: dict[str, Any] = memo[1]
+    return facts
+
+
 def searchable_tables(connector: SQLConnector, conn: Any, columns_of: dict[str, list[str]]) -> set[str]:
-    """The tables whose valid search index matches their columns today (one catalog query)."""
+    """The tables whose valid search index matches their columns today (one catalog query per transaction: an index
+    built or dropped meanwhile by another session only makes a table read instead of looked up, or looked up
+    through a search text that the table is then read for; the rows found are the same)."""
     if connector.dialect != "postgresql" or not columns_of:
         return set()
-    rows = connector._run(conn, sa.text(
-        "SELECT t.relname, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-        "WHERE n.nspname = :s AND i.indisvalid AND i.indisready AND c.relname LIKE 'ix!_%!_search!_%' ESCAPE '!'"),
-        {"s": connector.schema or "public"})
-    present = {(str(table), str(index)) for table, index in map(tuple, rows)}
+    facts = in_transaction(conn)
+    present = facts.get("search indexes")
+    if present is None:
+        rows = connector._run(conn, sa.text(
+            "SELECT t.relname, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = :s AND i.indisvalid AND i.indisready AND c.relname LIKE 'ix!_%!_search!_%' "
+            "ESCAPE '!'"), {"s": connector.schema or "public"})
+        present = facts["search indexes"] = {(str(table), str(index)) for table, index in map(tuple, rows)}
     return {t for t, cols in columns_of.items() if cols and (t, index_name(connector, t, cols)) in present}
 
 
@@ -128,14 +146,15 @@ def search_clause(connector: SQLConnector, table: str, columns: list[str], patte
 def index_first(connector: SQLConnector, conn: Any, wanted: bool = True) -> Iterator[None]:
     """Within the transaction, make the planner read through the search indexes: it prices the search text's
     evaluation far too low and would read a table of long texts whole (seconds) rather than look it up (ms).
-    The setting is put back afterwards; after an error the rollback drops it."""
-    if not wanted or connector.dialect != "postgresql":
-        yield
-        return
-    before = connector._run(conn, sa.text("SELECT current_setting('enable_seqscan'), "
-                                          "set_config('enable_seqscan', 'off', true)")).scalar()
+    One statement per transaction: the setting stays off until the transaction ends (SET LOCAL), since every
+    later statement of an erasure or plan reads by key or through an index either way (a table without an index
+    is still read whole); the commit or rollback puts it back."""
+    if wanted and connector.dialect == "postgresql":
+        facts = in_transaction(conn)
+        if not facts.get("index first"):
+            connector._run(conn, sa.text("SELECT set_config('enable_seqscan', 'off', true)"))
+            facts["index first"] = True
     yield
-    connector._run(conn, sa.text("SELECT set_config('enable_seqscan', :v, true)"), {"v": before})
 
 
 # -- what is slow without them ----------------------------------------------------------------------

@@ -21,6 +21,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from connectors import batch
 from connectors.base import Key, Row
 from eraser.engine import links
 from eraser.engine.locate import locate
@@ -165,20 +168,34 @@ def _table_problems(session: Session, conn: Any, tp: TablePlan, expected: Expect
 def dangling_references(graph: Graph, plan: Plan, conn: Any) -> list[str]:
     """Rows of any table that still refer to a deleted row, through every foreign key and declared link: the
     database compares, so its collation and type rules decide what still refers (also where it does not enforce
-    the key, or defers it to the commit)."""
-    problems = []
+    the key, or defers it to the commit). Each edge is its own count of the child rows that refer to a deleted key
+    (the comparison links.children makes), all counted in one statement (connectors.batch); a link through a JSON
+    path is read as before."""
     connector = graph.connector
-    for edge in graph.edges:
+    left: dict[int, int] = {}
+    questions: list[tuple[str, Any, int]] = []
+    asked: list[int] = []
+    for n, edge in enumerate(graph.edges):
         if edge.parent not in graph.rules:
             continue
         tp = plan.table(connector.name, edge.parent)
         gone = [tuple(tp.rows[k][c] for c in edge.parent_cols) for k in tp.keys("delete")]
         if not gone:
             continue
-        left = links.children(connector, conn, edge, gone, select=edge.child_cols)
-        if left:
-            problems.append(f"{len(left)} row(s) of {edge.child} still refer to deleted rows through {edge}")
-    return problems
+        cond = links.condition_of(edge)
+        if cond is not None and cond.json:
+            left[n] = len(links.children(connector, conn, edge, gone, select=edge.child_cols))
+            continue
+        child = connector.table(edge.child)
+        where = links.where_clause(child, edge)
+        for chunk in batch.key_chunks(links.child_keys(edge, gone)):
+            condition = batch.key_condition(child, edge.child_cols, chunk)
+            questions.append((edge.child, condition if where is None else sa.and_(condition, where), len(chunk)))
+            asked.append(n)
+    for n, count in zip(asked, batch.count_each(connector, conn, questions), strict=True):
+        left[n] = left.get(n, 0) + count
+    return [f"{count} row(s) of {graph.edges[n].child} still refer to deleted rows through {graph.edges[n]}"
+            for n, count in sorted(left.items()) if count]
 
 
 def still_personal(tp: TablePlan, key: Key, row: Row) -> bool:
