@@ -49,9 +49,9 @@ def count_each(connector: SQLConnector, conn: Any, questions: Sequence[tuple[str
     """For each (table, condition, parameters it binds), how many rows of the table satisfy the condition."""
     counts = [0] * len(questions)
     for group in _groups([w for _, _, w in questions]):
-        branches = [sa.select(sa.literal_column(str(i)).label("q"), sa.func.count().label("n"))
+        branches: list[Any] = [sa.select(sa.literal_column(str(i)).label("q"), sa.func.count().label("n"))
                     .select_from(connector.table(questions[i][0])).where(questions[i][1]) for i in group]
         stmt: Any = branches[0] if len(branches) == 1 else sa.union_all(*branches)
-        for q, n in connector._run(conn, stmt):
+        for q, n in map(tuple, connector._run(conn, stmt)):
             counts[int(q)] = int(n)
     return counts

@@ -5,7 +5,8 @@ The fingerprint is one catalog query: on PostgreSQL, the row versions (`xmin`) o
 the schema's relations and those its foreign keys refer to (pg_class, pg_attribute, pg_attrdef, pg_constraint,
 pg_index, pg_description) and of its types and enum labels: any DDL writes new row versions, so any change of a
 table, column, default, key, index or comment gives another fingerprint. On SQLite, the text of every schema
-object (sqlite_master). Other databases (MariaDB) are reflected every time. The fingerprint is taken before the
+object (sqlite_master). On MariaDB/MySQL, the rows of information_schema that describe the schema's tables,
+columns, indexes, constraints and views (what SHOW CREATE TABLE says). The fingerprint is taken before the
 reflection and again after it, and the result is kept only if both agree, so a schema that changes while it is
 read is never cached under either.
 
@@ -49,6 +50,30 @@ SELECT count(*), md5(string_agg(x, ',' ORDER BY x)) FROM (
 """
 
 
+# On MariaDB/MySQL, what SHOW CREATE TABLE says, from information_schema: tables and their options, columns
+# (type, default, nullability, generation, comment), indexes, constraints (keys, foreign keys with their rules,
+# checks) and views. Rows, not an aggregate, so a large schema is never cut short by group_concat_max_len; every
+# value NULL-safe, so a value moved to another field gives another row.
+_MYSQL_PARTS = [
+    ("t", "TABLES", "TABLE_SCHEMA", "TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT"),
+    ("c", "COLUMNS", "TABLE_SCHEMA", "TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE, "
+     "COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION"),
+    ("i", "STATISTICS", "TABLE_SCHEMA", "TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, "
+     "INDEX_TYPE, INDEX_COMMENT"),
+    ("k", "TABLE_CONSTRAINTS", "CONSTRAINT_SCHEMA", "TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE"),
+    ("u", "KEY_COLUMN_USAGE", "CONSTRAINT_SCHEMA", "TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, ORDINAL_POSITION, "
+     "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"),
+    ("r", "REFERENTIAL_CONSTRAINTS", "CONSTRAINT_SCHEMA", "TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE, "
+     "REFERENCED_TABLE_NAME"),
+    ("x", "CHECK_CONSTRAINTS", "CONSTRAINT_SCHEMA", "TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE"),
+    ("v", "VIEWS", "TABLE_SCHEMA", "TABLE_NAME, VIEW_DEFINITION"),
+]
+_MYSQL = " UNION ALL ".join(
+    f"SELECT concat_ws('|', '{tag}', " + ", ".join(f"coalesce({c.strip()}, '<null>')" for c in columns.split(","))
+    + f") FROM information_schema.{table} WHERE {where} = coalesce(:s, DATABASE())"
+    for tag, table, where, columns in _MYSQL_PARTS) + " UNION ALL SELECT concat_ws('|', 'n', coalesce(:s, DATABASE()))"
+
+
 def directory() -> Path | None:
     """Where entries are kept, or None when the cache is off."""
     configured = os.environ.get("ERASER_SCHEMA_CACHE")
@@ -65,6 +90,9 @@ def fingerprint(engine: Engine, dialect: str, schema: str | None) -> str | None:
             if dialect == "postgresql":
                 n, digest = conn.execute(sa.text(_POSTGRESQL), {"s": schema}).one()
                 return f"pg:{n}:{digest}" if digest else None
+            if dialect == "mysql":
+                described = sorted(str(r[0]) for r in conn.execute(sa.text(_MYSQL), {"s": schema}))
+                return f"mysql:{len(described)}:" + hashlib.sha256("\n".join(described).encode()).hexdigest()
             if dialect == "sqlite":
                 master = f"{schema}.sqlite_master" if schema else "sqlite_master"
                 rows = conn.execute(sa.text(f"SELECT type, name, tbl_name, sql FROM {master} ORDER BY type, name"))

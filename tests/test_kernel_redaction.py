@@ -43,20 +43,20 @@ def erase_ok(demo_env) -> str:
 def test_edit_between_search_and_write_is_kept_and_redacted(demo_env, monkeypatch: pytest.MonkeyPatch) -> None:
     """The message changes after the redaction found it and before it is written: the new line survives, with
     the subject's address in it redacted too (the old code wrote back the redaction of the text it had read)."""
-    real = redaction.find
+    real = redaction.find_all
     edited: list[bool] = []
     searched: list[str] = []
 
-    def find_then_edit(connector: Any, conn: Any, table: str, *args: Any, **kwargs: Any) -> Any:
-        found = real(connector, conn, table, *args, **kwargs)
-        searched.append(table)
+    def find_then_edit(connector: Any, conn: Any, searches: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        found = real(connector, conn, searches, *args, **kwargs)
+        searched.extend(searches)
         # the first search is the plan's (a read that is rolled back); the second is the erasure's own
-        if table == "support_messages" and searched.count(table) == 2 and not edited:
+        if "support_messages" in searches and searched.count("support_messages") == 2 and not edited:
             edited.append(True)
             edit(connector, conn)
         return found
 
-    monkeypatch.setattr(redaction, "find", find_then_edit)
+    monkeypatch.setattr(redaction, "find_all", find_then_edit)
     erase_ok(demo_env)
     assert edited
     assert body(demo_env.engine) == REDACTED + " PS: en bel ook Jan op [erased]."

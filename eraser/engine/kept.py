@@ -24,11 +24,12 @@ from eraser.engine import links
 from eraser.engine.holds import held_references, holds_store, subject_references
 from eraser.engine.introspect import trigram_indexes
 from eraser.engine.locate import held_identifiers
-from eraser.engine.residual import find, scan_tables
+from eraser.engine.residual import scan_tables
 from eraser.engine.retention import release_date
 from eraser.engine.schema import Graph
 from eraser.engine.search_index import index_first, larger_than, searchable_tables, text_columns
 from eraser.engine.terms import Terms, shown_key
+from eraser.engine.textsearch import Search, find_all
 from eraser.subjects import Subject
 
 if TYPE_CHECKING:
@@ -184,14 +185,11 @@ def scan_kept(connectors: dict[str, SQLConnector], config: Config, terms: Terms,
         limit = settings.max_rows_per_table
         large = larger_than(connector, conns[name], rest, limit) if limit is not None else set()
         own = {tp.table: set(tp.decisions) for tp in plan.tables if tp.connector == name}
-        hits = {}
+        searches = {t: Search(cols, search=cols) if t in searchable else
+                    Search(cols, limit if t in large else None, indexes.get(t, set())) for t, cols in columns_of.items()}
         with index_first(connector, conns[name], bool(searchable)):
-            for table in sorted(searchable):
-                hits[table], _ = find(connector, conns[name], table, columns_of[table], terms,
-                                      search=columns_of[table])
-        for table, columns in columns_of.items():
-            hit = hits[table] if table in hits else find(connector, conns[name], table, columns, terms,
-                                                         limit if table in large else None,
-                                                         indexes.get(table, set()))[0]
+            hits = find_all(connector, conns[name], searches, terms)  # one statement for every table
+        for table in columns_of:
+            hit = hits[table][0]
             others = {k: cols for k, cols in hit.rows.items() if k not in own.get(table, set())}
             plan.kept.set_aside(plan, name, conns[name], table, others, terms)

@@ -16,13 +16,14 @@ from connectors.sql import SQLConnector
 from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.introspect import trigram_indexes
-from eraser.engine.residual import OWN_VALUE_PROVIDERS, find, rewrite_of, with_stored_identifiers
+from eraser.engine.residual import OWN_VALUE_PROVIDERS, rewrite_of, with_stored_identifiers
 from eraser.engine.search_index import (
     index_first,
     searchable_tables,
     text_columns,
 )
 from eraser.engine.terms import own_terms, subject_terms
+from eraser.engine.textsearch import Search, find_all
 from eraser.subjects import Subject
 
 if TYPE_CHECKING:
@@ -59,10 +60,11 @@ def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subjec
                       if s.kind == "faker" and s.arg in OWN_VALUE_PROVIDERS and tp.rows[k].get(c)]
         own = own_terms(subject, config, own_values)
         # every row: a lookup where a search or trigram index serves the columns, else a scan of the table
-        with index_first(connector, conns[name], bool(searchable)):
-            hits = {table: find(connector, conns[name], table, rule.free_text, terms, indexed=indexes.get(table, set()),
-                                search=free[table] if table in searchable else None)[0]
-                    for table, rule in sorted(rules.items()) if rule.free_text}
+        with index_first(connector, conns[name], bool(searchable)):  # one statement for every table
+            hits = {table: hit for table, (hit, _) in find_all(connector, conns[name], {
+                table: Search(rule.free_text, indexed=indexes.get(table, set()),
+                              search=free[table] if table in searchable else None)
+                for table, rule in sorted(rules.items()) if rule.free_text}, terms).items()}
         for table, rule in sorted(rules.items()):
             if not rule.free_text:
                 continue

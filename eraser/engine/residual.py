@@ -19,30 +19,22 @@ scanned in part.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import structlog
 
-from connectors.base import Key, Row
+from connectors.base import Key
 from connectors.sql import SQLConnector
 from eraser.config import Config
 from eraser.engine.conditional import Rewrite, rewrite_unchanged
 from eraser.engine.derived import derived_copies
 from eraser.engine.introspect import trigram_indexes
 from eraser.engine.locate import held_identifiers
-from eraser.engine.search_index import (
-    _declared_length,
-    index_first,
-    larger_than,
-    search_clause,
-    searchable_tables,
-    text_columns,
-)
+from eraser.engine.search_index import index_first, larger_than, searchable_tables, text_columns
 from eraser.engine.serialized import UnparseableValue, redacted_value
-from eraser.engine.terms import NAME_PROVIDERS, Mode, Terms, shown_key, subject_terms
+from eraser.engine.terms import NAME_PROVIDERS, Terms, shown_key, subject_terms
+from eraser.engine.textsearch import Hit, Search, find, find_all
 from eraser.errors import ConfigError
 from eraser.subjects import Subject
 from eraser.table_rules import ResidualScan
@@ -81,114 +73,6 @@ def names_if_found(subject: Subject, plan: Plan) -> Subject:
     if not subject.names or any(tp.rows for tp in plan.tables):
         return subject
     return Subject(subject.identifiers, subject.forms)
-
-
-# -- columns ----------------------------------------------------------------------------------
-
-def _escape(term: str) -> str:
-    return "%" + term.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-
-
-def _as_text(column: Any) -> Any:
-    return sa.cast(column, sa.Text) if isinstance(column.type, sa.JSON | sa.types.NullType) else column
-
-
-# -- finding ----------------------------------------------------------------------------------
-
-@dataclass
-class Hit:
-    """Rows of one table whose text holds an identifier: by primary key, with the columns that hold it."""
-
-    table: str
-    rows: dict[Key, dict[str, str]] = field(default_factory=dict)  # key -> column -> text (never reported)
-
-    def columns(self) -> dict[str, int]:
-        counted: dict[str, int] = {}
-        for cols in self.rows.values():
-            for col in cols:
-                counted[col] = counted.get(col, 0) + 1
-        return counted
-
-
-def _candidates(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
-                limit: int | None, indexed: bool = False, search: list[str] | None = None) -> list[Row]:
-    """Rows with any search term in any of the columns (pk and those columns as text), the newest `limit`.
-    Case is ignored with ILIKE where a trigram index serves it, else with the dialect's Unicode lower() LIKE,
-    which a scan evaluates faster on PostgreSQL; phone numbers are looked for among the text's digits. With
-    `search` (the columns of the table's search index), one LIKE per term on the table's search text instead,
-    which finds every row the per-column comparisons find (eraser/engine/search_index.py)."""
-    tab = connector.table(table)
-    pk = [c.name for c in tab.primary_key.columns]
-    source: Any = tab
-    if limit is not None:
-        newest = sa.select(*(tab.c[c] for c in dict.fromkeys([*pk, *columns])))
-        source = newest.order_by(*(tab.c[c].desc() for c in pk)).limit(limit).subquery()
-
-    def match(column: Any, term: str, mode: Mode) -> Any:
-        text = _as_text(column)
-        if mode == "digits":
-            return connector.specifics.digits(text).like(_escape(term), escape="/")
-        if mode == "exact":
-            return text.like(_escape(term), escape="/")
-        return text.ilike(_escape(term), escape="/") if indexed else \
-            connector.specifics.lowered(text).like(_escape(term.lower()), escape="/")
-
-    if search is not None:
-        where = search_clause(connector, table, search, sorted({_escape(t.lower() if mode == "fold" else t)
-                                                                for t, mode in terms.search}))
-    else:
-        where = sa.or_(*(match(source.c[c], t, mode) for c in columns
-                         for t, mode in _fitting(connector, tab.c[c], terms)))
-    stmt = sa.select(*(source.c[c] for c in pk),
-                     *(_as_text(source.c[c]).label(f"t_{i}") for i, c in enumerate(columns))).where(where)
-    out = []
-    for r in connector._run(conn, stmt):
-        m = r._mapping
-        row: Row = {c: m[c] for c in pk}
-        row.update({c: m[f"t_{i}"] for i, c in enumerate(columns)})
-        out.append(row)
-    return out
-
-
-def _fitting(connector: SQLConnector, column: sa.Column[Any], terms: Terms) -> list[tuple[str, Mode]]:
-    """The search strings a column is long enough to hold."""
-    length = _declared_length(connector, column)
-    return [t for t in terms.search if length is None or len(t[0]) <= length]
-
-
-def find(connector: SQLConnector, conn: Any, table: str, columns: Sequence[str], terms: Terms,
-         limit: int | None = None, indexed: set[str] | None = None,
-         search: list[str] | None = None) -> tuple[Hit, bool]:
-    """The confirmed hits in a table's columns, and whether only part of the table was read. With `search` (the
-    columns of the table's search index, which must include `columns`) the whole table is searched through that
-    index in one statement. Otherwise columns with a trigram index are searched in full (an index lookup); the
-    others in the newest `limit` rows if given (the caller passes a limit only for a table larger than it)."""
-    hit = Hit(table)
-    if not columns or not terms:
-        return hit, False
-    tab = connector.table(table)
-    pk = [c.name for c in tab.primary_key.columns]
-    columns = [c for c in columns if _fitting(connector, tab.c[c], terms)]  # VARCHAR(12) cannot hold a 22-character email
-    if not columns:
-        return hit, False
-    indexed = indexed or set()
-    if search is not None and not set(columns) <= set(search):
-        search = None
-    groups: list[tuple[list[str], int | None]] = [] if search is not None else \
-        [([c], None) for c in columns if c in indexed]
-    rest = columns if search is not None else [c for c in columns if c not in indexed]
-    partial = False
-    if rest:
-        partial = limit is not None and search is None
-        groups.append((rest, None if search is not None else limit))
-    for cols, group_limit in groups:
-        for row in _candidates(connector, conn, table, cols, terms, group_limit, indexed=cols[0] in indexed,
-                               search=search):
-            matched = {c: row[c] for c in cols if terms.found(row[c])}
-            if matched:
-                key = tuple(row[c] for c in pk) if pk else (len(hit.rows),)
-                hit.rows.setdefault(key, {}).update(matched)
-    return hit, partial
 
 
 # -- redacting --------------------------------------------------------------------------------
@@ -321,11 +205,14 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
                                                      set(columns_of[t]) - indexes.get(t, set())],
                             limit) if limit is not None and terms else set()
         entry["search_indexed_tables"] = len(searchable)
-        found: dict[str, tuple[Hit, bool]] = {}
+        # every table in one statement, unless a redaction could write into a table searched after it (a trigger):
+        # then, as before, the tables without a search index are read one by one, each after the redactions before it
+        one_by_one = "redact" in (settings.mode, *settings.per_table.values())
+        searches = {t: Search(cols, search=cols) if t in searchable else
+                    Search(cols, limit if t in large else None, indexes.get(t, set()))
+                    for t, cols in columns_of.items() if t in searchable or not one_by_one}
         with index_first(connector, conns[name], bool(searchable and terms)):
-            for table, columns in columns_of.items():
-                if table in searchable:
-                    found[table] = find(connector, conns[name], table, columns, terms, search=columns)
+            found = find_all(connector, conns[name], searches, terms)
         for table, columns in columns_of.items():
             indexed = indexes.get(table, set())
             entry["columns"] += len(columns)

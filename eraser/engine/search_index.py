@@ -148,11 +148,15 @@ def index_first(connector: SQLConnector, conn: Any, wanted: bool = True) -> Iter
     evaluation far too low and would read a table of long texts whole (seconds) rather than look it up (ms).
     One statement per transaction: the setting stays off until the transaction ends (SET LOCAL), since every
     later statement of an erasure or plan reads by key or through an index either way (a table without an index
-    is still read whole); the commit or rollback puts it back."""
+    is still read whole); the commit or rollback puts it back. JIT compilation and parallel workers are off as
+    well: a table read whole under this setting looks so costly to the planner that it would compile the statement
+    (110-490 ms measured for a table of 4,000 rows read in 2 ms) and start workers (up to a second on the loaded
+    benchmark machine)."""
     if wanted and connector.dialect == "postgresql":
         facts = in_transaction(conn)
         if not facts.get("index first"):
-            connector._run(conn, sa.text("SELECT set_config('enable_seqscan', 'off', true)"))
+            connector._run(conn, sa.text("SELECT set_config('enable_seqscan', 'off', true), "
+                                         "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"))
             facts["index first"] = True
     yield
 
