@@ -84,6 +84,7 @@ def build_helpdesk(engine: sa.Engine, seed: int) -> None:
                  email=f"{first}.{last}@helpdesk.example.com".lower(), phone=en.phone_number(),
                  phone_ext=str(rng.randint(100, 400)), mobile=rng.choice([None, en.phone_number()]),
                  signature=f"Kind regards,\n{first} {last}", isadmin=int(i < 2), lastlogin=_when(rng))
+    sessions: set[str] = set()
     for _ in range(260):
         f = fake[rng.choice(["en_GB", "nl_BE"])]
         first, last = f.first_name(), f.last_name()
@@ -100,7 +101,11 @@ def build_helpdesk(engine: sa.Engine, seed: int) -> None:
                      lang=rng.choice(["en_GB", "nl"]), username=rng.choice([None, f"{first}{last}".lower()]),
                      passwd=fake.sha256(), backend=None, registered=_when(rng))
         for _ in range(rng.randint(0, 3)):
-            rows.add("ost_session", key="session_id", session_id=fake.sha1(), session_data=fake.sha256(),
+            sid = fake.sha1()
+            while sid in sessions:  # Faker repeats itself under some seeds
+                sid = fake.sha1()
+            sessions.add(sid)
+            rows.add("ost_session", key="session_id", session_id=sid, session_data=fake.sha256(),
                      session_expire=_when(rng), user_id=u, user_ip=fake.ipv4_public(), user_agent=fake.user_agent())
         for _ in range(rng.randint(0, 4)):
             opened = _when(rng)
