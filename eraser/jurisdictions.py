@@ -1,5 +1,5 @@
-"""Retention presets per jurisdiction: how long invoices, accounting records and patient files are kept, on which legal basis,
-and how long a legal-claims hold runs before it must be reviewed.
+"""Retention presets per jurisdiction: how long invoices, accounting records, patient files and guest registers are
+kept, on which legal basis, and how long a legal-claims hold runs before it must be reviewed.
 
 A table refers to a preset with `retain: {preset: invoices, from: invoice_date}`; the fields it gives itself
 override the preset's, and `retention_presets:` at the top of a config overrides or adds presets for all tables.
@@ -72,6 +72,15 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 
 for _code, (_basis, _period) in _MEDICAL.items():
     PRESETS[_code]["medical_records"] = {"basis": _basis, "period": _period, "count_from": "date"}
+
+# The guest register of a hotel or other tourist accommodation, counted from the guest's arrival. Only where the
+# law gives a period: Belgium requires the register (Law of 1 March 2007 on miscellaneous provisions (III),
+# art. 141-147; Royal Decree of 27 April 2007) but no period is given here, so discovery proposes `review` there.
+PRESETS["FR"]["guest_register"] = {
+    "basis": "French Code of Entry and Residence of Foreigners (CESEDA) art. R. 611-42 and the Order of 1 October "
+             "2015: the individual police form (fiche individuelle de police) of a foreign guest is kept 6 months "
+             "(CNIL deliberation 2016-176 of 9 June 2016)",
+    "period": "6m", "count_from": "date"}
 
 # Legal claims: the period after which a hold on a subject must be reviewed (limitation of actions).
 LEGAL_CLAIMS: dict[str, dict[str, str]] = {

@@ -22,6 +22,7 @@ from tests.test_bad_input import run
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from heldout2_schemas import FRESH  # noqa: E402
 from heldout3_schemas import BLIND  # noqa: E402
+from heldout4_schemas import BLIND2  # noqa: E402
 from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
@@ -54,9 +55,9 @@ def passes_check(path: Path) -> None:
 
 
 def test_every_draft_of_the_corpus_passes_config_check(keys_env: Path) -> None:
-    """The tuned, held-out, fresh and blind held-out labelled schemas and both sample shapes: discover, then check,
+    """The tuned, held-out, fresh and both blind held-out labelled schemas and both sample shapes: discover, then check,
     with nothing edited in between."""
-    builders = {name: schema.build for name, schema in (SCHEMAS | HELD_OUT | FRESH | BLIND).items()}
+    builders = {name: schema.build for name, schema in (SCHEMAS | HELD_OUT | FRESH | BLIND | BLIND2).items()}
     builders |= {"rental": lambda e, seed: build_rental(e, seed), "trading": lambda e, seed: build_trading(e, seed)}
     for name, build in builders.items():
         directory = keys_env / name

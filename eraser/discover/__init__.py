@@ -41,6 +41,13 @@ from eraser.discover.findings import (
 from eraser.discover.names import ADDRESS, HOLDER_TABLES, PLACE_TABLES, _org, name_category, normalize_name
 from eraser.discover.propose import _propose
 from eraser.discover.render import render
+from eraser.discover.values import (
+    bare_house_number,
+    company_vat,
+    judge_known_names,
+    judge_person_number,
+    known_words,
+)
 from eraser.errors import ConfigError
 from eraser.jurisdictions import JURISDICTIONS
 
@@ -127,16 +134,25 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     places = _shared_places(tables, edges, rows, person_tables, findings)
     person_tables -= places
     names = _known_names(findings, texts, person_tables)
+    known = known_words(findings, texts, person_tables)
     for table, cols in findings.items():
         addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
+        premises = bool(PLACE_TABLES.search(normalize_name(table)))
+        # the organisation's own premises (a location, a school) name no person: their phone is a front desk's
+        desk = table in places or premises and not any(f.category in ("first_name", "last_name") and f.personal
+                                                       for f in cols.values())
         for finding in cols.values():
-            codes = finding.category == "country" and _codes(texts.get((table, finding.column), []))
-            if finding.category in ("region", "country") and (not addressed or codes):
-                finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status or a code
-            _judge_in_context(finding, holder, _org(table) or table in places or
-                              bool(PLACE_TABLES.search(normalize_name(table))),
-                              texts.get((table, finding.column), []), names, region, table in places)
+            column_texts = texts.get((table, finding.column), [])
+            codes = finding.category == "country" and _codes(column_texts)
+            if finding.category in ("region", "country") and (not addressed or codes) or \
+                    finding.category == "house_number" and not bare_house_number(finding, cols, column_texts):
+                finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, a code, an nr
+            org = _org(table) or table in places or premises
+            _judge_in_context(finding, holder, org, column_texts, names, region, desk)
+            judge_person_number(finding, table, column_texts, table in person_tables, keys.get(table, set()))
+            judge_known_names(finding, column_texts, known, org)
+            company_vat(finding, cols, values, table)
     for table in person_tables | {e.child for e in edges if e.parent in person_tables}:
         for finding in findings[table].values():
             judge_body_measure(finding, keys.get(table, set()))

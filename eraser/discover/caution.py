@@ -11,7 +11,12 @@
 - a parent row a person's row points to that has a status or text of its own (a report on public space) is not
   their address: never owned;
 - a person table that many rows of another person table point to (the practitioner of many patients, the
-  account manager of many customers) is the organisation's own staff: for review, as R6 staff are.
+  account manager of many customers) is the organisation's own staff: for review, as R6 staff are, and so are
+  the staff member's own sub-records (emergency contacts, dependants) keyed by the staff table's own key;
+- a table with a person's email that belongs to an invoicing table and carries an amount (a ticket's order
+  position with the attendee's email) is a line of that document: retained with it;
+- a guest register is retained under the jurisdiction's `guest_register` preset where there is one (France),
+  and the person's own row that a register or a school record keeps identifying is for review.
 """
 
 from __future__ import annotations
@@ -20,14 +25,17 @@ from typing import Any
 
 from eraser.discover.names import (
     AMOUNT_COLUMNS,
+    ARRIVAL_DATES,
     MEDICAL_TABLES,
     NOT_MEDICAL_TABLES,
     QUOTE_TABLES,
+    REGISTER_TABLES,
     SECTOR_TABLES,
     normalize_name,
 )
+from eraser.jurisdictions import PRESETS
 
-KEPT = ("invoicing", "invoicing_part", "medical")
+KEPT = ("invoicing", "invoicing_part", "medical", "register")
 
 
 def staff_like(schema: Any, t: str, rows: dict[str, int | None]) -> str | None:
@@ -71,15 +79,27 @@ def keep_sector_records(schema: Any) -> None:
                                   "whether it is kept with that record or erased")
     for t, role in list(schema.role.items()):
         n = normalize_name(t)
+        if role in ("child", "uncertain") and REGISTER_TABLES.search(n) and \
+                "guest_register" in PRESETS.get(schema.jurisdiction, {}):
+            schema.role[t] = "register"
+            schema.why[t].append("reads as the guest register a police law requires kept: kept under the "
+                                 "guest register preset")
+            continue
         if role != "child":
             continue
         if SECTOR_TABLES.search(n):
             _uncertain(schema, t, "reads as a register or a school record that a police or education law may "
                                   "require kept, and no preset says how long: decide")
-        elif not QUOTE_TABLES.search(n) and any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_") for c, f in schema.findings[t].items()
-                 if f.kind == "number"):
+        elif not QUOTE_TABLES.search(n) and any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_")
+                                                for c, f in schema.findings[t].items() if f.kind == "number"):
             _uncertain(schema, t, "carries money amounts: an accounting record (retain) or the subject's data "
                                   "(delete): decide")
+    for e in schema.edges:  # the guest or pupil such a record keeps identifying waits on it
+        sector = schema.role.get(e.child) == "register" or (schema.role.get(e.child) == "uncertain" and
+                                                            SECTOR_TABLES.search(normalize_name(e.child)))
+        if sector and schema.role.get(e.parent) == "identity" and e.child_cols[0] not in schema.not_followed[e.child]:
+            _uncertain(schema, e.parent, f"the person's own row, which the kept record {e.child} keeps identifying "
+                                         f"({e}): its erasure waits on that record; decide")
 
 
 def _uncertain(schema: Any, t: str, reason: str) -> None:
@@ -92,3 +112,35 @@ def record_not_address(schema: Any, parent: str) -> bool:
     person's address, even where its personal columns are all address parts."""
     return any(f.name_hint in ("message", "text") or normalize_name(c) in ("status", "statut", "etat")
                for c, f in schema.findings[parent].items())
+
+
+def arrival_date(cols: dict[str, Any]) -> str | None:
+    """The arrival date of a register entry, from which its retention runs."""
+    return next((c for c, f in cols.items() if f.kind == "date" and ARRIVAL_DATES.search(normalize_name(c))), None)
+
+
+def staff_records(schema: Any) -> None:
+    """A staff member's own sub-records (emergency contacts, dependants) found by their phone: keyed by the staff
+    table's own key (`emp_number`) or named after it (`employee_id`), they follow the employee: review."""
+    for e in schema.edges:
+        if schema.role.get(e.parent) != "own" or schema.role.get(e.child) != "identity" or \
+                e.child in schema.invoicing or len(e.child_cols) != 1:
+            continue
+        col, stem = normalize_name(e.child_cols[0]), normalize_name(e.parent)
+        named = col.removesuffix("_id").removesuffix("_number") in stem.split("_")
+        if col == normalize_name(e.parent_cols[0]) and col != "id" or named:
+            schema.role[e.child] = "own"
+            schema.why[e.child].append(f"a record of the organisation's own staff member in {e.parent} ({e}): it "
+                                       "follows the employee's erasure, decided by someone")
+
+
+def lines_of_documents(schema: Any) -> None:
+    """A table with a person's email below an invoicing table, with an amount of its own (an order position with
+    the attendee's email), is a line of the document: retained with it, not the attendee's to delete."""
+    for e in schema.edges:
+        t = e.child
+        if schema.role.get(e.parent) == "invoicing" and schema.role.get(t) == "identity" and t != e.parent and \
+                any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_") for c, f in schema.findings[t].items()
+                    if f.kind == "number"):
+            schema.role[t] = "invoicing_part"
+            schema.why[t].append(f"a line of {e.parent} with an amount ({e}): kept with the document")

@@ -12,6 +12,7 @@ from eraser.discover.names import (
     COMPANY_WORDS,
     EVENT_DATE,
     EVENT_NAMES,
+    INVOICE_TABLES,
     LABELS,
     MEDIA_COLUMNS,
     MEDIA_TABLES,
@@ -141,7 +142,8 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
         f.mentions, f.named = _mentions(texts, names, region)
     if f.category is None and f.name_hint == "name" and f.kind == "text":
         qualifiers = set(normalize_name(f.column).split("_")) - {"name", "naam", "nom"}
-        if qualifiers & PERSON_QUALIFIERS or (person_table and not qualifiers - {"full", "display", "complet"}):
+        if qualifiers & PERSON_QUALIFIERS or (person_table and not qualifiers - {"full", "display", "complet",
+                                                                                 "fullname"}):
             f.category, f.confidence = "full_name", 0.75
             f.evidence.append("a name column " + ("with a person qualifier" if qualifiers & PERSON_QUALIFIERS
                                                   else "in a table of persons"))
@@ -157,7 +159,8 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
                 f.evidence.append(f"{f.mentions:.0%} of sampled texts hold an email, phone number or IBAN")
             if f.named:
                 f.evidence.append(f"{f.named:.0%} name a person found in an identity table")
-        elif f.name_hint == "message" and not org_table:
+        elif f.name_hint == "message" and not org_table and not INVOICE_TABLES.search(normalize_name(f.table)):
+            # (in a payment or invoice, a `motif` or `description` with no one's name in it is the document's)
             f.category, f.confidence = "free_text", 0.65
             f.evidence.append("a message or note column: people write names and contact details into it")
     person_named = f.category in ("full_name", "job_title") and \

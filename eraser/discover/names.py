@@ -19,20 +19,21 @@ NAME_RULES: list[tuple[str, str]] = [
                     r"registre_?national|numero_?national|social_?security|securite_?sociale|passport|paspoort|"
                     r"passeport|id_?card|identiteitskaart|carte_?(d_)?identite|_eid_|piece_?(d_)?identite|"
                     r"identity_?document|id_?document|identiteitsbewijs|driv(ing|ers?)_?licen[cs]e|rijbewijs|"
-                    r"permis_?de_?conduire"),
+                    r"permis_?de_?conduire|_dri_?lice?n?[cs]?e?_|numero_?(du_|de_)?document|document_?numero"),
     ("bank_account", r"iban|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
                      r"account_?number|bank_?(ac|acc|acct)_?(no|num|number|nr)_"),
     ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
     ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
                    r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
-                   r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_"),
+                   r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_|(vat|btw|tva)_?(client|klant|customer)"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_|middle_?name|"
-                   r"second_?name|tussenvoegsel|voornamen|voorvoegsel|_mname_|other_?names|_initials_"),
+                   r"second_?name|tussenvoegsel|voornamen|voorvoegsel|_mname_|other_?names|_initials_|nick_?name|"
+                   r"preferred_?name|roep_?naam|_surnom_|known_?as"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden|geslachtsnaam|"
                   r"name_?suffix|suffix_?name"),
     ("full_name", r"contact_?name|guardians?_?name|parents?_?name|person_to_be_contacted|emergency_?contact_?"
-                  r"(name|person)|household_?name|_sort_name_"),
+                  r"(name|person)|household_?name|_sort_name_|contact_?person(?!_?id)"),
     ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
                  r"nickname|handle|userid|user_?login|nom_?(d_)?utilisateur)_$"),
     ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
@@ -42,11 +43,12 @@ NAME_RULES: list[tuple[str, str]] = [
                      r"huisletter|huis_?n(umme)?r_?toevoeging|house_?letter"),
     ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_"),
     ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_"),
-    ("region", r"_(state|province|provincie|county|region|departement|deelstaat)_"),
+    ("region", r"_(state|province|provin|provincie|county|region|departement|deelstaat)_"),
     ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking|aanhef"),
     ("characteristic", r"nationalit|ethnic|etnisch|_race_|marital|civil_?status|burgerlijke_?staat|"
                        r"etat_?civil|situation_?familiale|blood_?(group|type)|bloedgroep|groupe_?sanguin|religio|"
-                       r"godsdienst"),
+                       r"godsdienst|military|militair|legerdienst|service_?militaire|smok(er|ing)|_roker_|rookgedrag|"
+                       r"fumeur|special_?needs?|handicap|disabilit|beperking|zorgnoden|besoins_?particuliers"),
     ("licence_plate", r"kenteken|licen[cs]e_?plate|number_?plate|nummerplaat|plaque_?(d_?)?immatriculation|"
                       r"kennzeichen|vehicle_?registration|registration_?plate"),
     ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees|geo_?code"),
@@ -60,6 +62,7 @@ NAME_RULES: list[tuple[str, str]] = [
     ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)"),
     ("country", r"_(country|land|pays|country_?name)_"),
     ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe"),
+    ("house_number", r"^_(numero|nummer|nr|num|number|no)_$"),  # only beside a street (values.bare_house_number)
 ]
 # An ambiguous name column: a person's name in a person table or with a person qualifier, else a thing's name.
 NAME_WORD = re.compile(r"_(name|naam|nom|fullname|full_name|display_?name|contact_?naam|contactnaam|klantnaam)_")
@@ -68,7 +71,8 @@ PERSON_QUALIFIERS = {"full", "display", "contact", "customer", "client", "klant"
                      "person", "persoon", "patient", "employee", "member", "lid", "owner", "recipient", "sender",
                      "payer", "holder", "partner", "guest", "student", "facturatie", "facturation", "complet",
                      "volledige", "contactpersoon", "ontvanger", "destinataire", "expediteur", "afzender", "factuur",
-                     "invoice", "facture", "sort", "household", "guardian"}
+                     "invoice", "facture", "sort", "household", "guardian", "attendee",
+                     "poster", "author", "participant", "visitor", "bezoeker", "deelnemer"}
 # Free text: message-like columns are written by or about people; description-like ones only with evidence.
 MESSAGE_WORDS = re.compile(r"_(note|notes|comment|comments|remark|remarks|opmerking|opmerkingen|commentaire|"
                            r"commentaires|remarque|remarques|message|messages|bericht|berichten|body|content|inhoud|"
@@ -94,7 +98,9 @@ REFERENCE_NAME = re.compile(r"^(id|fk)_|_(id|fk)$|^id[a-z]|[a-z]id$")
 # The organisation's own premises: an address there is the organisation's, not a person's.
 PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|warehouses?|magasins?|winkels?|"
                           r"vestiging(en)?|branch(es)?|succursales?|locations?|sites?|depots?|facilit(y|ies)|salles?|gyms?|"
-                          r"venues?|practices?|praktijk(en)?|cabinets?)($|_)")
+                          r"venues?|practices?|praktijk(en)?|cabinets?)($|_)|(^|_)(institutions?|schools?|scholen|ecoles?|"
+                          r"etablissements?|campus(es)?|hotels?|clinics?|hospitals?|ziekenhuizen|librar(y|ies)|"
+                          r"bibliothe(ek|ken|que))$")
 # The organisation's own staff, shops and offices: never proposed as a subject's data to delete.
 OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
@@ -107,9 +113,13 @@ MEDICAL_TABLES = re.compile(r"encounter|consult|prescri|medicat|diagnos|(^|_)pro
 NOT_MEDICAL_TABLES = re.compile(r"calendar|appointment|afspraak|agenda|rendez_?vous|(^|_)events?($|_)|login|access|"
                                 r"session|portal|password|credential|token|newsletter")
 # ... and registers and school records that a police or education law may require kept: proposed for review.
-SECTOR_TABLES = re.compile(r"guest_?regist|hotel_?regist|fiche_?(de_)?police|police_?regist|nachtregister|"
-                           r"registre_?(des_)?(voyageurs|hotes|clients)|report_?card|transcript|diploma|bulletin|"
-                           r"getuigschrift|rapport_?cijfer|releve_?(de_)?notes|academic_?record|exam_?results?")
+REGISTER_TABLES = re.compile(r"guest_?regist|hotel_?regist|fiche_?(de_)?police|police_?regist|nachtregister|"
+                             r"registre_?(des_)?(voyageurs|hotes|clients)|reizigers_?regist|traveller_?regist")
+SECTOR_TABLES = re.compile(REGISTER_TABLES.pattern + r"|report_?card|transcript|diploma|bulletin|"
+                           r"getuigschrift|rapport_?cijfer|releve_?(de_)?notes|academic_?record|exam_?results?|"
+                           r"assessment_?(item_)?results?|student_?absences?|absences?$|attendances?$|afwezigheden|"
+                           r"special_?needs|leerlingendossier|dossier_?(de_)?l?_?eleve")
+ARRIVAL_DATES = re.compile(r"arriv|aankomst|check_?in|date_?(d_)?entree")
 QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
 PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
 PAYMENT_COLUMNS = re.compile(r"payment|paiement|betaal|betaling|zahlung")
@@ -172,7 +182,7 @@ SALUTATIONS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "d
 # A name that describes an attribute of the data rather than holding it (`phone_type_id`, `password_status`,
 # `do_not_email`, `email_verified`): a type, a status or a flag.
 ATTRIBUTE_NAMES = re.compile(r"_(type|types|kind|status|flag|flags|count|verified|enabled|disabled|allowed|format|"
-                             r"method|provider|unit|units|transport|visibility|preference)(_id)?_$|"
+                             r"method|provider|unit|units|transport|visibility|preference|flg|ext|extension)(_id)?_$|"
                              r"^_(is|has|do_not|dont|no|allow|allows|opt|opt_in|opt_out)_")
 
 

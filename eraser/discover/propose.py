@@ -8,7 +8,15 @@ import sqlalchemy as sa
 
 from connectors.base import Edge
 from connectors.sql import SQLConnector
-from eraser.discover.caution import KEPT, keep_sector_records, record_not_address, staff_like
+from eraser.discover.caution import (
+    KEPT,
+    arrival_date,
+    keep_sector_records,
+    lines_of_documents,
+    record_not_address,
+    staff_like,
+    staff_records,
+)
 from eraser.discover.evidence import sharing
 from eraser.discover.findings import ColumnFinding, TableProposal
 from eraser.discover.names import (
@@ -95,8 +103,10 @@ def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[
     """Per table, the action and why: roles first, then down the foreign keys, owned parents, and the tables
     whose rows a retained invoice keeps (they need columns to anonymize)."""
     schema = _Schema(connector, tables, edges, findings, person_tables)
-    schema.conn, schema.sample, schema.rows = conn, sample, rows
+    schema.conn, schema.sample, schema.rows, schema.jurisdiction = conn, sample, rows, jurisdiction
     schema.assign_roles()
+    staff_records(schema)
+    lines_of_documents(schema)
     schema.follow_foreign_keys()
     schema.retain_invoiced_documents()
     keep_sector_records(schema)
@@ -127,6 +137,7 @@ class _Schema:
         self.partitions = {t for t in self.orgs if PARTITION_TABLES.match(normalize_name(t))}
         self.own = {t for t in tables if OWN_TABLES.search(normalize_name(t))}
         self.conn: Any = None
+        self.jurisdiction = ""
         self.sample = 0
         self.rows: dict[str, int | None] = {}
         self.role: dict[str, str] = {}
@@ -326,6 +337,11 @@ class _Schema:
             p.retain = {"preset": "medical_records", "from": _document_date(self.findings[t]) or "request"}
             basis = PRESETS[jurisdiction]["medical_records"]
             p.reasons.append(f"kept under the {jurisdiction} medical records preset ({basis['period']})")
+        elif p.role == "register":
+            p.action, p.category = "retain", "guest register"
+            p.retain = {"preset": "guest_register", "from": arrival_date(self.findings[t]) or "request"}
+            p.reasons.append(f"kept under the {jurisdiction} guest register preset "
+                             f"({PRESETS[jurisdiction]['guest_register']['period']})")
         elif p.role == "organisation":
             p.action, p.category, p.columns = "anonymize", "contact details of a customer's contact person", strategies
         elif p.role in ("own", "patient", "uncertain") or (p.role == "child" and
