@@ -19,6 +19,11 @@ bench/RESULTS.md, next to a hand-written DELETE by primary key as a baseline.
 (bench/same_work.py), with --process also as whole processes (`eraser erase --yes` and `psql`); the spread of each
 is printed and written to the `## erase_one: same work` section, with a growth table across the sizes run.
 
+--dialect mariadb (with --same-work): the same rows in MariaDB, copied from the PostgreSQL database of that size
+(built first if needed) into `erase_bench_<persons>` with the demo schema as create_schema() makes it there; Eraser
+and the same-work baseline in MariaDB's dialect (bench/same_work.py) interleaved per subject, and the tables
+`eraser plan` names as slow scans (MariaDB has no index that finds text inside a value). No whole-process lines.
+
 --session: a new session per subject (as `eraser erase` does), one session for all, or both in turn (the
 default). --trigram free-text adds pg_trgm GIN indexes on the config's `free_text:` columns, as the config
 advises for PostgreSQL; the default drops them again, leaving the demo schema as create_schema() makes it.
@@ -406,11 +411,110 @@ def shape(heavy: bool, today: date) -> Shape:
                  lines=3, split_payments=1, support=4, usage=8)
 
 
+COLUMNS = {
+    "addresses": "id, street, house_number, postcode, city, country",
+    "persons": "id, tenant_id, customer_number, first_name, last_name, email, phone, mobile, date_of_birth, "
+               "language, address_id, created_at, closed_at",
+    "projects": "id, person_id, tenant_id, title, description, site_address_id, created_at",
+    "photos": "project_id, path, caption, taken_at",
+    "quotes": "id, project_id, number, amount_cents, status, notes, created_at",
+    "invoices": "id, person_id, quote_id, number, invoice_date, due_date, closed_at, billing_name, "
+                "billing_street, billing_postcode, billing_city, customer_vat_number, total_excl_cents, "
+                "vat_cents, total_incl_cents",
+    "invoice_lines": "invoice_id, position, description, quantity, unit_price_cents, vat_rate_pct",
+    "payments": "invoice_id, paid_at, amount_cents, method, payer_iban",
+    "newsletter_subscriptions": "email, language, subscribed_at, source",
+    "support_messages": "person_id, sent_at, channel, subject, body",
+    "usage_events": "person_id, occurred_at, event, ip_address, user_agent",
+}
+
+
+def subject_rows(subjects: Subjects | OneSubject, pools: Pools, today: date,
+                 next_ids: Callable[[str, int], list[int]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The designed rows of the subjects (and the baseline rows), per table in COLUMNS order; ids of addresses,
+    projects, quotes and invoices from `next_ids(table, n)`."""
+    from eraser.demo import PRODUCTS
+
+    ids = subjects.all
+    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLE_ORDER}
+    need = {"addresses": 0, "projects": 0, "quotes": 0, "invoices": 0}
+    shapes = {pid: shape(pid == subjects.heavy, today) for pid in ids}
+    for s in shapes.values():
+        need["addresses"] += 1 + s.new_sites
+        need["projects"] += s.projects
+        need["quotes"] += s.projects
+        need["invoices"] += len(s.invoices)
+    pool_ids = {t: iter(next_ids(t, n)) for t, n in need.items()}
+    v = pools.values
+    for pid, s in shapes.items():
+        rng = random.Random(pid)
+        lang = rng.choice(["nl", "fr"])
+        first, last = rng.choice(v[f"first_{lang}"]), rng.choice(v[f"last_{lang}"])
+        email = Subjects.email(pid)
+        mobile = f"+32 470 {pid // 10000 % 100:02d} {pid // 100 % 100:02d} {pid % 100:02d}"
+        created = datetime(2013, 6, 1) + timedelta(days=pid % 300)
+        tenant = 1 + pid % len(pools.companies)
+
+        def address(rng: random.Random = rng) -> int:
+            aid = next(pool_ids["addresses"])
+            rows["addresses"].append((aid, rng.choice(v["streets"]), str(rng.randint(1, 250)),
+                                      rng.choice(v["postcodes"]), rng.choice(v["cities"]), "BE"))
+            return aid
+
+        home = address()
+        street, number, postcode, city = rows["addresses"][-1][1:5]
+        rows["persons"].append((pid, tenant, f"C{pid:07d}", first, last, email, None, mobile,
+                                date(1970 + pid % 30, 1 + pid % 12, 1 + pid % 28), lang, home, created, None))
+        quotes = []
+        for n in range(s.projects):
+            site = address() if n >= s.projects - s.new_sites else home
+            project = next(pool_ids["projects"])
+            rows["projects"].append((project, pid, tenant, f"{rng.choice(TITLES)} {city}",
+                                     f"Klant {first} {last} wenst een offerte; bel {mobile}.", site,
+                                     created + timedelta(days=1 + n)))
+            for k in range(s.photos):
+                rows["photos"].append((project, f"tenants/{tenant}/projects/{project}/{pid}-{n}-{k}.jpg",
+                                       rng.choice(CAPTIONS), created + timedelta(days=10 + k)))
+            quote = next(pool_ids["quotes"])
+            quotes.append(quote)
+            rows["quotes"].append((quote, project, f"Q{quote:07d}", rng.randint(100_000, 3_000_000),
+                                   rng.choice(STATUSES), f"Offerte voor {first} {last}",
+                                   created + timedelta(days=70)))
+        for n, when in enumerate(s.invoices):
+            invoice = next(pool_ids["invoices"])
+            lines = [(pos, *rng.choice(PRODUCTS), rng.randint(1, 3)) for pos in range(1, s.lines + 1)]
+            excl = sum(q * price for _, _, price, _, q in lines)
+            vat = sum(q * price * rate // 100 for _, _, price, rate, q in lines)
+            rows["invoices"].append((invoice, pid, quotes[0] if n == 2 else None, f"F{when.year}-{invoice:06d}",
+                                     when, when + timedelta(days=30), when + timedelta(days=20),
+                                     f"{first} {last}", f"{street} {number}", postcode, city, None,
+                                     excl, vat, excl + vat))
+            for pos, desc, price, rate, q in lines:
+                rows["invoice_lines"].append((invoice, pos, desc, q, price, rate))
+            parts = [(excl + vat) // 2, excl + vat - (excl + vat) // 2] if n < s.split_payments else [excl + vat]
+            for i, amount in enumerate(parts):
+                rows["payments"].append((invoice, when + timedelta(days=10 + 30 * i), amount,
+                                         rng.choice(METHODS), rng.choice(v["ibans"])))
+        # stored with other case and spaces: found only through the lower(trim()) comparison
+        rows["newsletter_subscriptions"].append((f" Bench.Subject.{pid}@Example.be ", lang,
+                                                 created + timedelta(days=3), "website"))
+        for n in range(s.support):
+            rows["support_messages"].append((pid, created + timedelta(days=5 + n), rng.choice(CHANNELS),
+                                             rng.choice(SUBJECT_LINES),
+                                             f"Beste, kunnen jullie mij terugbellen op {mobile} of mailen naar "
+                                             f"{email}? Groeten, {first} {last}"))
+        for n in range(s.usage):
+            rows["usage_events"].append((pid, created + timedelta(minutes=17 * n), rng.choice(EVENTS),
+                                         f"81.{pid % 250}.{n % 250}.{1 + n % 200}", rng.choice(v["agents"])))
+    for n in range(100 if subjects.baseline_person is not None else 0):
+        rows["usage_events"].append((subjects.baseline_person, datetime(2020, 1, 1) + timedelta(minutes=n),
+                                     "bench_baseline", "192.0.2.1", "bench"))
+    return rows
+
+
 def reset_subjects(conn: psycopg.Connection, subjects: Subjects | OneSubject, pools: Pools, today: date) -> int:
     """Delete whatever the subjects have (generated rows, or what an earlier erasure kept) and insert their
     designed rows again; also the baseline rows. Returns the number of rows inserted."""
-    from eraser.demo import PRODUCTS
-
     ids = subjects.all
     emails = [Subjects.email(pid) for pid in ids]
     with conn.transaction():
@@ -437,98 +541,10 @@ def reset_subjects(conn: psycopg.Connection, subjects: Subjects | OneSubject, po
         ):
             conn.execute(stmt, {"ids": ids, "emails": emails, "baseline": subjects.baseline_person})
 
-        rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLE_ORDER}
-        need = {"addresses": 0, "projects": 0, "quotes": 0, "invoices": 0}
-        shapes = {pid: shape(pid == subjects.heavy, today) for pid in ids}
-        for s in shapes.values():
-            need["addresses"] += 1 + s.new_sites
-            need["projects"] += s.projects
-            need["quotes"] += s.projects
-            need["invoices"] += len(s.invoices)
-        pool_ids = {t: iter(r[0] for r in conn.execute(f"SELECT nextval('{t}_id_seq') FROM generate_series(1, %s)",
-                                                         (n,)).fetchall()) for t, n in need.items()}
-        v = pools.values
-        for pid, s in shapes.items():
-            rng = random.Random(pid)
-            lang = rng.choice(["nl", "fr"])
-            first, last = rng.choice(v[f"first_{lang}"]), rng.choice(v[f"last_{lang}"])
-            email = Subjects.email(pid)
-            mobile = f"+32 470 {pid // 10000 % 100:02d} {pid // 100 % 100:02d} {pid % 100:02d}"
-            created = datetime(2013, 6, 1) + timedelta(days=pid % 300)
-            tenant = 1 + pid % len(pools.companies)
-
-            def address(rng: random.Random = rng) -> int:
-                aid = next(pool_ids["addresses"])
-                rows["addresses"].append((aid, rng.choice(v["streets"]), str(rng.randint(1, 250)),
-                                          rng.choice(v["postcodes"]), rng.choice(v["cities"]), "BE"))
-                return aid
-
-            home = address()
-            street, number, postcode, city = rows["addresses"][-1][1:5]
-            rows["persons"].append((pid, tenant, f"C{pid:07d}", first, last, email, None, mobile,
-                                    date(1970 + pid % 30, 1 + pid % 12, 1 + pid % 28), lang, home, created, None))
-            quotes = []
-            for n in range(s.projects):
-                site = address() if n >= s.projects - s.new_sites else home
-                project = next(pool_ids["projects"])
-                rows["projects"].append((project, pid, tenant, f"{rng.choice(TITLES)} {city}",
-                                         f"Klant {first} {last} wenst een offerte; bel {mobile}.", site,
-                                         created + timedelta(days=1 + n)))
-                for k in range(s.photos):
-                    rows["photos"].append((project, f"tenants/{tenant}/projects/{project}/{pid}-{n}-{k}.jpg",
-                                           rng.choice(CAPTIONS), created + timedelta(days=10 + k)))
-                quote = next(pool_ids["quotes"])
-                quotes.append(quote)
-                rows["quotes"].append((quote, project, f"Q{quote:07d}", rng.randint(100_000, 3_000_000),
-                                       rng.choice(STATUSES), f"Offerte voor {first} {last}",
-                                       created + timedelta(days=70)))
-            for n, when in enumerate(s.invoices):
-                invoice = next(pool_ids["invoices"])
-                lines = [(pos, *rng.choice(PRODUCTS), rng.randint(1, 3)) for pos in range(1, s.lines + 1)]
-                excl = sum(q * price for _, _, price, _, q in lines)
-                vat = sum(q * price * rate // 100 for _, _, price, rate, q in lines)
-                rows["invoices"].append((invoice, pid, quotes[0] if n == 2 else None, f"F{when.year}-{invoice:06d}",
-                                         when, when + timedelta(days=30), when + timedelta(days=20),
-                                         f"{first} {last}", f"{street} {number}", postcode, city, None,
-                                         excl, vat, excl + vat))
-                for pos, desc, price, rate, q in lines:
-                    rows["invoice_lines"].append((invoice, pos, desc, q, price, rate))
-                parts = [(excl + vat) // 2, excl + vat - (excl + vat) // 2] if n < s.split_payments else [excl + vat]
-                for i, amount in enumerate(parts):
-                    rows["payments"].append((invoice, when + timedelta(days=10 + 30 * i), amount,
-                                             rng.choice(METHODS), rng.choice(v["ibans"])))
-            # stored with other case and spaces: found only through the lower(trim()) comparison
-            rows["newsletter_subscriptions"].append((f" Bench.Subject.{pid}@Example.be ", lang,
-                                                     created + timedelta(days=3), "website"))
-            for n in range(s.support):
-                rows["support_messages"].append((pid, created + timedelta(days=5 + n), rng.choice(CHANNELS),
-                                                 rng.choice(SUBJECT_LINES),
-                                                 f"Beste, kunnen jullie mij terugbellen op {mobile} of mailen naar "
-                                                 f"{email}? Groeten, {first} {last}"))
-            for n in range(s.usage):
-                rows["usage_events"].append((pid, created + timedelta(minutes=17 * n), rng.choice(EVENTS),
-                                             f"81.{pid % 250}.{n % 250}.{1 + n % 200}", rng.choice(v["agents"])))
-        for n in range(100 if subjects.baseline_person is not None else 0):
-            rows["usage_events"].append((subjects.baseline_person, datetime(2020, 1, 1) + timedelta(minutes=n),
-                                         "bench_baseline", "192.0.2.1", "bench"))
-        columns = {
-            "addresses": "id, street, house_number, postcode, city, country",
-            "persons": "id, tenant_id, customer_number, first_name, last_name, email, phone, mobile, date_of_birth, "
-                       "language, address_id, created_at, closed_at",
-            "projects": "id, person_id, tenant_id, title, description, site_address_id, created_at",
-            "photos": "project_id, path, caption, taken_at",
-            "quotes": "id, project_id, number, amount_cents, status, notes, created_at",
-            "invoices": "id, person_id, quote_id, number, invoice_date, due_date, closed_at, billing_name, "
-                        "billing_street, billing_postcode, billing_city, customer_vat_number, total_excl_cents, "
-                        "vat_cents, total_incl_cents",
-            "invoice_lines": "invoice_id, position, description, quantity, unit_price_cents, vat_rate_pct",
-            "payments": "invoice_id, paid_at, amount_cents, method, payer_iban",
-            "newsletter_subscriptions": "email, language, subscribed_at, source",
-            "support_messages": "person_id, sent_at, channel, subject, body",
-            "usage_events": "person_id, occurred_at, event, ip_address, user_agent",
-        }
+        rows = subject_rows(subjects, pools, today, lambda t, n: [r[0] for r in conn.execute(
+            f"SELECT nextval('{t}_id_seq') FROM generate_series(1, %s)", (n,)).fetchall()])
         with conn.cursor() as cur:
-            for table, cols in columns.items():
+            for table, cols in COLUMNS.items():
                 with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for row in rows[table]:
                         copy.write_row(row)
@@ -547,6 +563,11 @@ def dsn(args: argparse.Namespace, database: str) -> str:
 
 def sa_url(args: argparse.Namespace) -> str:
     return f"postgresql+psycopg://{args.user}@{args.host}:{args.port}/{args.db}"
+
+
+def eraser_url(args: argparse.Namespace) -> str:
+    """The database Eraser erases in: PostgreSQL, or with --dialect mariadb the MariaDB copy."""
+    return maria_url(args) if getattr(args, "dialect", "postgresql") == "mariadb" else sa_url(args)
 
 
 def table_counts(conn: psycopg.Connection) -> dict[str, int]:
@@ -685,6 +706,150 @@ def drop_constraints_and_indexes(conn: psycopg.Connection) -> list[tuple[str, st
     return again
 
 
+# -- MariaDB: the same rows, copied from the PostgreSQL database this script built ---------------------------------
+
+MARIADB_TABLES = ["tenants", *TABLE_ORDER[1:]]
+
+
+def maria_url(args: argparse.Namespace, database: str | None = None) -> str:
+    name = args.mariadb_db if database is None else database
+    return f"mysql+pymysql://{args.mariadb_user}@{args.mariadb_host}:{args.mariadb_port}/{name}?charset=utf8mb4"
+
+
+def maria_connect(args: argparse.Namespace) -> Callable[[], Any]:
+    import pymysql
+    from pymysql.constants import CLIENT
+
+    return lambda: pymysql.connect(host=args.mariadb_host, port=args.mariadb_port, user=args.mariadb_user,
+                                   database=args.mariadb_db, charset="utf8mb4", client_flag=CLIENT.FOUND_ROWS)
+
+
+def maria_counts(conn: Any) -> dict[str, int]:
+    with conn.cursor() as cur:
+        out = {}
+        for t in TABLE_ORDER:
+            cur.execute(f"SELECT count(*) FROM {t}")
+            out[t] = cur.fetchone()[0]
+        return out
+
+
+def build_mariadb(args: argparse.Namespace, record: dict[str, Any]) -> dict[str, Any]:
+    """A MariaDB database with the demo schema as create_schema() makes it there, holding every row of the
+    PostgreSQL database (its subjects just reset), copied table by table; stamped like the PostgreSQL one."""
+    from eraser.demo.schema import create_schema
+
+    started = time.perf_counter()
+    admin = sa.create_engine(maria_url(args, ""))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{args.mariadb_db}`")
+        conn.exec_driver_sql(f"CREATE DATABASE `{args.mariadb_db}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    admin.dispose()
+    engine = sa.create_engine(maria_url(args))
+    create_schema(engine)
+    engine.dispose()
+    target = maria_connect(args)()
+    with psycopg.connect(dsn(args, args.db)) as source, target.cursor() as cur:
+        cur.execute("SET foreign_key_checks = 0, unique_checks = 0")
+        for table in MARIADB_TABLES:
+            clock = time.perf_counter()
+            with source.cursor(name=f"copy_{table}") as rows:
+                rows.execute(f"SELECT * FROM {table} ORDER BY 1")
+                columns = None
+                done = 0
+                while batch := rows.fetchmany(5000):
+                    if columns is None:
+                        columns = [d.name for d in rows.description or []]
+                        insert = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                  f"({', '.join(['%s'] * len(columns))})")
+                    cur.executemany(insert, batch)
+                    done += len(batch)
+            target.commit()
+            say(f"  copied {table:<25} {done:>11,} rows in {time.perf_counter() - clock:.1f} s")
+        cur.execute("SET foreign_key_checks = 1, unique_checks = 1")
+        cur.execute("ANALYZE TABLE " + ", ".join(MARIADB_TABLES))
+        cur.fetchall()
+        counts = maria_counts(target)
+        if counts != record["counts"]:
+            raise SystemExit(f"MariaDB copy holds {counts}, PostgreSQL {record['counts']}")
+        stamped = {"stamp": record["stamp"], "counts": counts, "seconds": round(time.perf_counter() - started)}
+        cur.execute(f"ALTER DATABASE `{args.mariadb_db}` COMMENT %s", (json.dumps(stamped),))
+    target.commit()
+    target.close()
+    return stamped
+
+
+def try_reuse_mariadb(args: argparse.Namespace, record: dict[str, Any], pools: Pools, today: date) -> bool:
+    """Whether the MariaDB copy exists with the same stamp and row counts (its subjects reset)."""
+    import pymysql
+
+    try:
+        conn = maria_connect(args)()
+    except pymysql.err.OperationalError:
+        say(f"--reuse: MariaDB database {args.mariadb_db} does not exist; copying.")
+        return False
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s",
+                        (args.mariadb_db,))
+            found = cur.fetchone()
+        try:
+            recorded = json.loads(found[0] if found else "")
+        except ValueError:
+            recorded = {}
+        if recorded.get("stamp") != record["stamp"]:
+            say(f"--reuse: MariaDB {args.mariadb_db} was copied from {recorded.get('stamp')}; copying again.")
+            return False
+        reset_subjects_mariadb(conn, Subjects(args.persons, args.subjects), pools, today)
+        if maria_counts(conn) != record["counts"]:
+            say(f"--reuse: MariaDB {args.mariadb_db} holds other row counts; copying again.")
+            return False
+        return True
+    finally:
+        conn.close()
+
+
+def reset_subjects_mariadb(conn: Any, subjects: Subjects | OneSubject, pools: Pools, today: date) -> int:
+    """reset_subjects on MariaDB (PyMySQL): the same rows, new ids above the largest."""
+    ids = tuple(subjects.all)
+    emails = tuple(Subjects.email(pid) for pid in ids)
+    p = {"ids": ids, "emails": emails, "baseline": subjects.baseline_person}
+    with conn.cursor() as cur:
+        cur.execute("SELECT address_id FROM persons WHERE id IN %(ids)s AND address_id IS NOT NULL UNION "
+                    "SELECT site_address_id FROM projects WHERE person_id IN %(ids)s AND site_address_id IS NOT NULL", p)
+        old = tuple(r[0] for r in cur.fetchall()) or (-1,)
+        for stmt in (
+            "DELETE FROM payments WHERE invoice_id IN (SELECT id FROM invoices WHERE person_id IN %(ids)s)",
+            "DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM invoices WHERE person_id IN %(ids)s)",
+            "DELETE FROM invoices WHERE person_id IN %(ids)s",
+            "DELETE FROM photos WHERE project_id IN (SELECT id FROM projects WHERE person_id IN %(ids)s)",
+            "DELETE FROM quotes WHERE project_id IN (SELECT id FROM projects WHERE person_id IN %(ids)s)",
+            "DELETE FROM projects WHERE person_id IN %(ids)s",
+            "DELETE FROM support_messages WHERE person_id IN %(ids)s",
+            "DELETE FROM usage_events WHERE person_id IN %(ids)s OR person_id = %(baseline)s "
+            "AND event = 'bench_baseline'",
+            "DELETE FROM newsletter_subscriptions WHERE lower(trim(email)) IN %(emails)s OR lower(trim(email)) "
+            "IN (SELECT lower(trim(email)) FROM persons WHERE id IN %(ids)s)",
+            "DELETE FROM persons WHERE id IN %(ids)s",
+        ):
+            cur.execute(stmt, p)
+        cur.execute("DELETE FROM addresses WHERE id IN %(old)s "
+                    "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.address_id = addresses.id) "
+                    "AND NOT EXISTS (SELECT 1 FROM projects pr WHERE pr.site_address_id = addresses.id)", {"old": old})
+
+        def next_ids(table: str, n: int) -> list[int]:
+            cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+            top = int(cur.fetchone()[0])
+            return list(range(top + 1, top + 1 + n))
+
+        rows = subject_rows(subjects, pools, today, next_ids)
+        for table, cols in COLUMNS.items():
+            if rows[table]:
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(cols.split(',')))})",
+                                rows[table])
+    conn.commit()
+    return sum(len(r) for r in rows.values())
+
+
 # -- timing -------------------------------------------------------------------------------------------
 
 @dataclass
@@ -794,7 +959,7 @@ def prepare_environment(args: argparse.Namespace) -> Path:
     if not (keys / "eraser-signing.pem").exists():
         generate_keys(keys)
     certificates = OUT / "certificates" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    os.environ.update({"COVER_DB_URL": sa_url(args), "ERASER_SECRET": SECRET,
+    os.environ.update({"COVER_DB_URL": eraser_url(args), "ERASER_SECRET": SECRET,
                        "ERASER_SIGNING_KEY": str(keys / "eraser-signing.pem"),
                        "ERASER_PUBLIC_KEY": str(keys / "eraser-signing.pub.pem"),
                        "ERASER_CERTIFICATES": str(certificates)})
@@ -1151,6 +1316,65 @@ def same_work_run(args: argparse.Namespace, subjects: Subjects, pools: Pools, to
     return 0
 
 
+def same_work_run_mariadb(args: argparse.Namespace, subjects: Subjects, pools: Pools, today: date,
+                          command: str) -> int:
+    """--same-work on the MariaDB copy: Eraser in process and the same-work baseline in MariaDB's dialect
+    (bench/same_work.py), interleaved per subject; what the plan says is slow there is printed and kept."""
+    import shutil
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import same_work
+
+    from eraser import logging as eraser_logging
+    from eraser.checks import apply_indexes, check_config
+    from eraser.config import load_config
+    from eraser.engine.search_index import slow_scan_note
+    from eraser.engine.session import open_session
+
+    eraser_logging.configure(level="WARNING")
+    config = OUT / "cover_group.shipped.yaml"
+    shutil.copyfile(CONFIG, config)
+    problems, _ = check_config(config)
+    clock = time.perf_counter()
+    made: list[str] = []
+    if apply_indexes(config, problems, made.append):
+        say(f"  `eraser config check --apply-indexes` ran in {time.perf_counter() - clock:.0f} s")
+    with open_session(load_config(config)) as session:
+        slow = slow_scan_note(session.config, session.connectors)
+        version = session.connectors["cover"].engine.connect().exec_driver_sql("SELECT version()").scalar()
+    say(slow or "no slow scans named")
+    conn = maria_connect(args)()
+    sql = SqlClock()
+    load = os.popen("uptime").read().strip()
+    say(f"uptime before: {load}")
+    title = (f"{args.persons:,} persons, MariaDB, shipped config (configs/cover_group.yaml), the indexes "
+             "`eraser config check --apply-indexes` creates there (no search index: MariaDB has none)")
+    try:
+        result = same_work.compare_mariadb(
+            subjects.regular[:args.sample], Subjects.email,
+            lambda pid: reset_subjects_mariadb(conn, OneSubject(pid), pools, today),
+            lambda pid: erase_subjects([pid], False, sql)[0], maria_connect(args), same_work.release_cutoff(today),
+            title)
+    finally:
+        conn.close()
+    slow_tables = [line.split(":", 1)[0].strip() for line in slow.splitlines()[1:]]
+    result.notes += [f"command: `{command}`; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {code_state()}",
+                     f"`uptime` before: {load}; after: {os.popen('uptime').read().strip()}",
+                     f"MariaDB {version} on {args.mariadb_host} (default settings), the same rows as the "
+                     f"PostgreSQL database `{args.db}` (copied from it); no whole-process lines (the `mysql` client "
+                     "is not timed)",
+                     "`eraser plan` names as slow scans: " + (", ".join(f"`{t}`" for t in slow_tables) or "none")
+                     + " (every erasure reads them: MariaDB has no index that finds text inside a value)",
+                     f"machine: {machine(args).split(';')[0]}"]
+    say(result.text())
+    if not args.no_results:
+        same_work.save(result, OUT / "same_work", args.persons, "all", False, False, dialect="MariaDB")
+        write_results(same_work.INTRO, {title: result.markdown(), **same_work.growth(OUT / "same_work")},
+                      name="erase_one: same work")
+        say(f"results written to {RESULTS}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -1180,7 +1404,16 @@ def main(argv: list[str] | None = None) -> int:
                              "(bench/same_work.py); the spread of each is printed")
     parser.add_argument("--process", action="store_true",
                         help="with --same-work: also `eraser erase --yes` and `psql` as whole processes")
+    parser.add_argument("--dialect", choices=["postgresql", "mariadb"], default="postgresql",
+                        help="mariadb: with --same-work, erase in a MariaDB copy of the PostgreSQL database (same rows)")
+    parser.add_argument("--mariadb-db", default=None, help="the MariaDB copy (default erase_bench_<persons>)")
+    parser.add_argument("--mariadb-host", default="127.0.0.1")
+    parser.add_argument("--mariadb-port", type=int, default=3306)
+    parser.add_argument("--mariadb-user", default="root")
     args = parser.parse_args(argv)
+    args.mariadb_db = args.mariadb_db or f"erase_bench_{args.persons}"
+    if args.dialect == "mariadb" and not args.same_work and not args.build_only:
+        parser.error("--dialect mariadb runs with --same-work (or --build-only)")
     SCAN["mode"] = args.scan
     if args.persons < 10 * (args.subjects + 1):
         parser.error("--persons must be at least 10 times --subjects")
@@ -1202,6 +1435,13 @@ def main(argv: list[str] | None = None) -> int:
         say(f"built {args.db} in {record['build']['seconds']} s")
     counts: dict[str, int] = record["counts"]
     say("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + f"; total {sum(counts.values()):,}")
+    if args.dialect == "mariadb":
+        if not (args.reuse and try_reuse_mariadb(args, record, pools, today)):
+            say(f"copied into MariaDB {args.mariadb_db} in {build_mariadb(args, record)['seconds']} s")
+        if args.build_only:
+            return 0
+        prepare_environment(args)
+        return same_work_run_mariadb(args, subjects, pools, today, command)
     if args.build_only:
         return 0
     certificates = prepare_environment(args)

@@ -317,12 +317,14 @@ build and runs on it would have taken the machine from them for most of an hour;
 sections above are older runs of other code."""
 
 
-def save(result: Comparison, directory: Path, persons: int, scan: str, trigram: bool, search: bool = False) -> None:
+def save(result: Comparison, directory: Path, persons: int, scan: str, trigram: bool, search: bool = False,
+         dialect: str | None = None) -> None:
     """The medians of a run, for the growth table across sizes."""
     import json
 
     directory.mkdir(parents=True, exist_ok=True)
     variant = "bench" if scan != "all" or trigram else "shipped + search indexes" if search else "shipped"
+    variant = f"{dialect}, {variant}" if dialect else variant
     med = {s.label: statistics.median(s.ms) for s in (result.eraser, result.eraser_total, result.core,
                                                        result.free_text, result.process_eraser,
                                                        result.process_psql) if s.ms}
@@ -338,7 +340,7 @@ def growth(directory: Path) -> dict[str, str]:
     if not runs:
         return {}
     columns: list[tuple[str, list[int]]] = []
-    for variant in ("shipped", "shipped + search indexes", "bench"):
+    for variant in ("shipped", "shipped + search indexes", "bench", "MariaDB, shipped"):
         sizes = sorted(r["persons"] for r in runs if r["variant"] == variant)
         if sizes:
             columns.append((variant, sizes))
@@ -357,3 +359,120 @@ def growth(directory: Path) -> dict[str, str]:
                 cells.append(f"{values[-1] / values[0]:.2f}x" if values[0] and values[-1] else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return {"Growth (p50 ms, from the runs above)": "\n".join(lines)}
+
+
+# -- MariaDB ------------------------------------------------------------------------------------------------------
+# The same statements in MariaDB's dialect: no casts, IN lists for arrays, a multi-table UPDATE for the join,
+# the person's own table named instead of aliased (MariaDB refuses a DELETE's table in its own subquery).
+
+M_PROJECTS = "SELECT id FROM projects WHERE person_id = %(pid)s"
+M_RELEASED = "SELECT id FROM invoices WHERE person_id = %(pid)s AND invoice_date < %(cutoff)s"
+M_REFERENCED = ("(EXISTS (SELECT 1 FROM persons p WHERE p.address_id = addresses.id) "
+                "OR EXISTS (SELECT 1 FROM projects r WHERE r.site_address_id = addresses.id))")
+M_KEPT = ("(EXISTS (SELECT 1 FROM invoices i WHERE i.person_id = persons.id) "
+          "OR EXISTS (SELECT 1 FROM projects r WHERE r.person_id = persons.id))")
+M_LOCATE = ("SELECT p.id, p.mobile, concat_ws(',', p.address_id, (SELECT group_concat(DISTINCT r.site_address_id) "
+            "FROM projects r WHERE r.person_id = p.id)) FROM persons p WHERE {email} = %(email)s FOR UPDATE")
+M_CORE: list[tuple[str, str, str]] = [
+    ("newsletter_subscriptions", "delete", "DELETE FROM newsletter_subscriptions WHERE {email} = %(email)s"),
+    ("usage_events", "delete", "DELETE FROM usage_events WHERE person_id = %(pid)s"),
+    ("support_messages", "delete", "DELETE FROM support_messages WHERE person_id = %(pid)s"),
+    ("photos", "delete", f"DELETE FROM photos WHERE project_id IN ({M_PROJECTS})"),
+    ("invoice_lines", "delete", f"DELETE FROM invoice_lines WHERE invoice_id IN ({M_RELEASED})"),
+    ("payments", "delete", f"DELETE FROM payments WHERE invoice_id IN ({M_RELEASED})"),
+    ("invoices", "delete", "DELETE FROM invoices WHERE person_id = %(pid)s AND invoice_date < %(cutoff)s"),
+    ("quotes", "anonymize", f"UPDATE quotes SET notes = {ERASED} WHERE project_id IN ({M_PROJECTS}) "
+     "AND EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = quotes.id)"),
+    ("quotes", "delete", f"DELETE FROM quotes WHERE project_id IN ({M_PROJECTS}) "
+     "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = quotes.id)"),
+    ("projects", "anonymize", f"UPDATE projects pr JOIN persons p ON p.id = pr.person_id SET pr.title = {ERASED}, "
+     f"pr.description = {scrub('pr.description')} WHERE pr.person_id = %(pid)s "
+     "AND EXISTS (SELECT 1 FROM quotes q WHERE q.project_id = pr.id)"),
+    ("projects", "delete", "DELETE FROM projects WHERE person_id = %(pid)s "
+     "AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.project_id = projects.id)"),
+    ("persons", "anonymize", f"UPDATE persons SET first_name = {ERASED}, last_name = {ERASED}, "
+     "email = concat('erased-', id, '@invalid'), phone = CASE WHEN phone IS NOT NULL THEN '+32 0' END, "
+     "mobile = '+32 0', customer_number = left(md5(rand()), 20), "
+     f"date_of_birth = makedate(year(date_of_birth), 1) WHERE id = %(pid)s AND {M_KEPT}"),
+    ("persons", "delete", f"DELETE FROM persons WHERE id = %(pid)s AND NOT {M_KEPT}"),
+    ("addresses", "anonymize", f"UPDATE addresses SET street = {ERASED}, house_number = NULL, "
+     f"postcode = concat(left(postcode, 2), '00') WHERE id IN %(owned)s AND {M_REFERENCED}"),
+    ("addresses", "delete", f"DELETE FROM addresses WHERE id IN %(owned)s AND NOT {M_REFERENCED}"),
+]
+
+
+def _m_mentions(column: str) -> str:
+    """SQL: the column names the subject (no index serves it on MariaDB: the table is read, as Eraser reads it)."""
+    return f"(lower({column}) LIKE concat('%%', %(email)s, '%%') OR {column} LIKE concat('%%', %(mobile)s, '%%'))"
+
+
+def _m_replaced(column: str) -> str:
+    return f"replace(replace({column}, %(email)s, {ERASED}), %(mobile)s, {ERASED})"
+
+
+M_FREE_TEXT: list[tuple[str, str, str]] = [
+    ("support_messages", "redact", f"UPDATE support_messages SET subject = {_m_replaced('subject')}, "
+     f"body = {_m_replaced('body')} WHERE {_m_mentions('subject')} OR {_m_mentions('body')}"),
+    ("projects", "redact", f"UPDATE projects SET description = {_m_replaced('description')} "
+     f"WHERE {_m_mentions('description')}"),
+]
+
+
+def mariadb_email() -> str:
+    """The expression Eraser compares an email column by on MariaDB (connectors/mysql.py), so both sides read
+    persons and newsletter_subscriptions the same way (MariaDB cannot index it)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql
+
+    from connectors.mysql import SPECIFICS
+
+    text = str(SPECIFICS.folded(sa.column("email")).compile(dialect=mysql.dialect(),
+                                                             compile_kwargs={"literal_binds": True}))
+    return text.replace("%", "%%")
+
+
+def run_in_process_mariadb(connect: Any, email: str, cutoff: date, free_text: bool
+                           ) -> tuple[float, dict[str, dict[str, int]]]:
+    """As run_in_process, on MariaDB through PyMySQL (rows counted as matched, as SQLAlchemy counts them)."""
+    changed: dict[str, dict[str, int]] = {}
+    folded = mariadb_email()
+    t0 = time.perf_counter()
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(M_LOCATE.format(email=folded), {"email": email})
+            row = cur.fetchone()
+            if row is None:
+                raise SystemExit(f"baseline: no person with the email of subject {email}")
+            owned = tuple(int(a) for a in str(row[2] or "").split(",") if a)
+            params = {"email": email, "cutoff": cutoff, "pid": row[0], "mobile": row[1], "owned": owned}
+            statements = M_CORE[:11] + (M_FREE_TEXT if free_text else []) + M_CORE[11:]
+            for table, change, stmt in statements:
+                n = cur.execute(stmt.format(email=folded) if "{email}" in stmt else stmt, params)
+                if n:
+                    changed.setdefault(table, {})[change] = changed.get(table, {}).get(change, 0) + n
+        conn.commit()
+    finally:
+        conn.close()
+    return (time.perf_counter() - t0) * 1000, changed
+
+
+def compare_mariadb(pids: list[int], email_of: Any, reset: Any, erase_one_subject: Any, connect: Any,
+                    cutoff: date, title: str) -> Comparison:
+    """compare() on MariaDB: Eraser in process and the same-work baseline in process, interleaved per subject
+    (no whole-process lines: the `mysql` client is not timed here)."""
+    c = Comparison(title, *(Series(label) for label in Comparison.LABELS))
+    for pid in pids:
+        email = email_of(pid)
+        run = erase_one_subject(pid)
+        c.eraser.ms.append(run.total_ms)
+        c.eraser_total.ms.append(run.open_ms + run.total_ms + run.certify_ms)
+        expected = eraser_counts(run.done)
+        for series, free in ((c.core, False), (c.free_text, True)):
+            reset(pid)
+            ms, changed = run_in_process_mariadb(connect, email, cutoff, free)
+            series.ms.append(ms)
+            if (diff := same_rows(expected, changed)) is not None:
+                raise SystemExit(f"subject {pid}: the baseline did not do the same work: {diff}")
+        reset(pid)
+    return c

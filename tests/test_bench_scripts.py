@@ -37,6 +37,30 @@ def test_same_work_comparison_runs_on_a_tiny_database(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_same_work_comparison_runs_on_mariadb(tmp_path: Path) -> None:
+    """--dialect mariadb copies the PostgreSQL database's rows into MariaDB, erases two subjects there by Eraser
+    and by the MariaDB baselines, and the baselines change the same rows per table as Eraser."""
+    databases = fresh_database("postgresql", tmp_path)
+    name = sa.engine.make_url(next(databases)).database
+    assert name
+    target = f"erase_test_{name[-10:]}"
+    try:
+        out = run_bench("bench/erase_one.py", "--db", name, "--persons", "110", "--subjects", "10", "--same-work",
+                        "--dialect", "mariadb", "--mariadb-db", target, "--sample", "2", "--no-results")
+        again = run_bench("bench/erase_one.py", "--db", name, "--persons", "110", "--subjects", "10", "--reuse",
+                          "--same-work", "--dialect", "mariadb", "--mariadb-db", target, "--sample", "1",
+                          "--no-results")
+    finally:
+        databases.close()
+        admin = sa.create_engine("mysql+pymysql://root@127.0.0.1:3306/")
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{target}`")
+        admin.dispose()
+    assert "MariaDB" in out and "baseline + free-text search of other rows" in out
+    assert "copied into MariaDB" not in again  # reused, its subjects reset
+
+
+@pytest.mark.slow
 def test_ticket_benchmark_times_issuance_on_a_prefilled_chain() -> None:
     """tickets.py --chain N --issuance-only times certificate issuance on an empty chain and on one of N."""
     out = run_bench("bench/tickets.py", "--chain", "20", "--issuance-only", "--no-results")
