@@ -233,3 +233,41 @@ def test_a_french_draft_with_a_guest_register_passes_config_check(keys_env: Path
     path = keys_env / "draft.yaml"
     path.write_text(result.stdout)
     passes_check(path)
+
+
+def test_customers_with_an_account_manager_and_a_last_order_are_still_customers(tmp_path: Path) -> None:
+    """A customer row pointing to its account manager (`employee_id`) is no staff record, and one pointing to its
+    last order while holding a credit amount is no line of that order: both stay the customer's to delete."""
+    rows = []
+    for i, (first, last) in enumerate(_people(), 1):
+        rows.append(f"INSERT INTO employee VALUES ({i}, '{first}', '{last}', '{first.lower()}{i}@work.example.be')")
+        rows.append(f"INSERT INTO orders VALUES ({i}, '{last.lower()}{i}@shop.example.be', '2024-04-0{1 + i % 9}', "
+                    "150)")
+        rows.append(f"INSERT INTO customers VALUES ({i}, '{first.lower()}{i}@example.org', '{first}', '{last}', "
+                    f"{1 + i % 5}, {i}, 12.5)")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE employee (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60),
+                               email VARCHAR(120));
+        CREATE TABLE orders (id INTEGER PRIMARY KEY, email VARCHAR(120), datetime DATE, total NUMERIC(10,2));
+        CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(120), first_name VARCHAR(60),
+                                last_name VARCHAR(60), employee_id INTEGER REFERENCES employee(id),
+                                last_order_id INTEGER REFERENCES orders(id), credit_amount NUMERIC(10,2))""", rows)
+    tables = discover(url).tables
+    assert tables["customers"].action == "delete", tables["customers"].reasons
+
+
+def test_a_customer_pointing_to_its_last_order_is_no_line_of_it(tmp_path: Path) -> None:
+    """A customer row with a credit amount that points to its last order is not retained as a line of that order."""
+    rows = []
+    for i, (first, last) in enumerate(_people(), 1):
+        rows.append(f"INSERT INTO orders VALUES ({i}, '{last.lower()}{i}@shop.example.be', '2024-04-0{1 + i % 9}', "
+                    "150)")
+        rows.append(f"INSERT INTO customers VALUES ({i}, '{first.lower()}{i}@example.org', '{first}', '{last}', "
+                    f"{i}, 12.5)")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE orders (id INTEGER PRIMARY KEY, email VARCHAR(120), datetime DATE, total NUMERIC(10,2));
+        CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(120), first_name VARCHAR(60),
+                                last_name VARCHAR(60), last_order_id INTEGER REFERENCES orders(id),
+                                credit_amount NUMERIC(10,2))""", rows)
+    tables = discover(url).tables
+    assert tables["customers"].action == "delete", tables["customers"].reasons

@@ -28,6 +28,7 @@ from eraser.discover.names import (
     ARRIVAL_DATES,
     MEDICAL_TABLES,
     NOT_MEDICAL_TABLES,
+    PART_TABLES,
     QUOTE_TABLES,
     REGISTER_TABLES,
     SECTOR_TABLES,
@@ -126,8 +127,9 @@ def staff_records(schema: Any) -> None:
         if schema.role.get(e.parent) != "own" or schema.role.get(e.child) != "identity" or \
                 e.child in schema.invoicing or len(e.child_cols) != 1:
             continue
-        col, stem = normalize_name(e.child_cols[0]), normalize_name(e.parent)
-        named = col.removesuffix("_id").removesuffix("_number") in stem.split("_")
+        col, words = normalize_name(e.child_cols[0]), normalize_name(e.parent).split("_")
+        named = col.removesuffix("_id").removesuffix("_number") in words and \
+            bool(set(normalize_name(e.child).split("_")) & set(words))  # not a customer's account manager
         if col == normalize_name(e.parent_cols[0]) and col != "id" or named:
             schema.role[e.child] = "own"
             schema.why[e.child].append(f"a record of the organisation's own staff member in {e.parent} ({e}): it "
@@ -135,11 +137,13 @@ def staff_records(schema: Any) -> None:
 
 
 def lines_of_documents(schema: Any) -> None:
-    """A table with a person's email below an invoicing table, with an amount of its own (an order position with
-    the attendee's email), is a line of the document: retained with it, not the attendee's to delete."""
+    """A table with a person's email below an invoicing table, named as its part (`orderposition`, `order_line`),
+    with an amount of its own (an order position with the attendee's email), is a line of the document: retained
+    with it, not the attendee's to delete. A customer row pointing to its last order is not."""
     for e in schema.edges:
         t = e.child
         if schema.role.get(e.parent) == "invoicing" and schema.role.get(t) == "identity" and t != e.parent and \
+                PART_TABLES.search(normalize_name(t)) and \
                 any(AMOUNT_COLUMNS.search(f"_{normalize_name(c)}_") for c, f in schema.findings[t].items()
                     if f.kind == "number"):
             schema.role[t] = "invoicing_part"
