@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from datetime import date, datetime
@@ -46,9 +47,14 @@ class Eraser(click.Group):
               show_default=True)
 @click.option("--insecure-permissions", is_flag=True, default=False,
               help="Warn about key and secret files readable by others instead of refusing to run.")
-def main(log_format: str, log_level: str, insecure_permissions: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, log_format: str, log_level: str, insecure_permissions: bool) -> None:
     """Erase personal data from databases, keep what the law requires, and prove it."""
     from eraser.proof.keys import allow_insecure_permissions
+
+    if not gc.isenabled():  # the `eraser` command's start-up is over (eraser/__init__.py turned collection off)
+        gc.freeze()  # what was imported lives until exit: later collections leave it alone
+        gc.enable()
 
     eraser_logging.configure(json=None if log_format == "auto" else log_format == "json", level=log_level)
     allow_insecure_permissions(insecure_permissions)

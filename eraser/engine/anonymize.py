@@ -9,27 +9,32 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from faker import Faker
-from faker.providers.address.nl_BE import Provider as BelgianAddress
-from faker.providers.bank.nl_BE import Provider as BelgianBank
-from faker.providers.phone_number.nl_BE import Provider as BelgianPhone
 
 from eraser.subjects import keyed_hash
 from eraser.table_rules import Strategy
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 REDACTED = "[erased]"
-# Faker's fr_BE locale has names only; Belgian addresses, phones and IBANs come from nl_BE formats.
-_BELGIAN_FORMATS = (BelgianAddress, BelgianBank, BelgianPhone)
 
 
 def make_faker(locales: list[str], seed: int | None = None) -> Faker:
+    """A Faker in these locales. Faker is imported here, when a `faker:` strategy is checked or used: its import
+    and the locales' providers take about 80 ms, which an erasure without such a strategy does not pay."""
+    from faker import Faker
+
     fake = Faker(locales)
     for locale in locales:
-        if locale == "fr_BE":
-            for provider in _BELGIAN_FORMATS:
+        if locale == "fr_BE":  # Faker's fr_BE has names only; Belgian addresses, phones, IBANs are nl_BE formats
+            from faker.providers.address.nl_BE import Provider as BelgianAddress
+            from faker.providers.bank.nl_BE import Provider as BelgianBank
+            from faker.providers.phone_number.nl_BE import Provider as BelgianPhone
+
+            for provider in (BelgianAddress, BelgianBank, BelgianPhone):
                 fake[locale].add_provider(provider)
     if seed is not None:
         fake.seed_instance(seed)
@@ -96,10 +101,16 @@ class Anonymizer:
     """Replacement values for one ticket, consistent across tables and unique where columns must be."""
 
     def __init__(self, locales: list[str], secret: bytes, seed: int | None = None) -> None:
-        self.fake = make_faker(locales, seed)
+        self.locales = locales
+        self.seed = seed
         self.secret = secret
         self._same: dict[tuple[str, str], Any] = {}
         self._used: dict[tuple[str, str], set[Any]] = {}
+
+    @functools.cached_property
+    def fake(self) -> Faker:
+        """Built on the first `faker:` replacement: an erasure that deletes, redacts or hashes needs none."""
+        return make_faker(self.locales, self.seed)
 
     def replace(self, strategy: Strategy, original: Any, column: sa.Column[Any] | None = None,
                 unique_in: tuple[str, str] | None = None,

@@ -1,0 +1,80 @@
+"""What a whole `eraser erase --yes` process imports: only what an erasure uses.
+
+Each test runs the command in a process of its own, as the `eraser` script does (`from eraser.cli import main`,
+with argv[0] `eraser`), on a SQLite database, and reads the modules it had loaded when it exited.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eraser.config import load_config
+from eraser.demo import DEMO_EMAIL, populate
+from eraser.store.state import StateStore
+from tests.conftest import cover_environment, tiny_config
+
+CONFIG = Path(__file__).resolve().parents[1] / "configs" / "cover_group.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+NEVER = (  # what an erasure never needs: rendering, HTTP, the daemon, discovery, purge, sweep, migrations
+    "rich", "pygments", "reportlab", "pyhanko", "babel", "fastapi", "starlette", "uvicorn", "httpx", "anyio",
+    "prometheus_client", "apscheduler", "alembic", "pymysql", "eraser.daemon", "eraser.discover", "eraser.purge",
+    "eraser.sweep", "eraser.proof.pdf", "eraser.proof.pdf_verify", "eraser.demo", "eraser.checks")
+RUN = """
+import atexit, json, os, sys
+atexit.register(lambda: open(os.environ["MODULES_OUT"], "w").write(json.dumps(sorted(sys.modules))))
+sys.argv[0] = "eraser"
+from eraser.cli import main
+main()
+"""
+
+
+def modules_of_erase(config: Path, subject: str, tmp_path: Path) -> set[str]:
+    """The modules of `eraser erase --yes`, its state store created first (a new one is migrated with Alembic)."""
+    StateStore(load_config(config).state or "").migrate()
+    out = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", RUN, "erase", "--config", str(config), "--subject", subject,
+                           "--yes"], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "MODULES_OUT": str(out)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Certificate: " in done.stdout
+    return set(json.loads(out.read_text()))
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_an_erasure_with_the_shipped_config_imports_no_renderer_server_or_discovery(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped config's erasure (Faker replacements included) loads no rich, PDF, HTTP, daemon, discovery,
+    purge or migration code."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    populate(sa.create_engine(url), persons=20, seed=3)
+    cover_environment(url, tmp_path, monkeypatch)
+    config = tmp_path / "cover_group.yaml"  # a copy: its state store beside it
+    config.write_text(CONFIG.read_text())
+    modules = modules_of_erase(config, f"email={DEMO_EMAIL}", tmp_path)
+    assert "faker" in modules and "eraser.engine.execute" in modules  # it did erase, with replacements
+    assert loaded(modules, NEVER) == []
+
+
+def test_an_erasure_without_faker_strategies_does_not_import_faker(tmp_path: Path) -> None:
+    """Faker (its import scans every locale of every provider) is imported only where a `faker:` strategy is
+    checked or used."""
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with sa.create_engine(url).begin() as conn:
+        conn.execute(sa.text("CREATE TABLE customers (id INTEGER PRIMARY KEY, email VARCHAR(80), name VARCHAR(80))"))
+        conn.execute(sa.text("INSERT INTO customers VALUES (1, 'an@example.be', 'An'), (2, 'bo@example.be', 'Bo')"))
+    config = tiny_config(tmp_path, "Shop BV", url, {"customers": {
+        "action": "delete", "identify": {"email": "email"}, "columns": {"email": "hash", "name": "redact"}}})
+    modules = modules_of_erase(config, "email=an@example.be", tmp_path)
+    assert loaded(modules, ("faker", *NEVER)) == []
+    with sa.create_engine(url).connect() as conn:
+        assert conn.execute(sa.text("SELECT id FROM customers")).scalars().all() == [2]
