@@ -33,7 +33,8 @@ from eraser.engine.session import Session, open_session
 from eraser.errors import PlanChangedError
 from eraser.proof.certificates import Issued, ready_to_certify
 from eraser.rights.care import ErasureCare, OnPlan
-from eraser.rights.suppression import Repeat, repeat_request
+from eraser.rights.suppression import Repeat, references, repeat_request
+from eraser.store.rights import RightsStore
 from eraser.subjects import Subject
 from eraser.tickets import Ticket
 
@@ -140,6 +141,7 @@ class Erased:
     outcome: Outcome | None = None
     issued: Issued | None = None
     files: str | None = None  # one line on the files destroyed, when the rows referred to files
+    planned_first: bool = True  # the plan was made (and shown by on_plan) before the erasure; else it is the erasure's
 
     @property
     def recorded_against(self) -> str | None:
@@ -153,6 +155,12 @@ def plan_erasure(session: Session, config: Config, subject: Subject, request_dat
     return make_plan(session, subject, request_date, hold_reason=_hold(config, subject, hold_reason))
 
 
+def _erased_before(config: Config, store: StateStore, subject: Subject) -> bool:
+    """Whether the subject is on the suppression list (as eraser.rights.suppression.repeat_request reads it)."""
+    secret = config.secret_bytes()
+    return RightsStore(store, secret).suppressed([ref for _, ref in references(subject, secret)]) is not None
+
+
 def _hold(config: Config, subject: Subject, hold_reason: str | None) -> ActiveHold | None:
     """The hold on the subject, from the config, the state store or `hold_reason`."""
     with holds_store(config) as store:
@@ -160,17 +168,26 @@ def _hold(config: Config, subject: Subject, hold_reason: str | None) -> ActiveHo
 
 
 def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reason: str | None = None,
-                  out: Path | None = None, on_plan: OnPlan | None = None) -> Erased:
+                  out: Path | None = None, on_plan: OnPlan | None = None, plan_first: bool = True) -> Erased:
     """Plan, show (`on_plan` may raise to refuse: nothing has changed then), erase, certify: `carry_out` with the
-    command line's journal (eraser.rights.care.ErasureCare)."""
+    command line's journal (eraser.rights.care.ErasureCare).
+
+    Without `plan_first` (`eraser erase --yes`: nobody reads the plan before it runs) no plan is made before the
+    transactions: the erasure makes its own in them, locked, and that is the plan returned (and certified, as
+    always). A subject on the suppression list is planned first all the same: of a subject erased before of whom
+    nothing remains, the request is recorded against the earlier certificate and nothing runs."""
     ready_to_certify(config, out)
     with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
             structlog.contextvars.bound_contextvars(ticket=ticket.reference), \
             ErasureCare(config, session, subject, ticket, hold_reason=hold_reason, out=out, on_plan=on_plan) as care:
+        if not plan_first and not _erased_before(config, care.store, subject):
+            care.plan_first = False
         carried = carry_out(care, session, subject, ticket.received_at.date())
-        assert carried.plan is not None  # the command line always plans first
+        plan = carried.plan or (carried.outcome.plan if carried.outcome is not None else None)
+        assert plan is not None  # planned first, or erased (else it raised)
         earlier = carried.repeat.entry if carried.repeat is not None else None
-        done = Erased(carried.plan, session.dialects, earlier, carried.outcome, carried.issued, care.summary())
+        done = Erased(plan, session.dialects, earlier, carried.outcome, carried.issued, care.summary(),
+                      planned_first=carried.plan is not None)
     if done.issued is None and carried.repeat is not None:
         log.info("nothing remains of a subject erased before; recorded against its certificate",
                  certificate=carried.repeat.certificate_id)

@@ -147,7 +147,11 @@ def erase(config_path: Path, subjects: tuple[str, ...], request_date: datetime |
                 raise EraserError("not on a terminal, so nothing was erased; add --yes to erase without a prompt.")
             click.confirm("Apply this plan?", abort=True)
 
-    done = erase_subject(config, subject, ticket, hold_reason=hold_reason, out=out, on_plan=show)
+    # Under --yes nothing is asked, so no plan is made before the erasure's own (eraser.erasure.erase_subject);
+    # the plan printed is then the one the erasure ran and certified.
+    done = erase_subject(config, subject, ticket, hold_reason=hold_reason, out=out, on_plan=show, plan_first=not yes)
+    if not done.planned_first:
+        click.echo(format_plan(done.plan, done.dialects))
     if done.issued is None or done.outcome is None:
         click.echo(f"Nothing remains: ticket {ticket.reference} recorded against certificate "
                    f"{done.recorded_against}; no new certificate.")
