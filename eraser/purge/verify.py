@@ -86,7 +86,7 @@ def _count(scope: Scope, stmt: Any) -> int:
     return int(scope.run(stmt).scalar_one())
 
 
-def _absent(scope: Scope, a: sa.Table, b: sa.Table) -> int:
+def absent(scope: Scope, a: sa.Table, b: sa.Table) -> int:
     """Keys of `a` not in `b` (NOT EXISTS: an anti-join)."""
     b2 = b.alias()
     return _count(scope, sa.select(sa.func.count()).select_from(a).where(sa.not_(sa.exists(
@@ -100,13 +100,13 @@ def check_scope(scope: Scope, owned_by_keys: bool) -> Oracle:
     for table in scope.order():
         if owned_by_keys and scope.tables[table] == "owned":
             continue  # its keys are the journaled ones, by definition
-        stray = _absent(scope, scope.keys[table], found[table])
+        stray = absent(scope, scope.keys[table], found[table])
         if stray:
             raise TenantError(f"the purge's scope of table '{table}' holds {stray} row(s) that do not belong to "
                               f"tenant {scope.tenant}; nothing was changed.")
         if owned_by_keys:
             continue  # rows the scope misses later are counted by the verification
-        missing = _absent(scope, found[table], scope.keys[table])
+        missing = absent(scope, found[table], scope.keys[table])
         if missing:
             raise TenantError(f"the purge's scope of table '{table}' misses {missing} row(s) of tenant "
                               f"{scope.tenant}; nothing was changed.")
