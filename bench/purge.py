@@ -133,6 +133,59 @@ def floor_anonymize(tid: int, wrap: Any = same) -> list[str]:
     return out
 
 
+def floor_delete_mysql(tid: int, cutoff: date) -> list[str]:
+    """The same work as floor_delete in MariaDB's best form: the tenant's keys gathered once into temporary tables
+    with a primary key, then one multi-table DELETE (or UPDATE) joined to them per table, one transaction.
+    (MariaDB plans `IN (SELECT * FROM (...) dt)`, the form it needs to read the table it changes, as a scan of
+    the table per statement.)"""
+    s = scope_sql(tid)
+    return [
+        f"CREATE TEMPORARY TABLE floor_p (PRIMARY KEY (id)) SELECT id FROM persons WHERE tenant_id = {tid}",
+        f"CREATE TEMPORARY TABLE floor_pr (PRIMARY KEY (id)) SELECT id FROM projects WHERE tenant_id = {tid} "
+        "OR person_id IN (SELECT id FROM floor_p)",
+        "CREATE TEMPORARY TABLE floor_exp (PRIMARY KEY (id)) SELECT i.id FROM invoices i JOIN floor_p p "
+        f"ON p.id = i.person_id WHERE i.invoice_date < '{cutoff}'",
+        f"CREATE TEMPORARY TABLE floor_addresses (PRIMARY KEY (address_id)) SELECT id AS address_id FROM "
+        f"({s['addresses']}) x",
+        "DELETE l FROM invoice_lines l JOIN floor_exp e ON e.id = l.invoice_id",
+        "DELETE y FROM payments y JOIN floor_exp e ON e.id = y.invoice_id",
+        "DELETE ph FROM photos ph JOIN floor_pr r ON r.id = ph.project_id",
+        "DELETE m FROM support_messages m JOIN floor_p p ON p.id = m.person_id",
+        "DELETE u FROM usage_events u JOIN floor_p p ON p.id = u.person_id",
+        "DELETE i FROM invoices i JOIN floor_exp e ON e.id = i.id",
+        "UPDATE quotes q JOIN floor_pr r ON r.id = q.project_id SET q.notes = '[erased]' "
+        "WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = q.id)",
+        "DELETE q FROM quotes q JOIN floor_pr r ON r.id = q.project_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = q.id)",
+        "UPDATE projects p JOIN floor_pr r ON r.id = p.id SET p.title = '[erased]' "
+        "WHERE EXISTS (SELECT 1 FROM quotes q WHERE q.project_id = p.id)",
+        "DELETE p FROM projects p JOIN floor_pr r ON r.id = p.id "
+        "WHERE NOT EXISTS (SELECT 1 FROM quotes q WHERE q.project_id = p.id)",
+        "UPDATE persons p JOIN floor_p f ON f.id = p.id SET p.first_name = 'x', p.last_name = 'x', p.email = 'x', "
+        "p.phone = 'x', p.mobile = 'x', p.customer_number = CONCAT('X', p.id), "
+        "p.date_of_birth = MAKEDATE(YEAR(p.date_of_birth), 1) WHERE EXISTS (SELECT 1 FROM invoices i "
+        "WHERE i.person_id = p.id) OR EXISTS (SELECT 1 FROM projects r WHERE r.person_id = p.id)",
+        "DELETE p FROM persons p JOIN floor_p f ON f.id = p.id WHERE NOT EXISTS (SELECT 1 FROM invoices i "
+        "WHERE i.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM projects r WHERE r.person_id = p.id)",
+        "UPDATE addresses a JOIN floor_addresses f ON f.address_id = a.id SET a.street = 'x', a.house_number = NULL, "
+        "a.postcode = CONCAT(LEFT(a.postcode, 2), '00') WHERE EXISTS (SELECT 1 FROM persons p WHERE "
+        "p.address_id = a.id) OR EXISTS (SELECT 1 FROM projects r WHERE r.site_address_id = a.id)",
+        "DELETE a FROM addresses a JOIN floor_addresses f ON f.address_id = a.id WHERE NOT EXISTS (SELECT 1 FROM "
+        "persons p WHERE p.address_id = a.id) AND NOT EXISTS (SELECT 1 FROM projects r WHERE r.site_address_id = a.id)",
+    ]
+
+
+def floor_anonymize_mysql(tid: int) -> list[str]:
+    """floor_anonymize in MariaDB's best form: each table's keys in a temporary table, one UPDATE joined to it."""
+    s = scope_sql(tid)
+    out = []
+    for table, cols in MASKED.items():
+        out.append(f"CREATE TEMPORARY TABLE floor_{table} (PRIMARY KEY (id)) SELECT id FROM ({s[table]}) x")
+        sets = ", ".join(f"t.{c} = " + ("CONCAT('X', t.id)" if c == "customer_number" else "'x'") for c in cols)
+        out.append(f"UPDATE {table} t JOIN floor_{table} k ON k.id = t.id SET {sets}")
+    return out
+
+
 # -- databases -----------------------------------------------------------------------------------------------
 
 class PG:
@@ -426,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Eraser and floor runs per mode, interleaved (Eraser, floor, Eraser, floor, ...)")
     parser.add_argument("--mariadb", action="store_true", help="also the MariaDB lines (smaller scale)")
     parser.add_argument("--mariadb-persons", type=int, default=20_000)
+    parser.add_argument("--mariadb-source", default="eraser_purge_bench_src",
+                        help="the MariaDB database built with eraser.demo.populate() (a copy is made per run)")
     parser.add_argument("--no-results", action="store_true")
     parser.add_argument("--keep-other-ways", action="store_true",
                         help="keep the lines of the ways not run now from bench/RESULTS.md (and its MariaDB lines)")
@@ -581,7 +636,7 @@ def mariadb(args: argparse.Namespace) -> list[str]:
     from eraser.demo import populate
 
     root = "mysql+pymysql://root@127.0.0.1:3306"
-    src, work = "eraser_purge_bench_src", "eraser_purge_bench_run"
+    src, work = args.mariadb_source, f"{args.mariadb_source}_run"
     admin = sa.create_engine(f"{root}/mysql", isolation_level="AUTOCOMMIT")
     tables = ["tenants", "addresses", "persons", "projects", "photos", "quotes", "invoices", "invoice_lines",
               "payments", "newsletter_subscriptions", "support_messages", "usage_events"]
@@ -614,7 +669,7 @@ def mariadb(args: argparse.Namespace) -> list[str]:
         eng.dispose()
 
     out = ["", f"MariaDB ({args.mariadb_persons:,} persons in 10 tenants, built with eraser.demo.populate; tenant "
-           f"{args.tenant}):", "", "| way | rows | wall s | rows/s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+           f"{args.tenant}):", "", "| way | rows | wall s | rows/s | peak RSS MB | checks |", "|---|---:|---:|---:|---:|---|"]
     url = f"{root}/{work}"
     eng = sa.create_engine(f"{root}/{src}")
     with eng.connect() as c:
@@ -630,20 +685,26 @@ def mariadb(args: argparse.Namespace) -> list[str]:
     cutoff = next(date.fromordinal(d) for d in range(date(2000, 1, 1).toordinal(), date(2100, 1, 1).toordinal())
                   if release_date(rule, {"invoice_date": date.fromordinal(d)}, date.today()) > date.today())
 
-    def derived(query: str) -> str:  # MariaDB cannot read the table it changes in a subquery, but a derived one
-        return f"SELECT * FROM ({query}) AS dt"
+    floors = {"delete": floor_delete_mysql(tid, cutoff), "anonymize": floor_anonymize_mysql(tid)}
 
-    floors = {"delete": floor_delete(tid, cutoff, derived), "anonymize": floor_anonymize(tid, derived)}
+    def left() -> str:
+        """Rows left in the tenant's tables after a run (Eraser and the floor of one mode must agree)."""
+        eng = sa.create_engine(url)
+        with eng.connect() as c:
+            n = {t: c.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in counts}
+        eng.dispose()
+        return f"{sum(n.values()):,} rows left in the tenant's tables"
 
     def eraser_way(mode: str) -> Measured:
         fresh()
-        seconds, rss, _ = run_eraser(url, args.tenant, mode, args.batch_size)
-        return Measured(seconds, rss, "")
+        seconds, rss, out = run_eraser(url, args.tenant, mode, args.batch_size)
+        gate = "verification PASS" if "verification PASS" in out else "verification FAILED"
+        return Measured(seconds, rss, f"{gate}; {left()}", summary(out))
 
     def floor_way(mode: str) -> Measured:
         fresh()
-        seconds, rss, _ = child([PY, "-c", FLOOR_SA_CHILD, url, *(mysql_sql(s) for s in floors[mode])])
-        return Measured(seconds, rss, "")
+        seconds, rss, _ = child([PY, "-c", FLOOR_SA_CHILD, url, *floors[mode]])
+        return Measured(seconds, rss, left())
 
     paired = interleaved(["delete", "anonymize"], args.pairs, eraser_way, floor_way)
     for (side, mode), runs in paired.items():
@@ -651,8 +712,11 @@ def mariadb(args: argparse.Namespace) -> list[str]:
         seconds = statistics.median(r.seconds for r in runs)
         way = f"Eraser, {mode} mode" if side == "eraser" else f"floor, {mode} (one statement per table, one transaction)"
         out.append(f"| {way} | {rows:,} | {seconds:.1f} ({spread_text([r.seconds for r in runs])}) | "
-                   f"{rows / seconds:,.0f} | {max(r.rss for r in runs)} |")
+                   f"{rows / seconds:,.0f} | {max(r.rss for r in runs)} | "
+                   f"{'; '.join(dict.fromkeys(r.gate for r in runs))} |")
     out += ["", *pair_ratios(paired)]
+    out += [f"MariaDB {side} {mode} run {n}: {r.note}" for (side, mode), runs in paired.items()
+            for n, r in enumerate(runs, 1) if r.note]
     with admin.connect() as c:
         c.execute(sa.text(f"DROP DATABASE IF EXISTS {work}"))
     return out
@@ -671,16 +735,6 @@ def _old_mariadb() -> list[str]:
         elif lines:
             break
     return ["", *lines]
-
-
-def mysql_sql(stmt: str) -> str:
-    """The floor's PostgreSQL statements in MariaDB's dialect."""
-    stmt = stmt.replace("CREATE TEMP TABLE floor_addresses AS", "CREATE TEMPORARY TABLE floor_addresses AS")
-    stmt = stmt.replace("'X' || id", "CONCAT('X', id)").replace("left(postcode, 2) || '00'", "CONCAT(LEFT(postcode, 2), '00')")
-    stmt = stmt.replace("make_date(extract(year FROM date_of_birth)::int, 1, 1)", "MAKEDATE(YEAR(date_of_birth), 1)")
-    stmt = re.sub(r"^UPDATE (\w+) (\w) SET", r"UPDATE \1 AS \2 SET", stmt)
-    stmt = re.sub(r"^DELETE FROM (\w+) (\w) WHERE", r"DELETE \2 FROM \1 AS \2 WHERE", stmt)
-    return stmt
 
 
 def write_results(args: argparse.Namespace, persons: int, tenants: int, all_rows: int, counts: dict[str, int],
