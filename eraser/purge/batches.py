@@ -19,7 +19,7 @@ from eraser.purge import journal
 from eraser.purge.pools import Pools
 from eraser.purge.result import ACTIONS, Part, Progress, PurgeResult, no_counts
 from eraser.purge.rules import columns, forced, kept, referenced, shared
-from eraser.purge.scope import Scope
+from eraser.purge.scope import Scope, up_to
 from eraser.purge.verify import Oracle, absent, oracle
 
 log = structlog.get_logger("eraser.purge")
@@ -149,11 +149,27 @@ def _settled(scope: Scope, result: PurgeResult, states: dict[Any, journal.State]
     for p in (p for p in result.parts if p.connector == scope.name):
         if absent(scope, found[p.table], scope.keys[p.table]) or _deletable(scope, p.table, None):
             return False
-        for i, (lo, hi, _n) in enumerate(p.batches):
+        for i, there in enumerate(_present_per_batch(scope, p.table, p.batches)):
             counts = states[(p.connector, p.table, i)][1] or {}
-            if _present(scope, p.table, lo, hi) > sum(counts.get(a, 0) for a in ("anonymize", "retain", "review")):
+            if there > sum(counts.get(a, 0) for a in ("anonymize", "retain", "review")):
                 return False
     return True
+
+
+def _present_per_batch(scope: Scope, table: str, batches: list[Any]) -> list[int]:
+    """`_present` of every batch of a table in one statement: its rows now, grouped by the batch their key is in."""
+    if not batches:
+        return []
+    t = scope.t(table)
+    pk = scope.pk_cols(table, t)
+    which = sa.case(*((up_to(pk, hi), i) for i, (_lo, hi, _n) in enumerate(batches)), else_=-1)
+    rows: Any = scope.run(sa.select(which.label("eraser_batch"), sa.func.count()).select_from(t)
+                     .where(scope.mine(table, t)).group_by(sa.literal_column("eraser_batch")))
+    there = [0] * len(batches)
+    for row in rows:
+        if row[0] >= 0:
+            there[int(row[0])] = int(row[1])
+    return there
 
 
 def _present(scope: Scope, table: str, lo: Any, hi: Any) -> int:

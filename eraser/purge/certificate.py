@@ -36,7 +36,9 @@ def retained_schedule(scope: Scope, result: PurgeResult) -> Iterator[dict[str, A
         for key, day in _releases(scope, table, rule, held):
             if table in held:
                 held[table][key] = day
-            yield {"connector": scope.name, "table_name": table, "primary_key": canonical(list(key)).decode(),
+            one = len(key) == 1 and type(key[0]) is int and abs(key[0]) < 2 ** 53  # its canonical JSON, written
+            yield {"connector": scope.name, "table_name": table,
+                   "primary_key": f"[{key[0]}]" if one else canonical(list(key)).decode(),
                    "release_on": day.isoformat()}
 
 

@@ -82,8 +82,8 @@ class Pools:
             fitted = fitted[:prime_at_most(len(fitted))]
             shift = len(self._pools) * 7919 % len(fitted)  # columns of one provider get different values
             fitted = fitted[shift:] + fitted[:shift]
-            scope.run(pt.insert(), [{"k": i, "v": v, "v2": fitted[(i + 1) % len(fitted)]}
-                                    for i, v in enumerate(fitted)])
+            scope.run(pt.insert().values([{"k": i, "v": v, "v2": fitted[(i + 1) % len(fitted)]}  # one statement
+                                          for i, v in enumerate(fitted)]))
             if scope.dialect in ("postgresql", "sqlite"):
                 scope.run(sa.text(f"ANALYZE {pt.name}"))  # the planner must know the pool is small
         self._pools[(table, column)] = (pt, unique)
