@@ -1,14 +1,21 @@
-"""Benchmark: erase tickets end to end through the daemon, with one node and with two.
+"""Benchmark: `POST /tickets` latency with 8 concurrent clients while the daemon's worker is busy erasing.
 
-Against a PostgreSQL demo database of 100,000 persons (built by bench/erase_one.py, database
-`eraser_tickets`), 1,000 erase tickets are posted over HTTP by 16 concurrent clients to `eraser serve`
-(one process, then two sharing a PostgreSQL state store). Measured: tickets per minute from the first POST
-to the last ticket done, and the latency of `POST /tickets` while the workers run. Then 200 tickets are run
-by an in-process worker under cProfile, to say where a ticket's time goes.
+Against a PostgreSQL demo database built by bench/erase_one.py (`--db`, `--persons`), each variant starts with a
+fresh state store holding a backlog of erase tickets (`--backlog`), so that its worker is erasing from the first
+request on; then `--clients` clients post `--tickets` tickets back to back (each waits for its answer, then posts
+the next) over keep-alive HTTP connections. Measured: p50/p95/p99/max of `POST /tickets`, intakes per second, and
+how many tickets the worker finished meanwhile (it must be busy). The variants, interleaved in every round:
 
-    .venv/bin/python bench/tickets.py                 # build/reuse the database, both runs, profile
-    .venv/bin/python bench/tickets.py --tickets 200   # a short run
-    .venv/bin/python bench/tickets.py --chain 3000    # the daemons start from a chain of 3,000 certificates
+- `eraser serve`: this tree (the worker in a process of its own);
+- `eraser serve` of an earlier tree (`--before DIR`, e.g. an exported commit: the worker a thread of the intake's
+  process), when given;
+- `bare`: the same intake work (token check, subject validation, HMAC references, AES-GCM seal, the one insert
+  with its journal line; eraser.daemon.intake.submit_ticket) in a bare ASGI app on uvicorn, beside an
+  `eraser serve` of this tree whose worker erases the same backlog: the floor for the HTTP stack.
+
+    .venv/bin/python bench/tickets.py --db intake_bench_10k --persons 10000 --before /tmp/intake-before
+    .venv/bin/python bench/tickets.py --chain 3000 --issuance-only   # certificate issuance on a chain of 3,000
+    .venv/bin/python bench/tickets.py --profile 200 ...              # where a ticket's time goes (cProfile)
 
 With --chain N the certificate directory of the daemons holds N certificates before the first ticket, and the
 time of one certificate issuance (bench/chain.py) is measured on an empty chain and on a chain of N.
@@ -19,19 +26,23 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import http.client
+import json
+import math
 import os
 import pstats
+import resource
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 import sqlalchemy as sa
 
@@ -108,73 +119,233 @@ def subjects(args: argparse.Namespace, count: int, offset: int) -> list[str]:
     return emails
 
 
-def run_nodes(args: argparse.Namespace, config: Path, env: dict[str, str], nodes: int,
-              emails: list[str]) -> dict[str, Any]:
-    recreate(args, args.state_db)
-    full = {**os.environ, **env}
-    procs = []
-    for n in range(nodes):
-        port = free_port()
-        log = (OUT / f"node{n}.log").open("wb")
-        procs.append((subprocess.Popen([sys.executable, "-m", "eraser", "--log-format", "json",
-                                        "--log-level", "WARNING", "serve", "--config", str(config),
-                                        "--port", str(port)], cwd=ROOT, env=full, stdout=log,
-                                       stderr=subprocess.STDOUT), port))
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest rank: the smallest value with at least q of the values at or below it."""
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pid(daemon: int) -> int | None:
+    """The worker process of an `eraser serve` (its child running eraser.daemon.worker_process), if it has one."""
+    for pid in children(daemon):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+        except OSError:
+            continue
+    return None
+
+
+def alive(pid: int) -> bool:
     try:
-        for _, port in procs:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("a daemon did not start; see bench/out/tickets/node*.log")
-                time.sleep(0.2)
-        latencies: list[float] = []
-        clients = [httpx.Client(timeout=30, headers={"Authorization": f"Bearer {TOKEN}"}) for _ in range(16)]
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
 
-        def post(i: int) -> None:
-            port = procs[i % nodes][1]
-            started = time.perf_counter()
-            r = clients[i % len(clients)].post(f"http://127.0.0.1:{port}/tickets",
-                                               json={"subject": {"email": emails[i]}, "external_ref": f"B-{i}",
-                                                     "requested_by": "bench"})
-            latencies.append(time.perf_counter() - started)
-            if r.status_code != 201:
-                raise SystemExit(f"POST /tickets answered {r.status_code}: {r.text[:200]}")
 
-        first = time.perf_counter()
-        with ThreadPoolExecutor(16) as pool:
-            list(pool.map(post, range(len(emails))))
-        intake_done = time.perf_counter()
-        engine = sa.create_engine(url(args, args.state_db))
-        while True:
-            with engine.connect() as conn:
-                done = conn.execute(sa.text("SELECT count(*) FROM tickets WHERE status IN :s")
-                                    .bindparams(sa.bindparam("s", expanding=True)), {"s": list(FINAL)}).scalar()
-            if done == len(emails):
-                break
-            time.sleep(0.25)
-        finished = time.perf_counter()
-        with engine.connect() as conn:
-            per_node = dict(conn.execute(sa.text("SELECT node, count(*) FROM journal WHERE step LIKE 'done%' "
-                                                 "GROUP BY node")).all())
-            statuses = dict(conn.execute(sa.text("SELECT status, count(*) FROM tickets GROUP BY status")).all())
-        engine.dispose()
-        for c in clients:
-            c.close()
-    finally:
-        for proc, _ in procs:
+def backlog(args: argparse.Namespace, config: Path, env: dict[str, str], emails: list[str]) -> None:
+    """Fresh state store with `emails` as erase tickets, ready for the worker."""
+    from eraser.config import load_config
+    from eraser.daemon.intake import submit_ticket
+    from eraser.store.state import StateStore
+
+    recreate(args, args.state_db)
+    os.environ.update(env)
+    store = StateStore(url(args, args.state_db))
+    store.migrate()
+    loaded = load_config(config)
+    for i, email in enumerate(emails):
+        submit_ticket(store, loaded, kind="erase", subject={"email": email}, external_ref=f"W-{i}", received_at=None,
+                      requested_by="bench")
+    store.dispose()
+
+
+def finished(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM tickets WHERE status IN :s")
+                                .bindparams(sa.bindparam("s", expanding=True)), {"s": list(FINAL)}).scalar() or 0)
+
+
+def worker_steps(engine: sa.Engine) -> int:
+    """Journal lines the worker wrote (planned, running, prepared, committed, done ...): its progress."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM journal WHERE node <> 'intake'")).scalar() or 0)
+
+
+def wait(what: str, predicate: Any, procs: list[subprocess.Popen[bytes]], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            raise SystemExit(f"{what} did not happen; see {OUT}/*.log")
+        time.sleep(0.1)
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def hammer(port: int, emails: list[str], clients: int, prefix: str = "B") -> tuple[list[float], float]:
+    """`clients` threads post the tickets back to back over keep-alive connections; latencies (s) and wall time."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    start = threading.Barrier(clients + 1)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = [json.dumps({"subject": {"email": emails[i]}, "external_ref": f"{prefix}-{i}", "requested_by": "bench"})
+                for i in range(k, len(emails), clients)]
+        start.wait()
+        for body in mine:
+            began = time.perf_counter()
+            conn.request("POST", "/tickets", body, headers)
+            response = conn.getresponse()
+            text = response.read()
+            latencies.append(time.perf_counter() - began)
+            if response.status != 201:
+                errors.append(f"{response.status}: {text[:200]!r}")
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    if errors:
+        raise SystemExit(f"POST /tickets failed {len(errors)} times, e.g. {errors[0]}")
+    return latencies, wall
+
+
+def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], variant: str, run: int,
+                intake_emails: list[str]) -> dict[str, Any]:
+    """One measured run: backlog, daemon up and erasing, 8 clients posting, SIGTERM; its numbers."""
+    backlog(args, config, env, subjects(args, args.backlog, len(intake_emails) + run * args.backlog))
+    tree = Path(args.before) if variant == "before" else ROOT
+    full = {**os.environ, **env, "PYTHONPATH": str(tree)}
+    port = free_port()
+    log = (OUT / f"{variant}-{run}.log").open("wb")
+    procs = [subprocess.Popen([sys.executable, "-m", "eraser", "--log-format", "json", "--log-level", "WARNING",
+                               "serve", "--config", str(config), "--port", str(port)], cwd=tree, env=full,
+                              stdout=log, stderr=subprocess.STDOUT)]
+    target = port
+    if variant == "bare":
+        target = free_port()
+        procs.append(subprocess.Popen([sys.executable, str(ROOT / "bench" / "intake_floor.py"), str(config),
+                                       str(target)], cwd=ROOT, env={**full, "PYTHONPATH": str(ROOT)}, stdout=log,
+                                      stderr=subprocess.STDOUT))
+    engine = sa.create_engine(url(args, args.state_db))
+    try:
+        wait("the daemon listening", lambda: listening(port) and listening(target), procs)
+        wait("the worker's first erasure", lambda: finished(engine) >= 1, procs)
+        hammer(target, intake_emails[:5 * args.clients], args.clients, "warm")  # connections, caches: not timed
+        worker = worker_pid(procs[0].pid)
+        alone = None
+        if worker:  # what the worker takes of the CPU when no intake competes with it
+            cpu = cpu_seconds(worker)
+            time.sleep(1.0)
+            alone = cpu_seconds(worker) - cpu
+        before, steps = finished(engine), worker_steps(engine)
+        cpu = {pid: cpu_seconds(pid) for pid in {procs[-1].pid, *([worker] if worker else [])}}
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        load = os.getloadavg()[0]
+        latencies, wall = hammer(target, intake_emails, args.clients)
+        erased, steps = finished(engine) - before, worker_steps(engine) - steps
+        used = {pid: (cpu_seconds(pid) - start) / wall for pid, start in cpu.items()}
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        clients_cpu = (after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime) / wall
+        family = children(procs[0].pid)
+        stopping = time.perf_counter()
+        for proc in procs:
             proc.send_signal(signal.SIGTERM)
-        for proc, _ in procs:
-            proc.wait(timeout=60)
+        codes = [proc.wait(timeout=120) for proc in procs]
+        stopped = time.perf_counter() - stopping
+        time.sleep(0.5)
+        left = [pid for pid in family if alive(pid)]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        engine.dispose()
     latencies.sort()
-    return {"nodes": nodes, "tickets": len(emails), "seconds": finished - first,
-            "per_minute": len(emails) / (finished - first) * 60, "intake_seconds": intake_done - first,
-            "p50_ms": 1000 * latencies[len(latencies) // 2], "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)],
-            "max_ms": 1000 * latencies[-1], "per_node": sorted(per_node.values()), "statuses": statuses}
+    return {"variant": variant, "run": run, "load": load, "posts": len(latencies), "wall": wall,
+            "p50": 1000 * percentile(latencies, 0.50), "p95": 1000 * percentile(latencies, 0.95),
+            "p99": 1000 * percentile(latencies, 0.99), "max": 1000 * latencies[-1], "erased": erased, "steps": steps,
+            "busy": used.get(worker) if worker else None, "alone": alone, "intake_cpu": used[procs[-1].pid],
+            "clients_cpu": clients_cpu,
+            "stop_s": stopped, "codes": codes, "left": left}
+
+
+def _pct(value: float | None) -> str:
+    return "in the intake" if value is None else f"{100 * value:.0f} %"
+
+
+VARIANTS = {"serve": "`eraser serve`, this tree: worker in its own process",
+            "before": "`eraser serve` before (`--before`): worker thread in the intake's process",
+            "bare": "bare ASGI app, same intake work (floor), beside a busy `eraser serve` worker"}
+
+
+def http_run(args: argparse.Namespace, config: Path, env: dict[str, str]) -> str:
+    variants = ["serve", *(["before"] if args.before else []), "bare"]
+    intake_emails = subjects(args, args.tickets, 0)
+    runs = []
+    for round_ in range(args.rounds):
+        order = variants if round_ % 2 == 0 else variants[::-1]  # neither variant always first
+        for variant in order:
+            r = run_variant(args, config, env, variant, len(runs), intake_emails)
+            say(f"round {round_ + 1} {variant}: p50 {r['p50']:.1f} p95 {r['p95']:.1f} p99 {r['p99']:.1f} max "
+                f"{r['max']:.1f} ms, {r['posts'] / r['wall']:.0f}/s, erased meanwhile {r['erased']} ({r['steps']} worker steps, CPU: worker {_pct(r['busy'])} (alone {_pct(r['alone'])}), intake "
+                f"{_pct(r['intake_cpu'])}, clients {_pct(r['clients_cpu'])}), load "
+                f"{r['load']:.1f}, stopped in {r['stop_s']:.1f} s (exit {r['codes']}), left behind {r['left']}")
+            r["round"] = round_ + 1
+            runs.append(r)
+    rows = ["| variant | round | load (1 min) | POSTs | p50 ms | p95 ms | p99 ms | max ms | intakes/s | erased meanwhile "
+            "| worker's journal steps meanwhile | CPU: worker (alone before) | intake process | clients "
+            "| SIGTERM to exit (s) | processes left |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in runs:
+        rows.append(f"| {r['variant']} | {r['round']} | {r['load']:.1f} | {r['posts']} | {r['p50']:.1f} | "
+                    f"{r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {r['posts'] / r['wall']:.0f} | {r['erased']} | "
+                    f"{r['steps']} | {_pct(r['busy'])} ({_pct(r['alone'])}) | {_pct(r['intake_cpu'])} | "
+                    f"{_pct(r['clients_cpu'])} | {r['stop_s']:.1f} | {len(r['left'])} |")
+    summary = ["| variant | p50 ms, median (range) | p99 ms, median (range) | max ms (worst) | intakes/s, median |",
+               "|---|--:|--:|--:|--:|"]
+    for variant in variants:
+        mine = [r for r in runs if r["variant"] == variant]
+
+        def spread(key: str, rs: list[dict[str, Any]] = mine) -> str:
+            values = [r[key] for r in rs]
+            return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+        summary.append(f"| {VARIANTS[variant]} | {spread('p50')} | {spread('p99')} | "
+                       f"{max(r['max'] for r in mine):.1f} | "
+                       f"{statistics.median(r['posts'] / r['wall'] for r in mine):.0f} |")
+    return "\n".join(summary) + "\n\n" + "\n".join(rows)
 
 
 def profile(args: argparse.Namespace, config: Path, env: dict[str, str], emails: list[str]) -> list[tuple[str, float]]:
@@ -214,10 +385,9 @@ def profile(args: argparse.Namespace, config: Path, env: dict[str, str], emails:
     parts = [
         ("customer database: psycopg execute (locate, plan, apply, verify)", inside("psycopg/cursor.py:execute")),
         ("customer + state database: commit", inside("psycopg/connection.py:commit")),
-        ("state store: journal and ticket updates", inside("eraser/state.py:update")),
-        ("state store: claim", inside("eraser/state.py:claim")),
-        ("certificate: canonical JSON + Ed25519 + file", inside("eraser/certificates.py:issue")),
-        ("anonymization (Faker)", inside("eraser/anonymize.py:replace")),
+        ("state store: journal and ticket updates", inside("eraser/store/state.py:update")),
+        ("state store: claim", inside("eraser/store/state.py:claim")),
+        ("certificate: canonical JSON + Ed25519 + file", inside("eraser/proof/certificates.py:issue")),
         ("SQL compilation (SQLAlchemy)", inside("sqlalchemy/sql/compiler.py:__init__")),
     ]
     return [("total, per ticket (ms)", 1000 * total / len(emails))] + \
@@ -226,14 +396,19 @@ def profile(args: argparse.Namespace, config: Path, env: dict[str, str], emails:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tickets", type=int, default=1000)
+    parser.add_argument("--tickets", type=int, default=300, help="tickets the clients post per run")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--backlog", type=int, default=40, help="tickets waiting for the worker when a run starts")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", help="a tree of an earlier Eraser to run as a variant (its `eraser serve`)")
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--db", default="eraser_tickets")
     parser.add_argument("--state-db", default="eraser_tickets_state")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5432)
     parser.add_argument("--user", default="postgres")
-    parser.add_argument("--profile-tickets", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also run N tickets through an in-process worker under cProfile")
     parser.add_argument("--no-results", action="store_true")
     parser.add_argument("--chain", type=int, default=0,
                         help="certificates already in the chain when the daemons start (and issuance timed at 0 and N)")
@@ -253,9 +428,11 @@ def main(argv: list[str] | None = None) -> int:
                 _write_section(_section(args, argv, os.getloadavg()[0], "(no HTTP run: --issuance-only)", issuance))
             return 0
     say(f"database {args.db}: {args.persons:,} persons (built or reused by bench/erase_one.py)")
-    erase_one.main(["--persons", str(args.persons), "--db", args.db, "--reuse", "--build-only",
-                    "--subjects", "10"])
+    erase_one.main(["--persons", str(args.persons), "--db", args.db, "--reuse", "--build-only", "--no-results"])
     config, env = environment(args)
+    from eraser import logging as eraser_logging
+
+    eraser_logging.configure(level="WARNING")  # the backlog's intake lines
     if args.chain:
         from eraser.proof.certificates import load_private_key
 
@@ -263,24 +440,12 @@ def main(argv: list[str] | None = None) -> int:
                              args.chain)
         say(f"chain of {args.chain:,} certificates issued in {seconds:.0f} s before the daemons start")
     load = os.getloadavg()[0]
-    runs = []
-    for nodes, offset in ((1, 0), (2, args.tickets)):
-        emails = subjects(args, args.tickets, offset)
-        say(f"{nodes} node(s): posting {len(emails)} tickets")
-        result = run_nodes(args, config, env, nodes, emails)
-        say(f"{nodes} node(s): {result['per_minute']:.0f} tickets/min, POST p99 {result['p99_ms']:.1f} ms, "
-            f"per node {result['per_node']}, statuses {result['statuses']}")
-        runs.append(result)
-    parts = profile(args, config, env, subjects(args, args.profile_tickets, 2 * args.tickets))
-    rows = ["| nodes | tickets | wall (s) | tickets/min | POST /tickets p50 (ms) | p99 (ms) | max (ms) | done per node |",
-            "|--:|--:|--:|--:|--:|--:|--:|---|"]
-    for r in runs:
-        rows.append(f"| {r['nodes']} | {r['tickets']} | {r['seconds']:.1f} | {r['per_minute']:.0f} | "
-                    f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | {r['per_node']} |")
-    rows.append(f"| ratio 2 nodes / 1 node | | | {runs[1]['per_minute'] / runs[0]['per_minute']:.2f}x | | | | |")
-    prof = ["| where a ticket's time goes (in-process worker, cProfile) | |", "|---|--:|"]
-    prof += [f"| {name} | {value:.1f}{' ms' if 'ms' in name else ' %'} |" for name, value in parts]
-    table = "\n".join(rows) + "\n\n" + "\n".join(prof)
+    table = http_run(args, config, env)
+    if args.profile:
+        parts = profile(args, config, env, subjects(args, args.profile, 2000))
+        prof = ["| where a ticket's time goes (in-process worker, cProfile) | |", "|---|--:|"]
+        prof += [f"| {name} | {value:.1f}{' ms' if 'ms' in name else ' %'} |" for name, value in parts]
+        table += "\n\n" + "\n".join(prof)
     print("\n" + table)
     if not args.no_results:
         _write_section(_section(args, argv, load, table, issuance))

@@ -1,18 +1,18 @@
-"""`eraser serve` as one process: HTTP intake, a worker, the scheduler on the leader, signals."""
+"""`eraser serve`: HTTP intake and the scheduler on the leader in this process, the worker in a process of its own
+(eraser.daemon.worker_process), signals."""
 
 from __future__ import annotations
 
-import os
 import socket
-import sys
 import threading
-from datetime import UTC, timedelta
+from datetime import UTC
 
 import structlog
 
 from eraser.config import Config
 from eraser.daemon.jobs import Leadership, schedule_jobs
 from eraser.daemon.worker import NODE
+from eraser.daemon.worker_process import WorkerProcess, alive
 from eraser.errors import EraserError
 from eraser.extras import need
 from eraser.outcome import final_status as final_status
@@ -23,32 +23,19 @@ from eraser.store.state import StateStore
 log = structlog.get_logger("eraser.daemon.serve")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def serve(config_path: str, state_url: str | None, host: str, port: int) -> None:
-    """One process: HTTP intake, a worker, and the scheduler on the leader. SIGTERM/SIGINT stop it cleanly:
-    the running ticket finishes (or rolls back) and its claim is released."""
+    """HTTP intake and the scheduler on the leader here, the worker in its own process (its erasures never hold
+    the interpreter lock the intake needs). SIGTERM/SIGINT stop both cleanly: the running ticket finishes (or
+    rolls back) and its claim is released; a second signal stops without waiting for it."""
     need("daemon", "eraser serve")
     import uvicorn
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
     from prometheus_client import CollectorRegistry
 
-    from eraser.daemon.api import create_app, duration_histogram
-    from eraser.daemon.serve_control import Reloader, ReloadingWorker, Stops, SwappableApp
-
-    # The worker thread is CPU-bound between statements; a shorter switch interval lets the intake thread
-    # take the interpreter lock sooner, which is what an HTTP client waiting on POST /tickets feels.
-    sys.setswitchinterval(0.0005)
     from eraser.config import load_config
+    from eraser.daemon.api import create_app, duration_histogram
+    from eraser.daemon.serve_control import Reloader, Stops, SwappableApp
 
     config = load_config(config_path)
     if state_url:
@@ -58,14 +45,12 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
     stopping = stops.stopping
     store = StateStore(config.state or "")
     store.migrate()
-    freed = store.release_dead_claims(socket.gethostname(), _alive)
+    freed = store.release_dead_claims(socket.gethostname(), alive)
     if freed:
         log.info("claims of stopped processes freed", tickets=freed)
     registry = CollectorRegistry()
     histogram = duration_histogram(registry)
-    worker = ReloadingWorker(config, store, poll=config.daemon.poll_seconds,
-                             lease=timedelta(seconds=config.daemon.lease_seconds))
-    worker.on_done = histogram.observe
+    worker = WorkerProcess(config, store, on_done=histogram.observe, forced=stops.forced)
     scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
     with store.exclusive():  # the job store creates its table on start: not twice at once
         scheduler.start(paused=True)
@@ -78,16 +63,16 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         reloaded = CollectorRegistry()
         reloaded.register(histogram)
         app.app = create_app(new, store, reloaded, worker)
-        worker.pending = new
+        worker.reload(new)
         if leadership.leader:
             schedule_jobs(scheduler, new, str(config_path), state_url)
 
     reloader = Reloader(config_path, state_url, config, apply, stops.reload)
     app = SwappableApp(create_app(config, store, registry, worker))
     leadership = Leadership(store, gain, scheduler.pause)
-    threads = [threading.Thread(target=worker.run, name="worker", daemon=True),
-               threading.Thread(target=leadership.run, name="leadership", daemon=True),
+    threads = [threading.Thread(target=leadership.run, name="leadership", daemon=True),
                threading.Thread(target=reloader.run, name="reload", daemon=True)]
+    worker.start()
     for thread in threads:
         thread.start()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port,
@@ -99,13 +84,10 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         if not server.should_exit:
             server.run()
     finally:
-        worker.stop.set()
         leadership.stop.set()
         reloader.stop.set()
-        stops.wait_for(threads[0], config.daemon.lease_seconds)
-        if worker.current is not None:
-            store.release_claim(worker.current, worker.node)
-        threads[1].join(timeout=5)
+        worker.shutdown(config.daemon.lease_seconds)
+        threads[0].join(timeout=5)
         scheduler.shutdown(wait=False)
         store.dispose()
         log.info("daemon stopped", node=NODE, processed=worker.processed)

@@ -49,13 +49,6 @@ class Stops:
         if self.server is not None:
             self.server.should_exit = True
 
-    def wait_for(self, thread: threading.Thread, timeout: float) -> None:
-        """Join `thread` for up to `timeout` seconds, or until a second signal says not to wait."""
-        remaining = timeout
-        while thread.is_alive() and remaining > 0 and not self.forced.is_set():
-            thread.join(min(0.2, remaining))
-            remaining -= 0.2
-
 
 class SwappableApp:
     """An ASGI app whose target is replaced on reload; requests already running finish on the old one."""

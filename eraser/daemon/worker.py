@@ -86,10 +86,16 @@ class Worker:
         self._session: Session | None = None
         self.on_done: Callable[[float], None] | None = None  # called with the seconds one ticket took
         self.away = False  # a ticket met a customer database that could not be reached
+        self.sessions_opened = 0  # times the schemas were reflected (once per process, unless reloaded or lost)
 
     def session(self) -> Session:
+        """The customer databases' connectors and reflected schemas, opened once and kept between tickets (again
+        only after a reload or a lost connection)."""
         if self._session is None:
             self._session = open_session(self.config)
+            self.sessions_opened += 1
+            log.info("customer database schemas read", connectors=len(self._session.connectors),
+                     times=self.sessions_opened)
         return self._session
 
     def close(self) -> None:
