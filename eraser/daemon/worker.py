@@ -95,7 +95,7 @@ class Worker:
             self._session = open_session(self.config)
             self.sessions_opened += 1
             log.info("customer database schemas read", connectors=len(self._session.connectors),
-                     times=self.sessions_opened)
+                     times=self.sessions_opened, pid=os.getpid())
         return self._session
 
     def close(self) -> None:

@@ -6,7 +6,8 @@ and /metrics, restarts it if it dies, and stops it cleanly: SIGTERM lets the run
 back), a forced stop kills it, and either way the child's claims are freed once it is gone. The child
 (`worker_main`) runs one `ReloadingWorker`, which reads the customer databases' schemas once for the process
 (its session is kept between tickets); it dies with the daemon (Linux: PR_SET_PDEATHSIG), and stops when the
-daemon is gone on any other system, so it is never left behind.
+daemon is gone on any other system, so it is never left behind. It claims and journals under the daemon's node name
+(host:pid of the daemon), so a node is one daemon however its work is split into processes.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ import multiprocessing
 import os
 import queue
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 
 from eraser.config import Config
+from eraser.daemon.worker import NODE
 from eraser.store.lease import backoff_seconds
 from eraser.store.state import StateStore
+from eraser.store.tables import tickets
 
 log = structlog.get_logger("eraser.daemon.worker_process")
 PR_SET_PDEATHSIG = 1
@@ -102,7 +105,7 @@ class WorkerProcess:
         self._processed.value = 0
         self.process = self._context.Process(
             target=worker_main, name="eraser-worker", daemon=True,
-            args=(self.config, os.getpid(), logging_spec(), self._running, self._restarts, self._processed,
+            args=(self.config, NODE, os.getpid(), logging_spec(), self._running, self._restarts, self._processed,
                   self._events, self._commands))
         self.process.start()
         log.info("worker process started", pid=self.process.pid)
@@ -144,13 +147,17 @@ class WorkerProcess:
                 self.on_done(seconds)
 
     def _free_claims(self) -> None:
+        """Free what the stopped worker still held: its claims are this node's (the intake claims nothing)."""
         try:
-            freed = self.store.release_dead_claims(socket.gethostname(), alive)
+            with self.store.engine.connect() as conn:
+                held = list(conn.execute(sa.select(tickets.c.id).where(tickets.c.claimed_by == NODE)).scalars())
+            for ticket_id in held:
+                self.store.release_claim(ticket_id, NODE)
         except Exception as exc:  # the state store is away: the claims' leases run out instead
             log.warning("claims of the stopped worker not freed", error=type(exc).__name__)
             return
-        if freed:
-            log.info("claims of the stopped worker freed", tickets=freed)
+        if held:
+            log.info("claims of the stopped worker freed", tickets=len(held))
 
     def shutdown(self, timeout: float) -> None:
         """Stop the child: SIGTERM, up to `timeout` seconds for its ticket (less if `forced` is set), then SIGKILL;
@@ -185,8 +192,8 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def worker_main(config: Config, parent: int, logs: dict[str, Any], running: Any, restarts: Any, processed: Any,
-                events: Any, commands: Any) -> None:
+def worker_main(config: Config, node: str, parent: int, logs: dict[str, Any], running: Any, restarts: Any,
+                processed: Any, events: Any, commands: Any) -> None:
     """The worker process: claims and runs tickets until SIGTERM (the running ticket finishes) or its daemon is
     gone. SIGINT and SIGHUP are the daemon's: it forwards a stop as SIGTERM and a reload as a new config."""
     _die_with(parent)
@@ -199,7 +206,7 @@ def worker_main(config: Config, parent: int, logs: dict[str, Any], running: Any,
 
     eraser_logging.configure(json=logs["json"], level=logs["level"], file=Path(logs["file"]) if logs["file"] else None)
     store = StateStore(config.state or "")
-    worker = ReloadingWorker(config, store, poll=config.daemon.poll_seconds,
+    worker = ReloadingWorker(config, store, node=node, poll=config.daemon.poll_seconds,
                              lease=timedelta(seconds=config.daemon.lease_seconds))
     worker.on_done = events.put
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
