@@ -9,6 +9,8 @@ how many tickets the worker finished meanwhile (it must be busy). The variants, 
 - `eraser serve`: this tree (the worker in a process of its own);
 - `eraser serve` of an earlier tree (`--before DIR`, e.g. an exported commit: the worker a thread of the intake's
   process), when given;
+- `eraser serve` of this tree with httptools and uvloop importable (`--standard DIR`, e.g. from `pip install
+  --target DIR httptools uvloop`): uvicorn's C HTTP parser and event loop instead of h11 and asyncio;
 - `bare`: the same intake work (token check, subject validation, HMAC references, AES-GCM seal, the one insert
   with its journal line; eraser.daemon.intake.submit_ticket) in a bare ASGI app on uvicorn, beside an
   `eraser serve` of this tree whose worker erases the same backlog: the floor for the HTTP stack.
@@ -247,7 +249,8 @@ def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], var
     """One measured run: backlog, daemon up and erasing, 8 clients posting, SIGTERM; its numbers."""
     backlog(args, config, env, subjects(args, args.backlog, len(intake_emails) + run * args.backlog))
     tree = Path(args.before) if variant == "before" else ROOT
-    full = {**os.environ, **env, "PYTHONPATH": str(tree)}
+    path = f"{tree}{os.pathsep}{args.standard}" if variant == "standard" else str(tree)
+    full = {**os.environ, **env, "PYTHONPATH": path}
     port = free_port()
     log = (OUT / f"{variant}-{run}.log").open("wb")
     procs = [subprocess.Popen([sys.executable, "-m", "eraser", "--log-format", "json", "--log-level", "WARNING",
@@ -307,11 +310,12 @@ def _pct(value: float | None) -> str:
 
 VARIANTS = {"serve": "`eraser serve`, this tree: worker in its own process",
             "before": "`eraser serve` before (`--before`): worker thread in the intake's process",
+            "standard": "`eraser serve`, this tree, with httptools and uvloop (`--standard`, what uvicorn[standard] adds)",
             "bare": "bare ASGI app, same intake work (floor), beside a busy `eraser serve` worker"}
 
 
 def http_run(args: argparse.Namespace, config: Path, env: dict[str, str]) -> str:
-    variants = ["serve", *(["before"] if args.before else []), "bare"]
+    variants = ["serve", *(["before"] if args.before else []), *(["standard"] if args.standard else []), "bare"]
     intake_emails = subjects(args, args.tickets, 0)
     runs = []
     for round_ in range(args.rounds):
@@ -401,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backlog", type=int, default=40, help="tickets waiting for the worker when a run starts")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", help="a tree of an earlier Eraser to run as a variant (its `eraser serve`)")
+    parser.add_argument("--standard", metavar="DIR",
+                        help="a directory holding httptools and uvloop: this tree's `eraser serve` with them as a variant")
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--db", default="eraser_tickets")
     parser.add_argument("--state-db", default="eraser_tickets_state")
@@ -471,7 +477,9 @@ def _write_section(section: str) -> None:
     if start >= 0:
         end = text.find("\n## ", start + 1)
         old = text[start:end + 1 if end >= 0 else len(text)]
-        written = old.find("### What limits it")  # the hand-written analysis stays
+        marks = [i for i in range(len(old)) if old.startswith("### ", i) and (i == 0 or old[i - 1] == "\n")
+                 and "written by hand" in old[i:old.find("\n", i)]]
+        written = marks[0] if marks else -1  # the hand-written sections (their heading says so) stay
         section += ("\n" + old[written:].rstrip("\n") + "\n\n") if written >= 0 else "\n"
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
     else:

@@ -170,6 +170,10 @@ def test_a_worker_killed_in_a_ticket_is_restarted_and_the_ticket_resumes_at_once
     steps = [j["step"] for j in served.store.journal_of(ticket)]
     assert "released" in steps, steps  # freed by the daemon when its worker died, not after the lease
     assert any(e["event"].startswith("worker process stopped unexpectedly") for e in events(served.log))
+    served.proc.send_signal(signal.SIGTERM)  # the restarted worker stops as cleanly as the first would have
+    assert served.proc.wait(timeout=60) == 0
+    assert [e["event"] for e in events(served.log) if e["event"] in ("worker stopped", "daemon stopped")] == \
+        ["worker stopped", "daemon stopped"]
 
 
 def test_the_worker_reflects_the_schemas_once_for_several_tickets(tmp_path: Path,

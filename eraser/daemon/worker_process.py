@@ -116,15 +116,19 @@ class WorkerProcess:
         self._commands.put(config)
 
     def _supervise(self) -> None:
+        """Restart the worker when it dies unasked. This thread lives as long as the child it started: on Linux the
+        child's death signal follows the thread that started it, not the process."""
         failures = 0
-        while not self.stop.is_set():
+        while True:
             self._drain()
             process = self.process
             process.join(0.2)
-            if process.exitcode is None or self.stop.is_set():
+            if process.exitcode is None:
                 if self.running:
                     failures = 0
                 continue
+            if self.stop.is_set():
+                return
             self._drain()
             if process.exitcode == -signal.SIGKILL and os.environ.get("ERASER_FAULT"):
                 os.kill(os.getpid(), signal.SIGKILL)  # a fault injected in the worker crashes the whole node
@@ -174,7 +178,7 @@ class WorkerProcess:
             if process.exitcode is None:
                 process.kill()
                 process.join(5)
-        self._supervisor.join(timeout=2)
+        self._supervisor.join(timeout=5)
         self._drain()
         self._free_claims()
         for channel in (self._events, self._commands):
