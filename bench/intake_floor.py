@@ -4,7 +4,9 @@ Token check (SHA-256, constant time), the subject validated against the config, 
 the one insert with its journal line (eraser.daemon.intake.submit_ticket, in a thread as FastAPI runs it) and the
 ticket as JSON, without FastAPI's routing, validation models and middleware, on uvicorn:
 
-    python bench/intake_floor.py CONFIG PORT
+    python bench/intake_floor.py CONFIG PORT [PROCESSES]
+
+With PROCESSES > 1, uvicorn runs that many processes on the one listening socket (each its own state-store pool).
 """
 
 from __future__ import annotations
@@ -57,12 +59,29 @@ def app_for(config_path: str, token: str) -> Any:
     return app
 
 
+def factory() -> Any:
+    """The app of a uvicorn worker process (PROCESSES > 1): its config from the environment."""
+    import os
+
+    from bench.tickets import TOKEN
+
+    return app_for(os.environ["INTAKE_FLOOR_CONFIG"], TOKEN)
+
+
 def main() -> None:
+    import os
+
     import uvicorn
 
     from bench.tickets import TOKEN
 
     config_path, port = sys.argv[1], int(sys.argv[2])
+    processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    if processes > 1:
+        os.environ["INTAKE_FLOOR_CONFIG"] = config_path
+        uvicorn.run("bench.intake_floor:factory", factory=True, workers=processes, host="127.0.0.1", port=port,
+                    log_level="warning", lifespan="off", access_log=False)
+        return
     uvicorn.run(app_for(config_path, TOKEN), host="127.0.0.1", port=port, log_level="warning", lifespan="off",
                 access_log=False)
 

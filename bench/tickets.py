@@ -258,11 +258,11 @@ def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], var
                                "serve", "--config", str(config), "--port", str(port)], cwd=tree, env=full,
                               stdout=log, stderr=subprocess.STDOUT)]
     target = port
-    if variant == "bare":
+    if variant in ("bare", "bare2"):
         target = free_port()
         procs.append(subprocess.Popen([sys.executable, str(ROOT / "bench" / "intake_floor.py"), str(config),
-                                       str(target)], cwd=ROOT, env={**full, "PYTHONPATH": str(ROOT)}, stdout=log,
-                                      stderr=subprocess.STDOUT))
+                                       str(target), "2" if variant == "bare2" else "1"], cwd=ROOT,
+                                      env={**full, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT))
     engine = sa.create_engine(url(args, args.state_db))
     try:
         wait("the daemon listening", lambda: listening(port) and listening(target), procs)
@@ -275,7 +275,8 @@ def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], var
             time.sleep(1.0)
             alone = cpu_seconds(worker) - cpu
         before, steps = finished(engine), worker_steps(engine)
-        cpu = {pid: cpu_seconds(pid) for pid in {procs[-1].pid, *([worker] if worker else [])}}
+        intake = [procs[-1].pid, *(children(procs[-1].pid) if variant == "bare2" else [])]  # uvicorn's workers
+        cpu = {pid: cpu_seconds(pid) for pid in {*intake, *([worker] if worker else [])}}
         own = resource.getrusage(resource.RUSAGE_SELF)
         load = os.getloadavg()[0]
         latencies, wall = hammer(target, intake_emails, args.clients)
@@ -300,7 +301,7 @@ def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], var
     return {"variant": variant, "run": run, "load": load, "posts": len(latencies), "wall": wall,
             "p50": 1000 * percentile(latencies, 0.50), "p95": 1000 * percentile(latencies, 0.95),
             "p99": 1000 * percentile(latencies, 0.99), "max": 1000 * latencies[-1], "erased": erased, "steps": steps,
-            "busy": used.get(worker) if worker else None, "alone": alone, "intake_cpu": used[procs[-1].pid],
+            "busy": used.get(worker) if worker else None, "alone": alone, "intake_cpu": sum(used[pid] for pid in intake),
             "clients_cpu": clients_cpu,
             "stop_s": stopped, "codes": codes, "left": left}
 
@@ -312,11 +313,13 @@ def _pct(value: float | None) -> str:
 VARIANTS = {"serve": "`eraser serve`, this tree: worker in its own process",
             "before": "`eraser serve` before (`--before`): worker thread in the intake's process",
             "standard": "`eraser serve`, this tree, with httptools and uvloop (`--standard`, what uvicorn[standard] adds)",
-            "bare": "bare ASGI app, same intake work (floor), beside a busy `eraser serve` worker"}
+            "bare": "bare ASGI app, same intake work (floor), beside a busy `eraser serve` worker",
+            "bare2": "the bare app in 2 processes on one socket (`--bare-processes`), beside a busy worker"}
 
 
 def http_run(args: argparse.Namespace, config: Path, env: dict[str, str]) -> str:
-    variants = ["serve", *(["before"] if args.before else []), *(["standard"] if args.standard else []), "bare"]
+    variants = ["serve", *(["before"] if args.before else []), *(["standard"] if args.standard else []), "bare",
+                *(["bare2"] if args.bare_processes else [])]
     intake_emails = subjects(args, args.tickets, 0)
     runs = []
     for round_ in range(args.rounds):
@@ -410,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a directory holding httptools and uvloop: this tree's `eraser serve` with them as a variant")
     parser.add_argument("--scan", choices=["declared", "shipped"], default="declared",
                         help="the residual scan: the free-text tables (declared) or every table as configs/ ships it")
+    parser.add_argument("--bare-processes", action="store_true",
+                        help="also the bare app in two processes sharing the listening socket")
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--db", default="eraser_tickets")
     parser.add_argument("--state-db", default="eraser_tickets_state")
