@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                              args.chain)
         say(f"chain of {args.chain:,} certificates issued in {seconds:.0f} s before the daemons start")
     load = os.getloadavg()[0]
-    table = http_run(args, config, env)
+    table = http_run(args, config, env) if args.rounds else "(no HTTP run: --rounds 0)"
     if args.profile:
         parts = profile(args, config, env, subjects(args, args.profile, 2000))
         prof = ["| where a ticket's time goes (in-process worker, cProfile) | |", "|---|--:|"]
