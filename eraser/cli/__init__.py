@@ -112,7 +112,9 @@ def plan(config_path: Path, subjects: tuple[str, ...], request_date: datetime | 
 @subject_option
 @request_date_option
 @hold_option
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", "-y", is_flag=True,
+              help="Do not ask for confirmation; the plan printed is then the erasure's own, made in its "
+                   "transaction (a subject erased before is planned first, to see whether anything remains).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Directory of the certificate chain (default: `certificates:` of the config).")
 @click.option("--ticket-ref", default=None, help="The request's reference (helpdesk ticket); generated if absent.")
