@@ -78,3 +78,33 @@ def test_an_erasure_without_faker_strategies_does_not_import_faker(tmp_path: Pat
     assert loaded(modules, ("faker", *NEVER)) == []
     with sa.create_engine(url).connect() as conn:
         assert conn.execute(sa.text("SELECT id FROM customers")).scalars().all() == [2]
+
+
+def test_help_imports_no_database_or_crypto_library() -> None:
+    """`eraser --help` loads the command definitions only: no SQLAlchemy, driver, pydantic, Faker or cryptography."""
+    code = ("import json, sys\nsys.argv[0] = 'eraser'\nfrom eraser.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "eraser.cli.daemon" in modules  # every command is listed
+    assert loaded(modules, ("sqlalchemy", "psycopg", "pydantic", "faker", "cryptography", "joserfc", *NEVER)) == []
+
+
+def test_a_database_error_in_a_command_is_one_sentence_without_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line imports SQLAlchemy only with the commands that use it, and still turns its errors into
+    one sentence (the driver's text may quote row values) with exit code 3."""
+    from click.testing import CliRunner
+
+    import eraser.config
+    from eraser.cli import main
+
+    def failing(_path: object) -> None:
+        raise sa.exc.OperationalError("SELECT secret", {}, Exception("row value jan@example.be"))
+
+    monkeypatch.setattr(eraser.config, "load_config", failing)
+    result = CliRunner().invoke(main, ["plan", "--config", "x.yaml", "--subject", "email=jan@example.be"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.strip() == ("Error: database error (OperationalError); the transaction was rolled back and "
+                                     "nothing was changed.")

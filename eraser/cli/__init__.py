@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import sqlalchemy as sa
 import structlog
 
 from eraser import __version__
@@ -32,7 +31,10 @@ class Eraser(click.Group):
         except EraserError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except sa.exc.SQLAlchemyError as exc:
+        except Exception as exc:
+            errors = sys.modules.get("sqlalchemy.exc")  # imported by the commands that use a database, not here
+            if errors is None or not isinstance(exc, errors.SQLAlchemyError):
+                raise
             # The driver's text may quote row values (personal data): name the failure, not the values.
             click.echo(f"Error: database error ({type(exc).__name__}); the transaction was rolled back and "
                        "nothing was changed.", err=True)
