@@ -310,11 +310,11 @@ erased by the baseline, reset, erased by the baseline with the free-text search,
 through the same expression index, deletes and anonymizes the same rows (checked per table against Eraser's counts
 on every subject) in one transaction, on the same indexes; it does not verify and writes no certificate.
 The database is built by this script's set-based loader, with the shape and proportions of
-`eraser.demo.populate()`. The runs of the `## erase_one` section above compare with a one-row DELETE, which is
-not the same work; read their ratios as such. 1,000,000 persons were not measured this time: the 2 cores are
-shared with other developers' test suites (load averages of 5 to 12 during these runs), and a 22-million-row
-build and runs on it would have taken the machine from them for most of an hour; the 1M figures of the
-sections above are older runs of other code."""
+`eraser.demo.populate()`; with `--dialect mariadb` the same rows are copied into MariaDB and the baseline is the
+same statements in MariaDB's dialect (no whole-process lines there). The runs of the `## erase_one` section above
+compare with a one-row DELETE, which is not the same work; read their ratios as such. 1,000,000 persons were not
+measured this time: the 2 cores are shared with other developers' test suites and benchmark builds (load averages
+of 2.5 to 12 during these runs); the 1M figures of the sections above are older runs of other code."""
 
 
 def save(result: Comparison, directory: Path, persons: int, scan: str, trigram: bool, search: bool = False,
