@@ -176,6 +176,22 @@ def test_a_worker_killed_in_a_ticket_is_restarted_and_the_ticket_resumes_at_once
         ["worker stopped", "daemon stopped"]
 
 
+@pytest.mark.slow
+def test_a_reloaded_config_reaches_the_worker_process(served: Served) -> None:
+    """SIGHUP with `approval: required`: the worker process takes the new config before its next ticket, so that
+    ticket is planned and waits for a person instead of being erased."""
+    served.config.write_text(served.config.read_text() + "approval: required\n")
+    served.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: any(e["event"] == "config reloaded" for e in events(served.log)), 30, "the reload")
+    time.sleep(1.0)  # the config crosses to the worker process between tickets
+    ticket = served.submit(served.emails(1)[0], "A-1")
+    wait_until(lambda: (served.store.ticket(ticket) or {}).get("status") == "planned", 60, "the ticket planned")
+    time.sleep(1.0)
+    assert (served.store.ticket(ticket) or {}).get("status") == "planned"  # not erased: it awaits approval
+    steps = [j["step"] for j in served.store.journal_of(ticket)]
+    assert "awaiting approval" in steps and not any(step.startswith("done") for step in steps), steps
+
+
 def test_the_worker_reflects_the_schemas_once_for_several_tickets(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Four tickets through one worker: the customer database's schema is read once, not per ticket."""
