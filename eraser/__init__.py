@@ -38,8 +38,9 @@ def _structlog_without_rich() -> None:
 def _start_up() -> None:
     """The `eraser` command collects no garbage while it imports: the ~160,000 objects its imports create all
     live until exit, and collecting them cost about 50 ms. The command's group callback (eraser.cli.main) freezes
-    them and turns collection on again. A program that imports eraser is left alone."""
-    if Path((getattr(sys, "argv", None) or [""])[0]).name == "eraser":
+    them and turns collection on again. A program that imports eraser is left alone, and so is a multiprocessing
+    child of the command (the daemon's worker: it has the command's argv, but never runs the callback)."""
+    if Path((getattr(sys, "argv", None) or [""])[0]).name == "eraser" and "multiprocessing" not in sys.modules:
         gc.disable()
 
 

@@ -108,3 +108,18 @@ def test_a_database_error_in_a_command_is_one_sentence_without_values(monkeypatc
     assert result.exit_code == 3, result.output
     assert result.stderr.strip() == ("Error: database error (OperationalError); the transaction was rolled back and "
                                      "nothing was changed.")
+
+
+def test_collection_is_off_only_while_the_command_starts() -> None:
+    """The `eraser` command imports without garbage collection and turns it on in its group callback; a
+    multiprocessing child with the command's argv (the daemon's worker never runs that callback) and a program that
+    imports eraser keep it on."""
+    probe = ("import sys{setup}\nsys.argv[0] = {argv!r}\nimport gc, eraser\nprint(gc.isenabled())\n"
+             "from click.testing import CliRunner\nfrom eraser.cli import main\n"
+             "CliRunner().invoke(main, ['subject-ref', '--help'])\nprint(gc.isenabled())")
+    for argv, setup, expected in (("/usr/local/bin/eraser", "", "False\nTrue"),
+                                  ("/usr/local/bin/eraser", "\nimport multiprocessing.spawn", "True\nTrue"),
+                                  ("app.py", "", "True\nTrue")):
+        done = subprocess.run([sys.executable, "-c", probe.format(setup=setup, argv=argv)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.stdout.split() == expected.split(), (argv, setup, done.stdout, done.stderr[-1000:])
