@@ -8,7 +8,9 @@ anonymize, retain, or left out), with every miss and false alarm by name.
 The three schemas were the development set of the detector; bench/heldout_schemas.py holds six held-out
 schemas (used once, then the detector was corrected on them), bench/heldout2_schemas.py a fresh held-out
 batch of four, bench/heldout3_schemas.py a blind batch of five (labels committed before discovery first ran on
-them) and bench/heldout4_schemas.py a second blind batch of five, written after the first had been tuned on, each printed as its own row with its harmful proposals (`delete` where the label says otherwise).
+them) and bench/heldout4_schemas.py a second blind batch of five, written after the first had been tuned on, and
+bench/heldout5_schemas.py a third blind batch of five, written after the second had been tuned on, each printed
+as its own row with its harmful proposals (`delete` where the label says otherwise).
 `--fides` adds a held-out check: the Fides sample database (../shared/fides_example, loaded into a fresh
 PostgreSQL database) against the Fides project's own
 field annotations, where a non-key field with a `user.*` data category counts as personal. Those labels follow
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from heldout2_schemas import FRESH  # noqa: E402
 from heldout3_schemas import BLIND  # noqa: E402
 from heldout4_schemas import BLIND2  # noqa: E402
+from heldout5_schemas import BLIND3  # noqa: E402
 from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
@@ -171,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
                      "blind held out (bench/heldout3_schemas.py; labels committed before discovery ran on them; "
                      "tuned on since its first run):"))
         print(report(measure(args.sample, args.seed, Path(tmp), BLIND2),
-                     "second blind batch (bench/heldout4_schemas.py; labels on main before discovery ran on them):"))
+                     "second blind batch (bench/heldout4_schemas.py; labels on main before discovery ran on them; "
+                     "tuned on since its first run):"))
+        print(report(measure(args.sample, args.seed, Path(tmp), BLIND3),
+                     "third blind batch (bench/heldout5_schemas.py; labels on main before discovery ran on them):"))
     if args.fides:
         print(fides(args.server, args.sample))
     return 0
