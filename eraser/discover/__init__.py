@@ -38,14 +38,25 @@ from eraser.discover.findings import (
     _known_names,
     judge_body_measure,
 )
-from eraser.discover.names import ADDRESS, HOLDER_TABLES, PLACE_TABLES, _org, name_category, normalize_name
+from eraser.discover.names import (
+    ADDRESS,
+    HOLDER_TABLES,
+    PLACE_TABLES,
+    _org,
+    bare_names,
+    name_category,
+    normalize_name,
+)
 from eraser.discover.propose import _propose
 from eraser.discover.render import render
 from eraser.discover.values import (
     bare_house_number,
     company_vat,
+    judge_in_table,
+    judge_known_logins,
     judge_known_names,
     judge_person_number,
+    known_logins,
     known_words,
 )
 from eraser.errors import ConfigError
@@ -105,6 +116,8 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
         for table in tables:
             tab = connector.table(table)
             cols = {c.name: ColumnFinding(table, c.name, _kind(c)) for c in tab.c}
+            for c, bare in bare_names(list(cols)).items():
+                cols[c].bare = bare
             look = [c for c, f in cols.items() if f.kind in ("text", "json", "date") or
                     (f.kind == "number" and isinstance(tab.c[c].type, sa.BigInteger | sa.Numeric))]
             sampled = sample_rows(connector, conn, table, look, sample)
@@ -135,6 +148,7 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     person_tables -= places
     names = _known_names(findings, texts, person_tables)
     known = known_words(findings, texts, person_tables)
+    logins = known_logins(findings, texts, person_tables)
     for table, cols in findings.items():
         addressed = sum(1 for f in cols.values() if f.category in ADDRESS and f.personal) >= 2
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
@@ -145,13 +159,16 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
         for finding in cols.values():
             column_texts = texts.get((table, finding.column), [])
             codes = finding.category == "country" and _codes(column_texts)
-            if finding.category in ("region", "country") and (not addressed or codes) or \
+            lone = finding.category == "city" and not addressed and table not in person_tables  # a place named
+            if finding.category in ("region", "country") and (not addressed or codes) or lone or \
                     finding.category == "house_number" and not bare_house_number(finding, cols, column_texts):
                 finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, a code, an nr
             org = _org(table) or table in places or premises
             _judge_in_context(finding, holder, org, column_texts, names, region, desk)
             judge_person_number(finding, table, column_texts, table in person_tables, keys.get(table, set()))
             judge_known_names(finding, column_texts, known, org)
+            judge_known_logins(finding, column_texts, logins, org)
+            judge_in_table(finding, cols, table, table in person_tables)
             company_vat(finding, cols, values, table)
     for table in person_tables | {e.child for e in edges if e.parent in person_tables}:
         for finding in findings[table].values():

@@ -31,6 +31,7 @@ from eraser.discover.names import (
     PART_TABLES,
     QUOTE_TABLES,
     REGISTER_TABLES,
+    RETENTION_COLUMNS,
     SECTOR_TABLES,
     normalize_name,
 )
@@ -61,12 +62,19 @@ def keep_sector_records(schema: Any) -> None:
         if schema.role[t] == "child" or (schema.role[t] in KEPT and t not in schema.invoicing):
             schema.role[t] = "medical"
             schema.why[t].append("part of a patient's medical file: kept under the medical records preset")
-    for e in schema.edges:
-        if e.child in medical and schema.role.get(e.parent) == "identity" and \
-                e.child_cols[0] not in schema.not_followed[e.child]:
+    for e in schema.edges:  # (a row an invoice line names, the animal billed for, is the patient all the same)
+        parent = schema.role.get(e.parent)
+        if e.child in medical and e.child_cols[0] not in schema.not_followed[e.child] and e.parent not in medical and \
+                (parent in ("identity", "child") or parent == "invoicing" and e.parent not in schema.invoicing):
             schema.role[e.parent] = "patient"
             schema.why[e.parent].append(f"the patient's own row, which the retained medical file {e.child} keeps "
                                         "identifying: its erasure waits on the file's retention period; decide")
+    for e in schema.edges:  # the owner of an animal, the guardian of a child the file is about
+        if schema.role.get(e.child) == "patient" and schema.role.get(e.parent) == "identity" and \
+                e.child_cols[0] not in schema.not_followed[e.child]:
+            schema.role[e.parent] = "patient"
+            schema.why[e.parent].append(f"the person of a patient row ({e}) that a retained medical file keeps "
+                                        "identifying: their erasure waits on the file's retention period; decide")
     for e in schema.edges:
         t = e.child
         if schema.role.get(t) != "child" or e.child_cols[0] in schema.not_followed[t]:
@@ -101,6 +109,27 @@ def keep_sector_records(schema: Any) -> None:
         if sector and schema.role.get(e.parent) == "identity" and e.child_cols[0] not in schema.not_followed[e.child]:
             _uncertain(schema, e.parent, f"the person's own row, which the kept record {e.child} keeps identifying "
                                          f"({e}): its erasure waits on that record; decide")
+
+
+def keep_declared_retention(schema: Any) -> None:
+    """A table whose rows state their own retention (an archive action date, a retention period: a municipality's
+    case file under an archive law) keeps what hangs under it: the person rows found below it (the case's roles,
+    the natural person of a role, their address) are for review, not deleted, whatever the subject's erasure."""
+    kept = {t for t in schema.tables if any(RETENTION_COLUMNS.search(normalize_name(c)) and f.kind in ("date", "text")
+                                            for c, f in schema.findings[t].items())}
+    below = set(kept)
+    changed = True
+    while changed:
+        changed = False
+        for e in schema.edges:
+            if e.parent in below and e.child not in below and e.child != e.parent and \
+                    schema.role.get(e.child) in ("identity", "child", "owned") and \
+                    e.child_cols[0] not in schema.not_followed[e.child]:
+                below.add(e.child)
+                changed = True
+                origin = e.parent if e.parent in kept else "a record below one"
+                _uncertain(schema, e.child, f"under {origin} that states its own retention ({e}): kept with that "
+                                            "record until its retention ends, or erased: decide")
 
 
 def _uncertain(schema: Any, t: str, reason: str) -> None:

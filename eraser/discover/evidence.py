@@ -185,6 +185,28 @@ def inferred_links(connector: SQLConnector, conn: Any, tables: list[str], edges:
             verdict = _verified(conn, col, pk[0], limit)
             if verdict:
                 found.append((Edge(child, (col.name,), parent, (pk[0].name,), declared=True), verdict))
+    return found + _shared_keys(connector, conn, tables, edges, limit)
+
+
+def _shared_keys(connector: SQLConnector, conn: Any, tables: list[str], edges: list[Edge],
+                 limit: int) -> list[tuple[Edge, str]]:
+    """A table whose one-column primary key has the name of another table's key that declared foreign keys refer
+    to (Galette's `galette_pictures.id_adh` beside `galette_adherents.id_adh`) extends that table's rows one to
+    one, verified on the data; a key named only `id` says nothing."""
+    pks = {t: list(connector.table(t).primary_key.columns) for t in tables}
+    referenced = {(e.parent, c) for e in edges for c in e.parent_cols}
+    found: list[tuple[Edge, str]] = []
+    for child, pk in pks.items():
+        if len(pk) != 1 or pk[0].name.lower() == "id" or \
+                any(e.child == child and e.child_cols == (pk[0].name,) for e in edges):
+            continue
+        owners = [t for t, other in pks.items() if t != child and len(other) == 1 and other[0].name == pk[0].name
+                  and (t, pk[0].name) in referenced]
+        if len(owners) != 1 or isinstance(pk[0].type, sa.Integer) != isinstance(pks[owners[0]][0].type, sa.Integer):
+            continue
+        verdict = _verified(conn, pk[0], pks[owners[0]][0], limit)
+        if verdict:
+            found.append((Edge(child, (pk[0].name,), owners[0], (pk[0].name,), declared=True), verdict))
     return found
 
 

@@ -47,6 +47,12 @@ class ColumnFinding:
     named: float = 0.0  # share of the others that name a person known from an identity table
     sampled: int = 0
     free_text: bool = False
+    bare: str = ""  # the name without the affix most of its table's columns share (`nom_adh` -> `nom`)
+
+    @property
+    def name(self) -> str:
+        """The normalized name to read: without the table's shared affix (`_adh`, `emp_`) where it has one."""
+        return self.bare or normalize_name(self.column)
 
     @property
     def personal(self) -> bool:
@@ -62,8 +68,8 @@ class ColumnFinding:
 
 def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) -> None:
     """First pass: what the name says and what the sampled values are."""
-    wrapped = f"_{normalize_name(f.column)}_"
-    by_name = name_category(f.column)
+    wrapped = f"_{f.name}_"
+    by_name = name_category(f.name) or name_category(f.column)
     if f.kind == "number" and (f.column in keys or REFERENCE_NAME.match(normalize_name(f.column)) or (
             REFERENCE_NAME.search(normalize_name(f.column)) and by_name not in NUMBER_CATEGORIES)):
         return  # surrogate keys and references carry no personal data of their own
@@ -84,6 +90,8 @@ def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) ->
         by_name = None if "year" not in wrapped and "jaar" not in wrapped and "annee" not in wrapped else by_name
     if by_name == "vat_number" and f.kind == "number":
         by_name = None
+    if f.kind == "date" and by_name in ("password", "email", "phone", "username", "ip_address", "website"):
+        by_name = None  # when a password was made, an email verified: a date about the data, not the data
     if by_name is not None:
         f.category, f.confidence = by_name, 0.8
         f.evidence.append(f"the column name reads as: {LABELS[by_name]}")
@@ -141,7 +149,7 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
             None, "media") and texts:
         f.mentions, f.named = _mentions(texts, names, region)
     if f.category is None and f.name_hint == "name" and f.kind == "text":
-        qualifiers = set(normalize_name(f.column).split("_")) - {"name", "naam", "nom"}
+        qualifiers = set(f.name.split("_")) - {"name", "naam", "nom"}
         if qualifiers & PERSON_QUALIFIERS or (person_table and not qualifiers - {"full", "display", "complet",
                                                                                  "fullname"}):
             f.category, f.confidence = "full_name", 0.75
@@ -164,7 +172,7 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
             f.category, f.confidence = "free_text", 0.65
             f.evidence.append("a message or note column: people write names and contact details into it")
     person_named = f.category in ("full_name", "job_title") and \
-        bool(set(normalize_name(f.column).split("_")) & PERSON_QUALIFIERS)  # the billing contact's name
+        bool(set(f.name.split("_")) & PERSON_QUALIFIERS)  # the billing contact's name
     if org_table and not person_named and f.category in ("street", "house_number", "postcode", "city", "region",
                                                          "country",
                                                          "vat_number",
@@ -174,15 +182,16 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
     if f.category == "email" and len(texts) >= 50 and len(set(texts)) == 1:
         f.evidence.append("but one address in every sampled row: the sender's or the organisation's, not a person's")
         f.confidence = 0.3
-    if place and f.category in ("email", "phone"):
-        f.evidence.append("but in a small table many rows share (a branch, a practice): a front desk's, not a person's")
+    if place and f.category in ("email", "phone", "licence_plate"):
+        f.evidence.append("but in a small table many rows share (a branch, a practice, the fleet): a front desk's or "
+                          "the organisation's, not a person's")
         f.confidence = 0.3
 
 
 def judge_body_measure(f: ColumnFinding, keys: set[str]) -> None:
     """In a person's table or one directly below it: an age, height or weight is the person's."""
     if f.category is None and f.kind == "number" and f.column not in keys and \
-            BODY_MEASURES.search(f"_{normalize_name(f.column)}_"):
+            BODY_MEASURES.search(f"_{f.name}_"):
         f.category, f.confidence = "characteristic", 0.7
         f.evidence.append("a body measurement (age, height, weight) in a table of a person or below one")
 

@@ -22,27 +22,30 @@ NAME_RULES: list[tuple[str, str]] = [
                     r"permis_?de_?conduire|_dri_?lice?n?[cs]?e?_|numero_?(du_|de_)?document|document_?numero"),
     ("bank_account", r"iban|bank_?account|rekening_?n|_rekening_|compte_?bancaire|numero_?(de_)?compte|"
                      r"account_?number|bank_?(ac|acc|acct)_?(no|num|number|nr)_"),
-    ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder)|_pan_|carte_?bancaire|"
+    ("payment_card", r"card_?(number|last_?4|holder|no)|cardholder|kaart_?(nummer|houder|laatste_?4)|_pan_|"
+                     r"carte_?bancaire|last_?(4|four)_?digits|derniers_?(4|chiffres)|"
                      r"_ccn_|credit_?card|_cc_?(num|number|nr|no)_"),
     ("vat_number", r"(vat|btw|tva|ust)_?(number|nummer|nr|no|id|numero|num|identification)|"
                    r"_(numero|num|n|no)_?(de_)?(tva|btw|vat)_|ondernemingsnummer|"
                    r"enterprise_?number|_kbo_|_bce_|company_?number|_siren_|_siret_|(vat|btw|tva)_?(client|klant|customer)"),
     ("first_name", r"first_?name|given_?name|forename|voornaam|prenom|vorname|_fname_|middle_?name|"
                    r"second_?name|tussenvoegsel|voornamen|voorvoegsel|_mname_|other_?names|_initials_|nick_?name|"
-                   r"preferred_?name|roep_?naam|_surnom_|known_?as"),
+                   r"preferred_?name|roep_?naam|_surnom_|known_?as|voorletters|initialen|_initiales_"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden|geslachtsnaam|"
                   r"name_?suffix|suffix_?name"),
     ("full_name", r"contact_?name|guardians?_?name|parents?_?name|person_to_be_contacted|emergency_?contact_?"
-                  r"(name|person)|household_?name|_sort_name_|contact_?person(?!_?id)"),
+                  r"(name|person)|household_?name|_sort_name_|contact_?person(?!_?id)|"
+                  r"(second|extra|additional|tweede|bijkomende|other)_?(driver|bestuurder|chauffeur|conducteur)"),
     ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
                  r"nickname|handle|userid|user_?login|nom_?(d_)?utilisateur)_$"),
-    ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash"),
+    ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash|_mdp_"),
     ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(?<!www)(?<!web)(?<!mac)(?<!url)_(address|adres|adresse)_?[123]?_|"
-               r"street_?[23]"),
+               r"street_?[23]|openbare_?ruimte"),
     ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue|"
                      r"huisletter|huis_?n(umme)?r_?toevoeging|house_?letter"),
-    ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_"),
-    ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_"),
+    ("postcode", r"post_?code|postal|_zip|code_?postal|_plz_|_cp_|_npa_"),
+    ("city", r"_city_|_town_|gemeente|woonplaats|_ville_|_commune_|localite|_stad_|_plaats_|_suburb_|"
+             r"_district_|_locality_|deelgemeente"),
     ("region", r"_(state|province|provin|provincie|county|region|departement|deelstaat)_"),
     ("gender", r"gender|_sex_|geslacht|_sexe_|civilit|salutation|aanspreking|aanhef"),
     ("characteristic", r"nationalit|ethnic|etnisch|_race_|marital|civil_?status|burgerlijke_?staat|"
@@ -55,13 +58,18 @@ NAME_RULES: list[tuple[str, str]] = [
     ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
                    r"visitor_?id|"
                    r"bezoeker_?id|tracking_?id"),
-    ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation"),
+    ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation|_(key_)?skills_|"
+                  r"vaardigheden|competences|competencies|^_prof_$"),
     ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber|student|employee|"
                         r"personeels|patient)_?(number|nummer|nr|no|numero|code|ref)|_id_?number_|matricul|"
-                        r"stamnummer|policy_?(number|nummer|nr|no)|polis_?nummer|external_?identifier"),
+                        r"stamnummer|policy_?(number|nummer|nr|no)|polis_?nummer|external_?identifier|"
+                        r"(?<!company_)(?<!vehicle_)registration_?(number|nummer|nr|no)|_riziv_|_inami_|"
+                        r"big_?(nummer|number)|_rpps_|_adeli_|microchip|transponder|chip_?(number|nummer|nr|no)|"
+                        r"_puce_"),
     ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)"),
     ("country", r"_(country|land|pays|country_?name)_"),
-    ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe"),
+    ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe|handtekening|"
+              r"signature_?(image|img|file|path|scan|png)"),
     ("house_number", r"^_(numero|nummer|nr|num|number|no)_$"),  # only beside a street (values.bare_house_number)
 ]
 # An ambiguous name column: a person's name in a person table or with a person qualifier, else a thing's name.
@@ -77,9 +85,11 @@ PERSON_QUALIFIERS = {"full", "display", "contact", "customer", "client", "klant"
 MESSAGE_WORDS = re.compile(r"_(note|notes|comment|comments|remark|remarks|opmerking|opmerkingen|commentaire|"
                            r"commentaires|remarque|remarques|message|messages|bericht|berichten|body|content|inhoud|"
                            r"contenu|feedback|answer|answer_text|antwoord|reponse|response_text|compte_rendu|"
-                           r"verslag|memo|subject|onderwerp|sujet|notities|notitie|reason|reden|motif|complaint|klacht)_")
+                           r"verslag|memo|subject|onderwerp|sujet|notities|notitie|reason|reden|motif|complaint|klacht|info|infos|"
+                           r"toelichting|info_public)_")
 TEXT_WORDS = re.compile(r"_(description|omschrijving|beschrijving|text|tekst|texte|title|titel|titre|caption|"
-                        r"bijschrift|legende|detail|details|objet|properties|payload|data|metadata|extra|context)_")
+                        r"bijschrift|legende|detail|details|objet|properties|payload|data|metadata|extra|context|"
+                        r"desc|value|val|waarde|valeur|field_val|meta_value)_")
 
 # -- tables -----------------------------------------------------------------------------------
 
@@ -104,11 +114,15 @@ PLACE_TABLES = re.compile(r"(^|_)(stores?|shops?|offices?|kantoor|kantoren|wareh
 # The organisation's own staff, shops and offices: never proposed as a subject's data to delete.
 OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personnel|werknemers?|employes?|"
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
+                        r"clinicians?|practitioners?|physicians?|doctors?|dokters?|artsen|medecins?|nurses?|"
+                        r"therapists?|dentists?|tandartsen|veterinarians?|dierenartsen|caregivers?|"
+                        r"zorgverleners?|recruiters?|"
                         r"warehouses?|magasins?|winkels?|vestiging(en)?|branch(es)?|succursales?)($|_)")
 # Records a sector law keeps: the patient file (retained under the jurisdiction's medical_records preset) ...
 MEDICAL_TABLES = re.compile(r"encounter|consult|prescri|medicat|diagnos|(^|_)problems?($|_)|allerg|observation|"
                             r"(^|_)obs($|_)|vitals?($|_)|lab_?results?|immuni[sz]|vaccin|medical|medisch|clinical|"
-                            r"klinisch|voorschrift|ordonnance|anamnes|patient_?(file|dossier|record)|health_?record")
+                            r"klinisch|voorschrift|ordonnance|anamnes|patient_?(file|dossier|record)|health_?record|"
+                            r"treatments?($|_)|behandeling|traitements?|(^|_)visits?($|_)")
 # ... and, in a schema that keeps one, the parts of a patient's data that are plainly not in it.
 NOT_MEDICAL_TABLES = re.compile(r"calendar|appointment|afspraak|agenda|rendez_?vous|(^|_)events?($|_)|login|access|"
                                 r"session|portal|password|credential|token|newsletter")
@@ -119,6 +133,9 @@ SECTOR_TABLES = re.compile(REGISTER_TABLES.pattern + r"|report_?card|transcript|
                            r"getuigschrift|rapport_?cijfer|releve_?(de_)?notes|academic_?record|exam_?results?|"
                            r"assessment_?(item_)?results?|student_?absences?|absences?$|attendances?$|afwezigheden|"
                            r"special_?needs|leerlingendossier|dossier_?(de_)?l?_?eleve")
+# A column by which a record states its own retention (Open Zaak's `archiefactiedatum`, a `retention_until`).
+RETENTION_COLUMNS = re.compile(r"archie?f|archiv|retention|bewaar_?termijn|bewaren_?tot|destr(oy|uction)_?(after|date|"
+                               r"on|at)|vernietig|conservation|aufbewahrung|loschfrist|purge_?after")
 ARRIVAL_DATES = re.compile(r"arriv|aankomst|check_?in|date_?(d_)?entree")
 QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
 PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
@@ -128,7 +145,9 @@ VAT_COLUMNS = re.compile(r"_(vat|btw|tva|tax|mwst)_|vat_|btw_|tva_|_vat|_btw|_tv
 AUTHOR_COLUMNS = re.compile(r"created_?by|updated_?by|modified_?by|changed_?by|deleted_?by|author|owner|"
                             r"assigned_?to|assignee|reviewer|approved_?by|aangemaakt_?door|gewijzigd_?door|"
                             r"eigenaar|verantwoordelijke|cree_?par|modifie_?par|auteur|responsable|handled_?by|"
-                            r"behandeld_?door|agent_id|sales_?rep")
+                            r"behandeld_?door|agent_id|sales_?rep|sender|sent_?by|expediteur|afzender")
+OWNER_COLUMNS = re.compile(r"^(owner|owner_id|id_owner|eigenaar|eigenaar_id|proprietaire|id_proprietaire|"
+                           r"proprietaire_id|owned_by)$")
 INVOICE_DATES = re.compile(r"invoice_?date|factuur_?datum|date_?(de_)?facture|issued?_?(on|at|date)|issue_?date|"
                            r"_date_|_datum_|_dated_|_date$|^date_|rechnungsdatum|uitgifte")
 NOT_INVOICE_DATES = re.compile(r"due|verval|echeance|paid|betaal|created|updated|modified|sent|verzonden|"
@@ -197,3 +216,28 @@ def name_category(name: str) -> str | None:
 
 def _org(table: str) -> bool:
     return bool(ORG_TABLES.match(normalize_name(table)))
+
+
+def bare_names(columns: list[str]) -> dict[str, str]:
+    """Column -> its normalized name without the prefix or suffix most of the table's columns share (Galette's
+    `nom_adh`, `ville_adh`; OrangeHRM's `emp_lastname`; `trans_desc`), where there is one: `nom`, `lastname`,
+    `desc`. An affix is a word of two to five letters shared by at least three columns and three in five of them."""
+    names = {c: normalize_name(c) for c in columns}
+    found: dict[str, str] = {}
+    for side in ("prefix", "suffix"):
+        counts: dict[str, int] = {}
+        for n in names.values():
+            parts = n.split("_")
+            if len(parts) >= 2:
+                word = parts[0] if side == "prefix" else parts[-1]
+                if 2 <= len(word) <= 5 and word.isalpha() and word not in ("id", "no", "nr", "at", "on", "by"):
+                    counts[word] = counts.get(word, 0) + 1
+        if not counts:
+            continue
+        word, n = max(counts.items(), key=lambda kv: kv[1])
+        if n >= 3 and n >= 0.6 * len(columns):
+            for c, name in names.items():
+                parts = name.split("_")
+                if len(parts) >= 2 and (parts[0] if side == "prefix" else parts[-1]) == word:
+                    found[c] = "_".join(parts[1:] if side == "prefix" else parts[:-1])
+    return found

@@ -11,6 +11,7 @@ from connectors.sql import SQLConnector
 from eraser.discover.caution import (
     KEPT,
     arrival_date,
+    keep_declared_retention,
     keep_sector_records,
     lines_of_documents,
     record_not_address,
@@ -30,6 +31,7 @@ from eraser.discover.names import (
     NAME_WORD,
     NOT_INVOICE_DATES,
     OWN_TABLES,
+    OWNER_COLUMNS,
     PART_TABLES,
     PARTITION_TABLES,
     PAYMENT_COLUMNS,
@@ -110,6 +112,7 @@ def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[
     schema.follow_foreign_keys()
     schema.retain_invoiced_documents()
     keep_sector_records(schema)
+    keep_declared_retention(schema)
     schema.find_owned_parents()
     keeps = schema.kept_by_invoices()
     return {t: schema.proposal(t, jurisdiction, keeps, rows.get(t)) for t in tables}
@@ -188,7 +191,10 @@ class _Schema:
             return False, f"{col} links to the organisation's own staff, shop or office records"
         if e.child in self.orgs:
             return False, f"an organisation's row is not a person's data ({col})"
-        if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols):
+        if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols) and not (
+                self.role.get(e.parent) == "identity" and all(OWNER_COLUMNS.match(normalize_name(c))
+                                                              for c in e.child_cols)):
+            # (a pet's or a vehicle's `owner_id` pointing to a customer is theirs; a record's owner is staff)
             return False, f"{col} only names who created or handles the row"
         if e.child in self.person_tables and e.parent in self.person_tables and \
                 self.role.get(e.child) == "identity" and not self.personal[e.child]:

@@ -34,7 +34,7 @@ def known_words(findings: dict[str, dict[str, ColumnFinding]], texts: dict[tuple
     for table, cols in findings.items():
         for f in cols.values():
             values = texts.get((table, f.column), [])
-            qualifiers = set(normalize_name(f.column).split("_")) - {"name", "naam", "nom"}
+            qualifiers = set(f.name.split("_")) - {"name", "naam", "nom"}
             a_persons = not qualifiers - {"full", "display", "complet", "fullname"} or \
                 bool(qualifiers & PERSON_QUALIFIERS)  # not a bank's or a product's name
             if table in person_tables and (f.category in ("first_name", "last_name") or
@@ -79,10 +79,10 @@ def judge_person_number(f: ColumnFinding, table: str, texts: list[str], person_t
     """In a table of persons (not an order or invoice), a text column named as a number or identifier
     (`employee_id`, `openemis_no`, `identifier`) that is no key and whose sampled values are all different is the
     person's own number."""
-    wrapped = f"_{normalize_name(f.column)}_"
+    wrapped = f"_{f.name}_"
     if f.category is not None or f.kind != "text" or not person_table or f.column in keys or \
             INVOICE_TABLES.search(normalize_name(table)) or ATTRIBUTE_NAMES.search(wrapped) or \
-            not _NUMBER_NAME.search(normalize_name(f.column)) or f.free_text:
+            not _NUMBER_NAME.search(f.name) or f.free_text:
         return
     values = [t.strip() for t in texts[:300] if t.strip()]
     if len(values) >= 20 and len(set(values)) >= 0.98 * len(values) and max(len(v) for v in values) <= 40 and \
@@ -95,7 +95,7 @@ def judge_person_number(f: ColumnFinding, table: str, texts: list[str], person_t
 def bare_house_number(f: ColumnFinding, cols: dict[str, ColumnFinding], texts: list[str]) -> bool:
     """Whether a column named only `numero`, `nr` or `number` is a house number: beside a street column and no
     other house number, with short values (12, 7b), not an order's or invoice's number."""
-    if not _BARE_NUMBER.match(normalize_name(f.column)):
+    if not _BARE_NUMBER.match(f.name):
         return True  # named as a house number in its own right
     values = [t.strip() for t in texts[:300] if t.strip()]
     beside_street = any(c.category == "street" and c.personal for c in cols.values())
@@ -120,3 +120,55 @@ def company_vat(f: ColumnFinding, cols: dict[str, ColumnFinding], values: dict[t
             f.evidence.append(f"but filled only in rows that name a company ({company}): the company's VAT number")
             f.confidence = 0.3
             return
+
+
+_TITLE = re.compile(r"^(title|titel|titre|functie|fonction|function|position)$")
+_WEBSITE = re.compile(r"^(web_?site|website_?url|homepage|home_?page|url|site_?web|site|blog)$")
+_DOCUMENT_DATE = re.compile(r"issu|expir|valid|afgifte|verval|geldig|delivr|emission|echeance|uitgifte")
+_ANIMAL = re.compile(r"^(species|breed|soort|diersoort|ras|espece|race_?animal|species_?id|breed_?id|ras_?id|"
+                     r"espece_?id|soort_?id)$")
+_DOCUMENT_TABLE = re.compile(r"passport|paspoort|passeport|rijbewij(s|zen)|licen[cs]es?$|driv(ing|ers?)_?licen|"
+                             r"id_?cards?|identiteitskaart|identity_?documents?|permis")
+
+
+def judge_in_table(f: ColumnFinding, cols: dict[str, ColumnFinding], table: str, person_table: bool) -> None:
+    """What a column is, from the rest of its table: a `title` beside a person's first and last name is their job
+    title or salutation; a bare `website` or `url` beside them, in a table of persons, is theirs; the issue and expiry dates in a
+    table of identity documents are the document's; a date of birth, sex or weight in a table of animals (with a
+    species or breed) is the animal's."""
+    cats = {c.category for c in cols.values() if c.personal}
+    named = "first_name" in cats and bool(cats & {"last_name", "full_name"})  # a person's own row, not a partner's
+    if f.category is None and f.kind == "text" and named and _TITLE.match(f.name):
+        f.category, f.confidence = "job_title", 0.7
+        f.evidence.append("a title beside a person's first and last name: their job title or salutation")
+    elif f.category is None and f.kind == "text" and person_table and named and _WEBSITE.match(f.name):
+        f.category, f.confidence = "website", 0.7
+        f.evidence.append("a web address in a table of persons")
+    elif f.category is None and f.kind == "date" and _DOCUMENT_TABLE.search(normalize_name(table)) and \
+            _DOCUMENT_DATE.search(f.name):
+        f.category, f.confidence = "national_id", 0.7
+        f.evidence.append("the issue or expiry date of an identity document")
+    if f.category in ("date_of_birth", "gender", "characteristic") and \
+            any(_ANIMAL.match(c.name) for c in cols.values()):
+        f.evidence.append("but in a table of animals (a species or breed column): the animal's, not a person's")
+        f.confidence = 0.3
+
+
+def known_logins(findings: dict[str, dict[str, ColumnFinding]], texts: dict[tuple[str, str], list[str]],
+                 person_tables: set[str]) -> frozenset[str]:
+    """User names sampled from the identity tables' user-name columns (lower case, four characters or more)."""
+    return frozenset(v.strip().lower() for table in person_tables for f in findings[table].values()
+                     if f.personal and f.category == "username" for v in texts.get((table, f.column), [])
+                     if len(v.strip()) >= 4)
+
+
+def judge_known_logins(f: ColumnFinding, texts: list[str], logins: frozenset[str], org_table: bool) -> None:
+    """A short text column most of whose sampled values are user names found in an identity table (a history log's
+    actor, `adh_log`) holds them."""
+    if f.category is not None or f.kind != "text" or org_table or not logins or f.free_text:
+        return
+    values = [t.strip().lower() for t in texts[:300] if t.strip()]
+    found = sum(v in logins for v in values)
+    if len(values) >= 10 and found >= 0.5 * len(values):
+        f.category, f.confidence = "username", 0.7
+        f.evidence.append(f"{found} of {len(values)} sampled values are user names found in an identity table")
