@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from heldout2_schemas import FRESH  # noqa: E402
 from heldout3_schemas import BLIND  # noqa: E402
 from heldout4_schemas import BLIND2  # noqa: E402
+from heldout5_schemas import BLIND3  # noqa: E402
 from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
@@ -55,9 +56,10 @@ def passes_check(path: Path) -> None:
 
 
 def test_every_draft_of_the_corpus_passes_config_check(keys_env: Path) -> None:
-    """The tuned, held-out, fresh and both blind held-out labelled schemas and both sample shapes: discover, then check,
-    with nothing edited in between."""
-    builders = {name: schema.build for name, schema in (SCHEMAS | HELD_OUT | FRESH | BLIND | BLIND2).items()}
+    """The tuned, held-out, fresh and the three blind held-out labelled schemas and both sample shapes: discover, then
+    check, with nothing edited in between."""
+    builders = {name: schema.build for name, schema in (SCHEMAS | HELD_OUT | FRESH | BLIND | BLIND2 |
+                                                                  BLIND3).items()}
     builders |= {"rental": lambda e, seed: build_rental(e, seed), "trading": lambda e, seed: build_trading(e, seed)}
     for name, build in builders.items():
         directory = keys_env / name

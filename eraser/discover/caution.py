@@ -28,6 +28,7 @@ from eraser.discover.names import (
     ARRIVAL_DATES,
     MEDICAL_TABLES,
     NOT_MEDICAL_TABLES,
+    OWNER_COLUMNS,
     PART_TABLES,
     QUOTE_TABLES,
     REGISTER_TABLES,
@@ -130,6 +131,13 @@ def keep_declared_retention(schema: Any) -> None:
                 origin = e.parent if e.parent in kept else "a record below one"
                 _uncertain(schema, e.child, f"under {origin} that states its own retention ({e}): kept with that "
                                             "record until its retention ends, or erased: decide")
+
+
+def owned_by_person(schema: Any, e: Any) -> bool:
+    """An `owner_id` that points to a customer's identity row (a pet's, a vehicle's owner) makes the row theirs,
+    unlike a record's owner or author, who is staff."""
+    return schema.role.get(e.parent) == "identity" and all(OWNER_COLUMNS.match(normalize_name(c))
+                                                           for c in e.child_cols)
 
 
 def _uncertain(schema: Any, t: str, reason: str) -> None:

@@ -226,8 +226,8 @@ def bare_names(columns: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for side in ("prefix", "suffix"):
         counts: dict[str, int] = {}
-        for n in names.values():
-            parts = n.split("_")
+        for normalized in names.values():
+            parts = normalized.split("_")
             if len(parts) >= 2:
                 word = parts[0] if side == "prefix" else parts[-1]
                 if 2 <= len(word) <= 5 and word.isalpha() and word not in ("id", "no", "nr", "at", "on", "by"):

@@ -14,6 +14,7 @@ from eraser.discover.caution import (
     keep_declared_retention,
     keep_sector_records,
     lines_of_documents,
+    owned_by_person,
     record_not_address,
     staff_like,
     staff_records,
@@ -31,7 +32,6 @@ from eraser.discover.names import (
     NAME_WORD,
     NOT_INVOICE_DATES,
     OWN_TABLES,
-    OWNER_COLUMNS,
     PART_TABLES,
     PARTITION_TABLES,
     PAYMENT_COLUMNS,
@@ -191,10 +191,7 @@ class _Schema:
             return False, f"{col} links to the organisation's own staff, shop or office records"
         if e.child in self.orgs:
             return False, f"an organisation's row is not a person's data ({col})"
-        if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols) and not (
-                self.role.get(e.parent) == "identity" and all(OWNER_COLUMNS.match(normalize_name(c))
-                                                              for c in e.child_cols)):
-            # (a pet's or a vehicle's `owner_id` pointing to a customer is theirs; a record's owner is staff)
+        if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols) and not owned_by_person(self, e):
             return False, f"{col} only names who created or handles the row"
         if e.child in self.person_tables and e.parent in self.person_tables and \
                 self.role.get(e.child) == "identity" and not self.personal[e.child]:
