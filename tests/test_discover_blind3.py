@@ -186,6 +186,26 @@ def test_records_that_state_their_own_retention_keep_the_persons_below_them(tmp_
     assert tables["ticket_people"].action == "delete"
 
 
+def test_a_records_owner_that_is_a_user_account_is_not_followed(tmp_path: Path) -> None:
+    """A task whose `owner_id` names the user account that owns it (a CRM's) is not that user's data: not deleted
+    with them; a pet whose `owner_id` names a customer is the customer's."""
+    rows = []
+    for i, (first, last) in enumerate(_people(), 1):
+        rows.append(f"INSERT INTO users VALUES ({i}, '{first}', '{last}', '{first.lower()}{i}@example.be')")
+        rows.append(f"INSERT INTO customers VALUES ({i}, '{first}', '{last}', '{first.lower()}{i}@example.org')")
+        rows.append(f"INSERT INTO tasks VALUES ({i}, {i}, 'Call back {last} about the renewal')")
+        rows.append(f"INSERT INTO pets VALUES ({i}, {i}, 'Max', '981{100000000000 + i}')")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE users (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60), email VARCHAR(120));
+        CREATE TABLE customers (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60),
+                                email VARCHAR(120));
+        CREATE TABLE tasks (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES users(id), notes TEXT);
+        CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES customers(id), name VARCHAR(60),
+                           microchip VARCHAR(20))""", rows)
+    tables = discover(url).tables
+    assert tables["tasks"].action is None and tables["pets"].action == "delete"
+
+
 def test_a_vets_clinical_file_keeps_the_animal_and_its_owner(tmp_path: Path) -> None:
     """Visits, their notes and medications below a pet (its `owner_id` points to the customer, who owns it) are a
     clinical file: retained; the pet and its owner are for review, not deleted; the appointment calendar is the

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from eraser.discover.names import (
@@ -37,6 +38,8 @@ from eraser.discover.names import (
     normalize_name,
 )
 from eraser.jurisdictions import PRESETS
+
+USER_TABLES = re.compile(r"(^|_)(users?|accounts?|logins?|gebruikers?|utilisateurs?|benutzer|members?hip_?users?)($|_)")
 
 KEPT = ("invoicing", "invoicing_part", "medical", "register")
 
@@ -135,9 +138,9 @@ def keep_declared_retention(schema: Any) -> None:
 
 def owned_by_person(schema: Any, e: Any) -> bool:
     """An `owner_id` that points to a customer's identity row (a pet's, a vehicle's owner) makes the row theirs,
-    unlike a record's owner or author, who is staff."""
-    return schema.role.get(e.parent) == "identity" and all(OWNER_COLUMNS.match(normalize_name(c))
-                                                           for c in e.child_cols)
+    unlike a record's owner or author, who is staff, and unlike an owner that is a user account (a CRM record's)."""
+    return schema.role.get(e.parent) == "identity" and not USER_TABLES.search(normalize_name(e.parent)) and \
+        all(OWNER_COLUMNS.match(normalize_name(c)) for c in e.child_cols)
 
 
 def _uncertain(schema: Any, t: str, reason: str) -> None:
