@@ -1353,8 +1353,8 @@ def same_work_run_mariadb(args: argparse.Namespace, subjects: Subjects, pools: P
         result = same_work.compare_mariadb(
             subjects.regular[:args.sample], Subjects.email,
             lambda pid: reset_subjects_mariadb(conn, OneSubject(pid), pools, today),
-            lambda pid: erase_subjects([pid], False, sql)[0], maria_connect(args), same_work.release_cutoff(today),
-            title)
+            lambda pid: erase_subjects([pid], False, sql)[0], maria_connect(args), maria_url(args),
+            same_work.release_cutoff(today), title)
     finally:
         conn.close()
     slow_tables = [line.split(":", 1)[0].strip() for line in slow.splitlines()[1:]]

@@ -371,10 +371,10 @@ M_REFERENCED = ("(EXISTS (SELECT 1 FROM persons p WHERE p.address_id = addresses
                 "OR EXISTS (SELECT 1 FROM projects r WHERE r.site_address_id = addresses.id))")
 M_KEPT = ("(EXISTS (SELECT 1 FROM invoices i WHERE i.person_id = persons.id) "
           "OR EXISTS (SELECT 1 FROM projects r WHERE r.person_id = persons.id))")
-M_LOCATE = ("SELECT p.id, p.mobile, concat_ws(',', p.address_id, (SELECT group_concat(DISTINCT r.site_address_id) "
-            "FROM projects r WHERE r.person_id = p.id)) FROM persons p WHERE {email} = %(email)s FOR UPDATE")
+M_LOCATE = ("SELECT persons.id, persons.mobile, concat_ws(',', persons.address_id, (SELECT group_concat(DISTINCT "
+            "r.site_address_id) FROM projects r WHERE r.person_id = persons.id)) FROM persons WHERE {persons} FOR UPDATE")
 M_CORE: list[tuple[str, str, str]] = [
-    ("newsletter_subscriptions", "delete", "DELETE FROM newsletter_subscriptions WHERE {email} = %(email)s"),
+    ("newsletter_subscriptions", "delete", "DELETE FROM newsletter_subscriptions WHERE {newsletter_subscriptions}"),
     ("usage_events", "delete", "DELETE FROM usage_events WHERE person_id = %(pid)s"),
     ("support_messages", "delete", "DELETE FROM support_messages WHERE person_id = %(pid)s"),
     ("photos", "delete", f"DELETE FROM photos WHERE project_id IN ({M_PROJECTS})"),
@@ -418,29 +418,38 @@ M_FREE_TEXT: list[tuple[str, str, str]] = [
 ]
 
 
-def mariadb_email() -> str:
-    """The expression Eraser compares an email column by on MariaDB (connectors/mysql.py), so both sides read
-    persons and newsletter_subscriptions the same way (MariaDB cannot index it)."""
-    import sqlalchemy as sa
-    from sqlalchemy.dialects import mysql
-
-    from connectors.mysql import SPECIFICS
-
-    text = str(SPECIFICS.folded(sa.column("email")).compile(dialect=mysql.dialect(),
-                                                             compile_kwargs={"literal_binds": True}))
-    return text.replace("%", "%%")
+_CONNECTORS: dict[str, Any] = {}
 
 
-def run_in_process_mariadb(connect: Any, email: str, cutoff: date, free_text: bool
+def mariadb_lookups(url: str, email: str) -> dict[str, str]:
+    """Eraser's own lookup of the email columns on MariaDB (SQLConnector.lookup_clause), as SQL with the address
+    written in: a column with a case-insensitive collation is compared as itself, through its own index (prefix
+    LIKEs for stored leading spaces), so both sides read the same index rows; the folded comparison then keeps the
+    subject's, as Eraser's confirmation in Python does."""
+    from connectors.sql import open_connector
+
+    connector = _CONNECTORS.get(url) or _CONNECTORS.setdefault(url, open_connector("baseline", url))
+    out = {}
+    for table in ("persons", "newsletter_subscriptions"):
+        found = str(connector.lookup_clause(table, "email", "email", [email]).compile(
+            dialect=connector.engine.dialect, compile_kwargs={"literal_binds": True}))
+        # the rows the index finds, kept when their folded address is the subject's (Eraser confirms in Python)
+        folded = str(connector.lookup_expression(table, "email", "email").compile(
+            dialect=connector.engine.dialect, compile_kwargs={"literal_binds": True})).replace("%", "%%")
+        out[table] = f"({found}) AND {folded} = %(email)s"
+    return out
+
+
+def run_in_process_mariadb(connect: Any, url: str, email: str, cutoff: date, free_text: bool
                            ) -> tuple[float, dict[str, dict[str, int]]]:
     """As run_in_process, on MariaDB through PyMySQL (rows counted as matched, as SQLAlchemy counts them)."""
     changed: dict[str, dict[str, int]] = {}
-    folded = mariadb_email()
+    lookups = mariadb_lookups(url, email)
     t0 = time.perf_counter()
     conn = connect()
     try:
         with conn.cursor() as cur:
-            cur.execute(M_LOCATE.format(email=folded), {"email": email})
+            cur.execute(M_LOCATE.format(**lookups), {"email": email})
             row = cur.fetchone()
             if row is None:
                 raise SystemExit(f"baseline: no person with the email of subject {email}")
@@ -448,7 +457,7 @@ def run_in_process_mariadb(connect: Any, email: str, cutoff: date, free_text: bo
             params = {"email": email, "cutoff": cutoff, "pid": row[0], "mobile": row[1], "owned": owned}
             statements = M_CORE[:11] + (M_FREE_TEXT if free_text else []) + M_CORE[11:]
             for table, change, stmt in statements:
-                n = cur.execute(stmt.format(email=folded) if "{email}" in stmt else stmt, params)
+                n = cur.execute(stmt.format(**lookups) if "{" in stmt else stmt, params)
                 if n:
                     changed.setdefault(table, {})[change] = changed.get(table, {}).get(change, 0) + n
         conn.commit()
@@ -457,7 +466,7 @@ def run_in_process_mariadb(connect: Any, email: str, cutoff: date, free_text: bo
     return (time.perf_counter() - t0) * 1000, changed
 
 
-def compare_mariadb(pids: list[int], email_of: Any, reset: Any, erase_one_subject: Any, connect: Any,
+def compare_mariadb(pids: list[int], email_of: Any, reset: Any, erase_one_subject: Any, connect: Any, url: str,
                     cutoff: date, title: str) -> Comparison:
     """compare() on MariaDB: Eraser in process and the same-work baseline in process, interleaved per subject
     (no whole-process lines: the `mysql` client is not timed here)."""
@@ -470,7 +479,7 @@ def compare_mariadb(pids: list[int], email_of: Any, reset: Any, erase_one_subjec
         expected = eraser_counts(run.done)
         for series, free in ((c.core, False), (c.free_text, True)):
             reset(pid)
-            ms, changed = run_in_process_mariadb(connect, email, cutoff, free)
+            ms, changed = run_in_process_mariadb(connect, url, email, cutoff, free)
             series.ms.append(ms)
             if (diff := same_rows(expected, changed)) is not None:
                 raise SystemExit(f"subject {pid}: the baseline did not do the same work: {diff}")
