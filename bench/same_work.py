@@ -362,11 +362,11 @@ def growth(directory: Path) -> dict[str, str]:
 
 
 # -- MariaDB ------------------------------------------------------------------------------------------------------
-# The same statements in MariaDB's dialect: no casts, IN lists for arrays, a multi-table UPDATE for the join,
-# the person's own table named instead of aliased (MariaDB refuses a DELETE's table in its own subquery).
+# The same statements in MariaDB's dialect: no casts, IN lists for arrays, multi-table DELETE and UPDATE with joins
+# where PostgreSQL's use IN (subquery) (MariaDB 10.11 reads a single-table DELETE's table whole for those), the
+# person's own table named instead of aliased (MariaDB refuses a DELETE's table in its own subquery).
 
-M_PROJECTS = "SELECT id FROM projects WHERE person_id = %(pid)s"
-M_RELEASED = "SELECT id FROM invoices WHERE person_id = %(pid)s AND invoice_date < %(cutoff)s"
+M_RELEASED = "WHERE i.person_id = %(pid)s AND i.invoice_date < %(cutoff)s"
 M_REFERENCED = ("(EXISTS (SELECT 1 FROM persons p WHERE p.address_id = addresses.id) "
                 "OR EXISTS (SELECT 1 FROM projects r WHERE r.site_address_id = addresses.id))")
 M_KEPT = ("(EXISTS (SELECT 1 FROM invoices i WHERE i.person_id = persons.id) "
@@ -377,14 +377,15 @@ M_CORE: list[tuple[str, str, str]] = [
     ("newsletter_subscriptions", "delete", "DELETE FROM newsletter_subscriptions WHERE {newsletter_subscriptions}"),
     ("usage_events", "delete", "DELETE FROM usage_events WHERE person_id = %(pid)s"),
     ("support_messages", "delete", "DELETE FROM support_messages WHERE person_id = %(pid)s"),
-    ("photos", "delete", f"DELETE FROM photos WHERE project_id IN ({M_PROJECTS})"),
-    ("invoice_lines", "delete", f"DELETE FROM invoice_lines WHERE invoice_id IN ({M_RELEASED})"),
-    ("payments", "delete", f"DELETE FROM payments WHERE invoice_id IN ({M_RELEASED})"),
+    ("photos", "delete", "DELETE ph FROM photos ph JOIN projects pr ON pr.id = ph.project_id "
+     "WHERE pr.person_id = %(pid)s"),
+    ("invoice_lines", "delete", f"DELETE il FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id {M_RELEASED}"),
+    ("payments", "delete", f"DELETE pa FROM payments pa JOIN invoices i ON i.id = pa.invoice_id {M_RELEASED}"),
     ("invoices", "delete", "DELETE FROM invoices WHERE person_id = %(pid)s AND invoice_date < %(cutoff)s"),
-    ("quotes", "anonymize", f"UPDATE quotes SET notes = {ERASED} WHERE project_id IN ({M_PROJECTS}) "
-     "AND EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = quotes.id)"),
-    ("quotes", "delete", f"DELETE FROM quotes WHERE project_id IN ({M_PROJECTS}) "
-     "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = quotes.id)"),
+    ("quotes", "anonymize", f"UPDATE quotes q JOIN projects pr ON pr.id = q.project_id SET q.notes = {ERASED} "
+     "WHERE pr.person_id = %(pid)s AND EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = q.id)"),
+    ("quotes", "delete", "DELETE q FROM quotes q JOIN projects pr ON pr.id = q.project_id "
+     "WHERE pr.person_id = %(pid)s AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.quote_id = q.id)"),
     ("projects", "anonymize", f"UPDATE projects pr JOIN persons p ON p.id = pr.person_id SET pr.title = {ERASED}, "
      f"pr.description = {scrub('pr.description')} WHERE pr.person_id = %(pid)s "
      "AND EXISTS (SELECT 1 FROM quotes q WHERE q.project_id = pr.id)"),
