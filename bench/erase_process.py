@@ -25,7 +25,6 @@ import argparse
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import erase_one  # noqa: E402
+from same_work import forget_erasures  # noqa: E402
 
 ROWS = {  # the subject's rows, table by table, read independently of Eraser
     "persons": "SELECT count(*) FROM persons WHERE id = %(pid)s",
@@ -60,15 +60,6 @@ ROWS = {  # the subject's rows, table by table, read independently of Eraser
 def remaining(conn: psycopg.Connection, pid: int) -> dict[str, int]:
     params = {"pid": pid, "email": erase_one.Subjects.email(pid)}
     return {name: conn.execute(sql, params).fetchone()[0] for name, sql in ROWS.items()}  # type: ignore[index]
-
-
-def forget_erasures(state: Path) -> None:
-    """Empty the suppression list of the state store, so that each run is a first request for its subject, as most
-    are (a subject erased before is planned before the erasure to see whether anything remains)."""
-    if state.exists():
-        with sqlite3.connect(state) as db:
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'suppression'").fetchone():
-                db.execute("DELETE FROM suppression")
 
 
 def run(tree: Path, config: Path, pid: int, profile: Path | None = None, importtime: Path | None = None,
