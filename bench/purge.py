@@ -714,7 +714,7 @@ def mariadb(args: argparse.Namespace) -> list[str]:
         out.append(f"| {way} | {rows:,} | {seconds:.1f} ({spread_text([r.seconds for r in runs])}) | "
                    f"{rows / seconds:,.0f} | {max(r.rss for r in runs)} | "
                    f"{'; '.join(dict.fromkeys(r.gate for r in runs))} |")
-    out += ["", *pair_ratios(paired)]
+    out += ["", *(f"MariaDB {line}" for line in pair_ratios(paired))]
     out += [f"MariaDB {side} {mode} run {n}: {r.note}" for (side, mode), runs in paired.items()
             for n, r in enumerate(runs, 1) if r.note]
     with admin.connect() as c:

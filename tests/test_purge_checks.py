@@ -96,8 +96,9 @@ ROWS = 1500  # the tenant's persons: ids 10 * i + 7, as when persons are spread 
 
 
 @pytest.fixture
-def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    url = f"sqlite:///{tmp_path / 'people.db'}"
+def people(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Two tenants' persons, every tenth key each, and five negative keys of the purged tenant; on each dialect."""
+    url = db_url
     engine = sa.create_engine(url)
     meta = sa.MetaData()
     sa.Table("tenants", meta, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
