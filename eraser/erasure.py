@@ -33,8 +33,7 @@ from eraser.engine.session import Session, open_session
 from eraser.errors import PlanChangedError
 from eraser.proof.certificates import Issued, ready_to_certify
 from eraser.rights.care import ErasureCare, OnPlan
-from eraser.rights.suppression import Repeat, references, repeat_request
-from eraser.store.rights import RightsStore
+from eraser.rights.suppression import Repeat, repeat_request, suppression_entry
 from eraser.subjects import Subject
 from eraser.tickets import Ticket
 
@@ -155,12 +154,6 @@ def plan_erasure(session: Session, config: Config, subject: Subject, request_dat
     return make_plan(session, subject, request_date, hold_reason=_hold(config, subject, hold_reason))
 
 
-def _erased_before(config: Config, store: StateStore, subject: Subject) -> bool:
-    """Whether the subject is on the suppression list (as eraser.rights.suppression.repeat_request reads it)."""
-    secret = config.secret_bytes()
-    return RightsStore(store, secret).suppressed([ref for _, ref in references(subject, secret)]) is not None
-
-
 def _hold(config: Config, subject: Subject, hold_reason: str | None) -> ActiveHold | None:
     """The hold on the subject, from the config, the state store or `hold_reason`."""
     with holds_store(config) as store:
@@ -180,7 +173,7 @@ def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reas
     with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
             structlog.contextvars.bound_contextvars(ticket=ticket.reference), \
             ErasureCare(config, session, subject, ticket, hold_reason=hold_reason, out=out, on_plan=on_plan) as care:
-        if not plan_first and not _erased_before(config, care.store, subject):
+        if not plan_first and suppression_entry(config, care.store, subject) is None:
             care.plan_first = False
         carried = carry_out(care, session, subject, ticket.received_at.date())
         plan = carried.plan or (carried.outcome.plan if carried.outcome is not None else None)

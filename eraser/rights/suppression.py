@@ -69,11 +69,16 @@ class Repeat:
         return already_erased(self.entry)
 
 
+def suppression_entry(config: Config, store: StateStore, subject: Subject) -> SuppressionEntry | None:
+    """The subject's entry on the suppression list, by any of its keyed references (None: never erased)."""
+    return RightsStore(store, config.secret_bytes()).suppressed(
+        [ref for _, ref in references(subject, config.secret_bytes())])
+
+
 def repeat_request(config: Config, store: StateStore, subject: Subject, plan: Plan) -> Repeat | None:
     """The earlier erasure of this subject (CLI and daemon alike), or None when they were never erased. Only an
     erasure that erased something is on the list, so the entry names the certificate that did."""
-    entry = RightsStore(store, config.secret_bytes()).suppressed(
-        [ref for _, ref in references(subject, config.secret_bytes())])
+    entry = suppression_entry(config, store, subject)
     if entry is None or not (certificate_id := entry["certificate_id"]):
         return None
     # a ticket is closed only on a certificate the store holds; else a new one says what was found
