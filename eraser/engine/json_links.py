@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from connectors.base import Edge, Key, Row
 from connectors.sql import CHUNK
@@ -63,6 +62,9 @@ def text_at(dialect: str, column: Any, path: str) -> Any:
         inner = sa.case((typed, sa.cast(sa.func.json_extract(column, path), sa.Text)))
         return sa.case((sa.func.json_valid(column) == 1, inner))
     if dialect == "postgresql":
+        # The dialect package of a database in use only: a SQLite or MariaDB erasure never loads PostgreSQL's.
+        from sqlalchemy.dialects import postgresql
+
         doc = sa.cast(column, postgresql.JSON)  # json, not jsonb: a number reads as written (1e3 stays 1e3)
         steps = [sa.literal(str(s), sa.Text) for s in json_steps(path)]
         kind = sa.func.json_typeof(sa.func.json_extract_path(doc, *steps))
