@@ -9,8 +9,9 @@ The three schemas were the development set of the detector; bench/heldout_schema
 schemas (used once, then the detector was corrected on them), bench/heldout2_schemas.py a fresh held-out
 batch of four, bench/heldout3_schemas.py a blind batch of five (labels committed before discovery first ran on
 them) and bench/heldout4_schemas.py a second blind batch of five, written after the first had been tuned on, and
-bench/heldout5_schemas.py a third blind batch of five, written after the second had been tuned on, each printed
-as its own row with its harmful proposals (`delete` where the label says otherwise).
+bench/heldout5_schemas.py a third blind batch of five, written after the second had been tuned on, and
+bench/heldout6_schemas.py a fourth blind batch of five (Dolibarr, Invoice Ninja, GNU Health, Snipe-IT, Mautic), each
+printed as its own row with its harmful proposals (`delete` where the label says otherwise).
 `--fides` adds a held-out check: the Fides sample database (../shared/fides_example, loaded into a fresh
 PostgreSQL database) against the Fides project's own
 field annotations, where a non-key field with a `user.*` data category counts as personal. Those labels follow
@@ -41,6 +42,7 @@ from heldout2_schemas import FRESH  # noqa: E402
 from heldout3_schemas import BLIND  # noqa: E402
 from heldout4_schemas import BLIND2  # noqa: E402
 from heldout5_schemas import BLIND3  # noqa: E402
+from heldout6_schemas import BLIND4  # noqa: E402
 from heldout_schemas import HELD_OUT  # noqa: E402
 from labelled_schemas import SCHEMAS  # noqa: E402
 
@@ -178,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                      "tuned on since its first run):"))
         print(report(measure(args.sample, args.seed, Path(tmp), BLIND3),
                      "third blind batch (bench/heldout5_schemas.py; labels on main before discovery ran on them):"))
+        print(report(measure(args.sample, args.seed, Path(tmp), BLIND4),
+                     "fourth blind batch (bench/heldout6_schemas.py; labels on main before discovery ran on them):"))
     if args.fides:
         print(fides(args.server, args.sample))
     return 0
