@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from connectors.sql import SQLConnector
 from eraser.config import Config
-from eraser.engine.introspect import is_text
+from eraser.engine.introspect import catalog, in_transaction, is_text
 from eraser.engine.terms import MIN_TERM
 
 
@@ -60,12 +60,7 @@ def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit
     if not tables:
         return set()
     if connector.dialect == "postgresql":  # the planner's estimate is enough to choose a window, and free
-        estimate = connector._run(conn, sa.text("SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n "
-                                                "ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relname IN :t")
-                                  .bindparams(sa.bindparam("t", expanding=True)),
-                                  {"s": connector.schema or "public", "t": list(tables)})
-        rows: list[Any] = list(estimate)
-        known = {str(row[0]): float(row[1]) for row in rows}
+        known = catalog(connector, conn).estimates
         if all(known.get(t, -1) >= 0 for t in tables):
             return {t for t in tables if known[t] > limit}
     if connector.dialect == "mysql":  # InnoDB's estimate, off by up to half: counted only near the limit
@@ -73,7 +68,7 @@ def larger_than(connector: SQLConnector, conn: Any, tables: Sequence[str], limit
                                                 "TABLE_SCHEMA = coalesce(:s, DATABASE()) AND TABLE_NAME IN :t")
                                   .bindparams(sa.bindparam("t", expanding=True)),
                                   {"s": connector.schema, "t": list(tables)})
-        rows = list(estimate)
+        rows: list[Any] = list(estimate)
         known = {str(row[0]): float(row[1]) for row in rows if row[1] is not None}
         if all(t in known for t in tables):
             near = [t for t in tables if limit / 2 <= known[t] <= limit * 2]
@@ -122,34 +117,13 @@ def index_statements(connector: SQLConnector, table: str, columns: list[str]) ->
             f"USING gin ({search_expression(connector, table, columns)} gin_trgm_ops) WITH (fastupdate = off);")
 
 
-def in_transaction(conn: Any) -> dict[str, Any]:
-    """Facts that hold until the connection's current transaction ends (a new dict for each transaction, and for a
-    connection that is not SQLAlchemy's)."""
-    transaction = conn.get_transaction() if hasattr(conn, "get_transaction") else None
-    if transaction is None:
-        return {}
-    memo = conn.info.get("eraser.transaction")
-    if memo is None or memo[0] is not transaction:
-        memo = conn.info["eraser.transaction"] = (transaction, {})
-    facts: dict[str, Any] = memo[1]
-    return facts
-
-
 def searchable_tables(connector: SQLConnector, conn: Any, columns_of: dict[str, list[str]]) -> set[str]:
     """The tables whose valid search index matches their columns today (one catalog query per transaction: an index
     built or dropped meanwhile by another session only makes a table read instead of looked up, or looked up
     through a search text that the table is then read for; the rows found are the same)."""
     if connector.dialect != "postgresql" or not columns_of:
         return set()
-    facts = in_transaction(conn)
-    present = facts.get("search indexes")
-    if present is None:
-        rows = connector._run(conn, sa.text(
-            "SELECT t.relname, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-            "WHERE n.nspname = :s AND i.indisvalid AND i.indisready AND c.relname LIKE 'ix!_%!_search!_%' "
-            "ESCAPE '!'"), {"s": connector.schema or "public"})
-        present = facts["search indexes"] = {(str(table), str(index)) for table, index in map(tuple, rows)}
+    present = catalog(connector, conn).search_indexes
     return {t for t, cols in columns_of.items() if cols and (t, index_name(connector, t, cols)) in present}
 
 
