@@ -152,9 +152,10 @@ def plan_connector(graph: Graph, found: dict[str, Found], conn: Any, request_dat
             decisions[table][pk] = _initial(graph, table, rule, row, found, decisions, request_date, today, hold,
                                             found[table].reasons[pk])
     if hold is None:
-        _mark_shared(graph, found, decisions, conn)
+        asked: Referencing = {}  # the rows referring to the subject's, read once along each foreign key
+        _mark_shared(graph, found, decisions, conn, asked)
         _keep_parents(graph, found, decisions)
-        _keep_referenced(graph, found, decisions, conn)
+        _keep_referenced(graph, found, decisions, conn, asked)
     plans = []
     for table in sorted(graph.rules):
         reached = sorted(set(found[table].reasons.values()))
@@ -254,17 +255,35 @@ def _retain_of(rule: TableRule, row: Row) -> RetainRule | None:
     return picked[1].retain if picked is not None else None
 
 
-def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any) -> list[tuple[Key | None, Key]]:
+Referencing = dict[Edge, tuple[set[Key], list[tuple[Key | None, Key]]]]
+
+
+def _integers(keys: list[Key]) -> bool:
+    return all(type(v) is int for key in keys for v in key)
+
+
+def _referencing(graph: Graph, edge: Edge, parent_keys: list[Key], conn: Any, asked: Referencing | None = None
+                 ) -> list[tuple[Key | None, Key]]:
     """(child primary key or None, referenced parent key as links.parent_ref gives it) for rows of edge.child
-    pointing at parent_keys."""
+    pointing at parent_keys. Within one plan (`asked`: nothing is written meanwhile) a second question along a plain
+    foreign key about integer keys already asked is answered from the first answer: for integers, Python's equality
+    is the database's, so the rows kept are exactly those the database would return."""
+    if asked is not None and edge in asked and links.condition_of(edge) is None and _integers(parent_keys) \
+            and set(parent_keys) <= asked[edge][0]:
+        wanted = set(parent_keys)
+        return [(child, ref) for child, ref in asked[edge][1] if ref in wanted]
     child_pk = graph.connector.table(edge.child).primary_key.columns
     pk_cols = tuple(c.name for c in child_pk)
     select = list(dict.fromkeys(pk_cols + edge.child_cols))
     rows = links.children(graph.connector, conn, edge, parent_keys, select=select)
-    return [(_key(r, pk_cols) if pk_cols else None, ref) for r in rows if (ref := links.child_ref(edge, r)) is not None]
+    found = [(_key(r, pk_cols) if pk_cols else None, ref) for r in rows if (ref := links.child_ref(edge, r)) is not None]
+    if asked is not None and links.condition_of(edge) is None and _integers(parent_keys):
+        asked[edge] = (set(parent_keys), found)
+    return found
 
 
-def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]], conn: Any) -> None:
+def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]], conn: Any,
+                 asked: Referencing | None = None) -> None:
     """Rows of the subject's that rows outside the subject's data also use stay, for review; the reason names every
     referencing table with its count. Along a followed edge only owned parents can have such rows (locate found
     every child of the others)."""
@@ -275,7 +294,7 @@ def _mark_shared(graph: Graph, found: dict[str, Found], decisions: dict[str, dic
             if not check:
                 continue
             keys = [_key(f.rows[pk], edge.parent_cols) for pk in check]
-            refs = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn)
+            refs = Counter(_fold(ref) for child_key, ref in _referencing(graph, edge, keys, conn, asked)
                            if child_key is None or edge.child not in found or child_key not in found[edge.child].rows)
             for pk in check:
                 if n := refs.get(_fold(links.parent_ref(edge, f.rows[pk])), 0):
@@ -303,7 +322,7 @@ def _why_text(by: dict[str, str]) -> str:
 
 
 def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str, dict[Key, Decision]],
-                     conn: Any) -> None:
+                     conn: Any, asked: Referencing | None = None) -> None:
     """A row to delete that a remaining row still refers to is anonymized instead (or left for review)."""
     referenced: dict[tuple[str, Edge], dict[Key, tuple[str, str]]] = {}  # -> (by what kind of row, its table)
     for table, f in found.items():
@@ -315,7 +334,7 @@ def _keep_referenced(graph: Graph, found: dict[str, Found], decisions: dict[str,
             if followed and not (set(doomed) & f.upward):
                 continue  # locate already found every child of a non-upward row along a followed edge
             keys = [_key(f.rows[pk], edge.parent_cols) for pk in doomed]
-            for child_key, ref in _referencing(graph, edge, keys, conn):
+            for child_key, ref in _referencing(graph, edge, keys, conn, asked):
                 if child_key is None or edge.child not in found or child_key not in found[edge.child].rows:
                     referenced.setdefault((table, edge), {})[_fold(ref)] = ("outside", edge.child)
     changed = True
