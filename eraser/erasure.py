@@ -27,7 +27,7 @@ from eraser import logging as eraser_logging
 from eraser.config import Config
 from eraser.engine.execute import Outcome, make_plan
 from eraser.engine.execute import erase as run_erasure
-from eraser.engine.holds import holds_store, subject_hold
+from eraser.engine.holds import holds_store, share_store, subject_hold
 from eraser.engine.plan import Plan
 from eraser.engine.session import Session, open_session
 from eraser.errors import PlanChangedError
@@ -173,6 +173,7 @@ def erase_subject(config: Config, subject: Subject, ticket: Ticket, *, hold_reas
     with eraser_logging.redacting(subject.terms()), open_session(config) as session, \
             structlog.contextvars.bound_contextvars(ticket=ticket.reference), \
             ErasureCare(config, session, subject, ticket, hold_reason=hold_reason, out=out, on_plan=on_plan) as care:
+        share_store(session, config, care.store)  # the plans' holds read from the store the erasure opened
         if not plan_first and suppression_entry(config, care.store, subject) is None:
             care.plan_first = False
         carried = carry_out(care, session, subject, ticket.received_at.date())

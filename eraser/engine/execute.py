@@ -53,7 +53,7 @@ def _plan(session: Session, subject: Subject, conns: dict[str, Any], request_dat
         tables += plan_connector(graph, found, conns[name], request_date, today, hold)
     plan = Plan(subject_reference(subject, config.secret_bytes()), subject.types, request_date, hold, tables)
     if hold is None:  # other people's kept rows that name the subject: never changed, listed
-        plan.kept = judge_for(config, session.graphs, request_date, today)
+        plan.kept = judge_for(config, session.graphs, request_date, today, session)
         if not for_update:  # the plan alone searches for them; an erasure lists those its redaction and scan meet
             scan_kept(session.connectors, config, subject_terms(names_if_found(subject, plan), config), conns, plan)
     return plan

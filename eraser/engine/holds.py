@@ -88,19 +88,39 @@ def refuse_held_tenant(config: Config, store: Any, tenant: str, today: date) -> 
 
 
 @contextmanager
-def holds_store(config: Config) -> Iterator[Any]:
-    """The state store whose holds apply, or None when none was ever created (a SQLite file that does not exist)."""
+def holds_store(config: Config, session: Any = None) -> Iterator[Any]:
+    """The state store whose holds apply, or None when none was ever created (a SQLite file that does not exist).
+    With a session (eraser.engine.session.Session) the store is opened once and kept open for the session's later
+    plans and erasures, which read its holds again each time; a store that does not exist yet is looked for again."""
+    url = config.state or ""
+    if session is not None and url in session.stores:
+        yield session.stores[url][0]
+        return
     from eraser.store.state import StateStore
 
-    url = config.state or ""
     if url.startswith("sqlite"):
         database = sa.engine.make_url(url).database
         if not database or database == ":memory:" or not Path(database).exists():
             yield None
             return
     store = StateStore(url)
+    if session is not None:
+        try:
+            store.migrate()
+        except BaseException:
+            store.dispose()
+            raise
+        session.stores[url] = (store, True)
+        yield store
+        return
     try:
         store.migrate()
         yield store
     finally:
         store.dispose()
+
+
+def share_store(session: Any, config: Config, store: Any) -> None:
+    """Let the session's plans and erasures read holds from a state store already open (and migrated) for the
+    erasure (its owner closes it)."""
+    session.stores.setdefault(config.state or "", (store, False))

@@ -141,9 +141,10 @@ class KeptForOthers:
         return out
 
 
-def judge_for(config: Config, graphs: dict[str, Graph], request_date: date, today: date) -> KeptForOthers:
-    """The judge, with the references under a hold today (config and state store)."""
-    with holds_store(config) as store:
+def judge_for(config: Config, graphs: dict[str, Graph], request_date: date, today: date, session: Any = None
+              ) -> KeptForOthers:
+    """The judge, with the references under a hold today (config and state store; the session's store when open)."""
+    with holds_store(config, session) as store:
         held = held_references(config, store, today)
     return KeptForOthers(config, graphs, request_date, today, held)
 

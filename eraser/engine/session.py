@@ -3,7 +3,8 @@ sweep and purge works in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from connectors.sql import SQLConnector, open_connector
 from eraser.config import Config
@@ -17,8 +18,15 @@ class Session:
     config: Config
     connectors: dict[str, SQLConnector]
     graphs: dict[str, Graph]
+    # the state store whose holds apply, by URL: opened once for the session's plans and erasures (its holds are
+    # read again by each; eraser.engine.holds.holds_store); (store, whether the session opened it and closes it)
+    stores: dict[str, tuple[Any, bool]] = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
+        for store, owned in self.stores.values():
+            if owned:
+                store.dispose()
+        self.stores.clear()
         for c in self.connectors.values():
             c.dispose()
 
