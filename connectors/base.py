@@ -87,6 +87,11 @@ class DialectSpecifics:
         return sa.func.regexp_replace(column, sa.literal_column("'[^0-9]+'"), sa.literal_column("''"),
                                       sa.literal_column("'g'"))
 
+    def contains(self, text: Any, term: str, mode: str) -> Any | None:
+        """A condition that holds for every text the free-text search's LIKE on `term` finds (`mode` as in
+        eraser.engine.terms: fold, exact, digits) and that the database evaluates faster; None: LIKE it is."""
+        return None
+
     def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
         """The index that serves a lookup by `expression`, or None where the database cannot have one."""
         return f"CREATE INDEX {name} ON {table} (({expression}));"

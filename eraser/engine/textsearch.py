@@ -62,6 +62,8 @@ def _select(connector: SQLConnector, table: str, columns: Sequence[str], terms: 
 
     def match(column: Any, term: str, mode: Mode) -> Any:
         text = _as_text(column)
+        if not indexed and (faster := connector.specifics.contains(text, term, mode)) is not None:
+            return faster  # MariaDB: a REGEXP that finds at least what the LIKE below finds (connectors/mysql.py)
         if mode == "digits":
             return connector.specifics.digits(text).like(_escape(term), escape="/")
         if mode == "exact":
