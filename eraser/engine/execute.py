@@ -15,6 +15,7 @@ import structlog
 from connectors.base import Key, Row
 from eraser.config import Config, undecided_tables
 from eraser.engine.anonymize import Anonymizer
+from eraser.engine.candidates import read_candidates
 from eraser.engine.holds import subject_hold
 from eraser.engine.kept import judge_for, scan_kept
 from eraser.engine.locate import locate
@@ -122,6 +123,7 @@ def erase(session: Session, subject: Subject, request_date: date | None = None, 
             if before_commit is not None:
                 before_commit(held)
             return held
+        read_candidates(session.connectors, config, subject, conns, plan)  # MariaDB: one read before the changes
         anonymizer = Anonymizer(config.locale, config.secret_bytes(), seed)
         expected = Expected()
         expected.keep(plan)

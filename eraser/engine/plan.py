@@ -99,6 +99,8 @@ class Plan:
     kept_for_others: list[dict[str, Any]] = field(default_factory=list)
     # the free-text redactions, by table, other people's rows included (counts only; eraser.engine.residual)
     free_text: list[dict[str, Any]] = field(default_factory=list)
+    # an erasure's one read of the text tables before its changes, by connector (eraser.engine.candidates)
+    candidates: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, connector: str, table: str) -> TablePlan:
         return next(t for t in self.tables if t.connector == connector and t.table == table)

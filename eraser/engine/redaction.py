@@ -60,11 +60,14 @@ def free_text_wanted(connectors: dict[str, SQLConnector], config: Config, subjec
                       if s.kind == "faker" and s.arg in OWN_VALUE_PROVIDERS and tp.rows[k].get(c)]
         own = own_terms(subject, config, own_values)
         # every row: a lookup where a search or trigram index serves the columns, else a scan of the table
+        read = plan.candidates.get(name)  # MariaDB: the rows found by the erasure's read before its changes
+        hits = {table: hit for table, rule in rules.items() if rule.free_text and read is not None and
+                (hit := read.free_text(table, list(rule.free_text), terms)) is not None}
         with index_first(connector, conns[name], bool(searchable)):  # one statement for every table
-            hits = {table: hit for table, (hit, _) in find_all(connector, conns[name], {
+            hits.update({table: hit for table, (hit, _) in find_all(connector, conns[name], {
                 table: Search(rule.free_text, indexed=indexes.get(table, set()),
                               search=free[table] if table in searchable else None)
-                for table, rule in sorted(rules.items()) if rule.free_text}, terms).items()}
+                for table, rule in sorted(rules.items()) if rule.free_text and table not in hits}, terms).items()})
         for table, rule in sorted(rules.items()):
             if not rule.free_text:
                 continue

@@ -194,6 +194,13 @@ def slow_scans(config: Config, name: str, connector: SQLConnector, conn: Any) ->
     return out
 
 
+def triggers(connector: SQLConnector, conn: Any) -> int:
+    """The triggers in a MariaDB connector's schema (eraser.engine.candidates)."""
+    return int(connector._run(conn, sa.text("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                                            "EVENT_OBJECT_SCHEMA = coalesce(:s, DATABASE())"),
+                              {"s": connector.schema}).scalar() or 0)
+
+
 def slow_scan_note(config: Config, connectors: dict[str, SQLConnector]) -> str:
     """For `eraser plan`: which tables this erasure will read instead of looking up, and why
     (empty when every one has its search index)."""
@@ -201,6 +208,10 @@ def slow_scan_note(config: Config, connectors: dict[str, SQLConnector]) -> str:
     for name, connector in connectors.items():
         with connector.engine.connect() as conn:
             lines += [f"  {name}.{s.table}: {s.message.split(': ', 1)[1]}" for s in slow_scans(config, name, connector, conn)]
+            if connector.dialect == "mysql" and (n := triggers(connector, conn)):
+                lines.append(f"  {name}: its schema has {n} trigger(s), which may copy an identifier into any row, so "
+                             "the residual scan reads its text tables again after the changes instead of reading "
+                             "again only the rows found before them")
     if not lines:
         return ""
     fix = " (`eraser config check --apply-indexes` creates the search indexes)" \
