@@ -37,6 +37,23 @@ def test_same_work_comparison_runs_on_a_tiny_database(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_erase_pairs_runs_two_trees_subject_by_subject(tmp_path: Path) -> None:
+    """erase_pairs.py erases subjects with two trees in turn (here this tree twice), each erasure verified PASS,
+    and prints both trees' spreads and the ratio pair by pair."""
+    databases = fresh_database("postgresql", tmp_path)
+    name = sa.engine.make_url(next(databases)).database
+    assert name
+    try:
+        run_bench("bench/erase_one.py", "--db", name, "--persons", "110", "--subjects", "10", "--build-only")
+        out = run_bench("bench/erase_pairs.py", "--db", name, "--persons", "110", "--subjects", "10", "--pairs", "2",
+                        "--before", str(ROOT))
+    finally:
+        databases.close()
+    assert "before (" in out and "after (" in out and "statements [" in out
+    assert "after / before, pair by pair" in out
+
+
+@pytest.mark.slow
 def test_same_work_comparison_runs_on_mariadb(tmp_path: Path) -> None:
     """--dialect mariadb copies the PostgreSQL database's rows into MariaDB, erases two subjects there by Eraser
     and by the MariaDB baselines, and the baselines change the same rows per table as Eraser."""
