@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEVER = (  # what an erasure never needs: rendering, HTTP, the daemon, discovery, purge, sweep, migrations
     "rich", "pygments", "reportlab", "pyhanko", "babel", "fastapi", "starlette", "uvicorn", "httpx", "anyio",
     "prometheus_client", "apscheduler", "alembic", "pymysql", "eraser.daemon", "eraser.discover", "eraser.purge",
-    "eraser.sweep", "eraser.proof.pdf", "eraser.proof.pdf_verify", "eraser.demo", "eraser.checks",
-    "joserfc", "cryptography.x509")  # a certificate is signed with cryptography's Ed25519 alone
+    "eraser.sweep", "eraser.proof.pdf", "eraser.proof.pdf_verify", "eraser.demo", "eraser.checks")
 NOT_SQLITE = (  # an erasure in SQLite databases (the state store is one too) loads no other dialect or driver
     "sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.mysql", "psycopg", "psycopg_binary", "pymysql")
 RUN = """
@@ -164,35 +163,3 @@ def test_faker_lists_each_of_its_directories_once_and_builds_the_same_faker() ->
     assert once["listings"] == once["directories"] == plain["directories"]
     assert once["values"] == plain["values"] and once["providers"] == plain["providers"]
     assert once["restored"] and plain["restored"]
-
-
-def test_a_certificate_is_signed_as_joserfc_signs_it() -> None:
-    """sign_jws writes the flattened JWS itself (no JOSE library in an erasure): byte for byte what joserfc's
-    serialize_json makes of the same header, payload and key, for both algorithm names and payloads with non-ASCII
-    text, line separators, nesting and large integers; and joserfc verifies it."""
-    import warnings
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from joserfc import jws
-    from joserfc.jwk import OKPKey
-
-    from eraser.proof.jws import ALGS, canonical, sign_jws
-
-    payloads = [{}, {"outcome": "erased", "note": "Caf\u00e9 Li\u00e8ge \U0001f600 \u2028 \"quoted\" \\"},
-                {"rows": [{"table": "persons", "count": 2**53 - 1}, [], None, True], "seq": 0, "n\u00e9": {"a": [1, 2]}}]
-    for _ in range(3):
-        key = Ed25519PrivateKey.generate()
-        for alg in ALGS:
-            for typ, kid in (("eraser-certificate+jws", "k1"), ("eraser-manifest+jws", "caf\u00e9-\u00fc")):
-                for payload in payloads:
-                    ours = sign_jws(payload, key, typ, kid, alg)
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")  # joserfc warns that EdDSA is deprecated by RFC 9864
-                        theirs = jws.serialize_json({"protected": {"alg": alg, "kid": kid, "typ": typ,
-                                                                   "cty": "application/json"}},
-                                                    canonical(payload), OKPKey.import_key(key), algorithms=[alg])
-                        verified = jws.deserialize_json(dict(ours), OKPKey.import_key(key.public_key()),
-                                                        algorithms=[alg])
-                    assert ours == {"protected": theirs["protected"], "payload": theirs["payload"],
-                                    "signature": theirs["signature"]}
-                    assert verified.payload == canonical(payload)

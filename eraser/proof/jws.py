@@ -1,5 +1,5 @@
 """What every proof module shares, and nothing else: base64url, RFC 8785 canonical JSON, the flattened JWS
-(RFC 7515 section 7.2.2), the certificate store's lock, its file names and its head.
+(RFC 7515 section 7.2.2, signed with joserfc), the certificate store's lock, its file names and its head.
 
 The head (`.chain-head.json`) holds the last link of the chain and the size of the log, so that issuing a
 certificate reads one small file however long the chain is. It is a cache, never trusted by a verifier:
@@ -15,6 +15,7 @@ import json
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -24,6 +25,8 @@ from typing import Any
 
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jws
+from joserfc.jwk import OKPKey
 
 from eraser.errors import CertificateError
 
@@ -77,17 +80,13 @@ def sign_jws(payload: dict[str, Any], key: Ed25519PrivateKey, typ: str, kid: str
     `alg` EdDSA (the same signature) is for verifiers that do not know RFC 9864's name yet."""
     if alg not in ALGS:
         raise CertificateError(f"JWS algorithm {alg!r} is not one of {', '.join(ALGS)}.")
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CertificateError("a certificate is signed with an Ed25519 private key only.")
     header = {"alg": alg, "kid": kid, "typ": typ, "cty": "application/json"}
-    # RFC 7515 section 5.1: BASE64URL(UTF8(protected header)) "." BASE64URL(payload), signed; the header's JSON is
-    # compact ASCII, as JOSE libraries write it. Ed25519 signatures are deterministic: the same bytes as joserfc's
-    # serialize_json (tests/test_certificates.py), without importing a JOSE library (and its RSA, EC and X.509
-    # modules) into every erasure.
-    protected = b64(json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
-    body = b64(canonical(payload))
-    signature = b64(key.sign(f"{protected}.{body}".encode("ascii")))
-    return {"protected": protected, "payload": body, "signature": signature}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc warns that EdDSA is deprecated by RFC 9864: chosen knowingly
+        signed = jws.serialize_json({"protected": header}, canonical(payload), OKPKey.import_key(key),
+                                    algorithms=[alg])
+    return {"protected": str(signed["protected"]), "payload": str(signed["payload"]),
+            "signature": str(signed["signature"])}
 
 
 def jws_bytes(document: dict[str, str]) -> bytes:
