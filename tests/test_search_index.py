@@ -116,7 +116,9 @@ def test_plan_says_which_scans_are_slow_and_why(demo_env, tmp_path: Path) -> Non
     before = snapshot(demo_env.engine)
     out = run_ok("plan", "--config", str(config), "--subject", "email=jan@example.be")
     assert "Slow scans" in out
-    assert "cover.support_messages: every erasure reads all of it for its free_text columns" in out
+    assert "cover.support_messages: every erasure reads all of it" in out and "for its free_text columns" in out
+    if demo_env.engine.dialect.name == "mysql":  # one read before the changes serves the redaction and the scan
+        assert "reads all of it, once, for its free_text columns and the residual scan" in out
     assert "cover.crm_notes: every erasure reads up to 50,000 of its rows" in out
     why = "it has no search index" if demo_env.engine.dialect.name == "postgresql" else \
         "has no index that finds text inside a value"
