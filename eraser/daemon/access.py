@@ -88,9 +88,10 @@ class Access:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def authenticated(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The token presented: 401 without one that matches, 429 when its rate limit is used up."""
+async def authenticated(request: Request,
+                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The token presented: 401 without one that matches, 429 when its rate limit is used up. A coroutine, as is
+    `requires`' check: a few microseconds of hashing, not worth a hop to the thread pool and back."""
     if credentials is None:
         raise HTTPException(401, "a bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
     access: Access = request.app.state.access
@@ -109,7 +110,7 @@ def requires(*roles: str, action: str) -> Any:
     """A dependency: the authenticated token, or 403 when it holds none of `roles`."""
     needed = " or ".join(f"'{r}'" for r in roles)
 
-    def check(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
         if not principal.has(*roles):
             raise HTTPException(403, f"{action} needs the {needed} role, which this token does not have.")
         return principal

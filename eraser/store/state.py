@@ -79,6 +79,7 @@ class StateStore(TicketRecords, HoldRecords):
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")  # the same pool
 
     def migrate(self) -> None:
         """Apply the Alembic migrations (under an advisory lock on PostgreSQL, so two daemons can start at once).
@@ -131,6 +132,14 @@ class StateStore(TicketRecords, HoldRecords):
     @contextmanager
     def tx(self) -> Iterator[sa.Connection]:
         with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def single_statement(self) -> Iterator[sa.Connection]:
+        """A connection for one statement that is its own transaction (PostgreSQL: committed when it returns,
+        without the BEGIN and COMMIT round trips); elsewhere the same as `tx`."""
+        engine = self._autocommit if self.is_postgres else self.engine
+        with engine.begin() as conn:
             yield conn
 
     # -- tickets ----------------------------------------------------------------------------------

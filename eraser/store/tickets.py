@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, NotRequired, Required, TypedDict, cast
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
-from eraser.store.tables import FINAL, READY, STATUSES, _utc, now, outcomes, ticket_commits, tickets
+from eraser.errors import EraserError
+from eraser.store.tables import FINAL, READY, STATUSES, _utc, journal, now, outcomes, ticket_commits, tickets
 
 Payload = dict[str, Any]  # a certificate's content (eraser.proof.certificates.erasure_payload): JSON
 TIMES = ("received_at", "due_at", "approved_at", "next_attempt_at", "claimed_until", "started_at", "completed_at",
@@ -150,13 +152,39 @@ def ticket_row(row: sa.Row[Any]) -> TicketRow:
     return cast(TicketRow, t)
 
 
+# The statements of an intake, built once (SQLAlchemy compiles each once per dialect and caches it).
+_COLUMNS = ("id", "kind", "status", "external_ref", "subject_ref", "identifier_refs", "identifier_types",
+            "sealed_subject", "requested_by", "submitted_by", "received_at", "due_at", "tenant", "updated_at")
+_BY_REF = sa.select(tickets).where(tickets.c.external_ref == sa.bindparam("ref"))
+_INSERT_RETURNING = tickets.insert().values({c: sa.bindparam(c) for c in _COLUMNS}).returning(*tickets.c)
+_JOURNAL_RECEIVED = journal.insert().values(ticket_id=sa.bindparam("ticket"), step="received", detail=None)
+
+
+@cache
+def _submit_postgres() -> sa.Select[Any]:
+    """INSERT ... ON CONFLICT (external_ref) DO NOTHING RETURNING the row, and its journal line from the same
+    statement: no row back means the reference was known."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    added = (insert(tickets).values({c: sa.bindparam(c) for c in _COLUMNS})
+             .on_conflict_do_nothing(index_elements=[tickets.c.external_ref]).returning(*tickets.c).cte("added"))
+    line = journal.insert().from_select(
+        ["ticket_id", "at", "node", "step", "detail"],
+        sa.select(added.c.id, sa.bindparam("at", type_=journal.c.at.type), sa.bindparam("node", type_=sa.String),
+                  sa.literal("received"), sa.null())).cte("line")
+    return sa.select(added).add_cte(line)
+
+
 class TicketRecords:
     """Tickets submitted and read, and what they committed; StateStore provides `engine`, `tx()`, `_journal`."""
 
     engine: sa.Engine
+    is_postgres: bool
 
     if TYPE_CHECKING:
         def tx(self) -> AbstractContextManager[sa.Connection]: ...
+
+        def single_statement(self) -> AbstractContextManager[sa.Connection]: ...
 
         def _journal(self, conn: sa.Connection, ticket_id: str, node: str, step: str, detail: str | None) -> None: ...
 
@@ -164,26 +192,46 @@ class TicketRecords:
                sealed: bytes | None, ticket_id: str, external_ref: str | None, received_at: datetime,
                requested_by: str, tenant: str | None = None, node: str = "intake",
                submitted_by: str | None = None) -> tuple[TicketRow, bool]:
-        """Record a ticket; with an external_ref already known, return that ticket instead (idempotent)."""
-        with self.tx() as conn:
-            if external_ref:
-                existing = conn.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).first()
-                if existing:
-                    return ticket_row(existing), False
-            values = dict(id=ticket_id, kind=kind, status="received", external_ref=external_ref,
-                          subject_ref=subject_ref, identifier_refs=json.dumps(identifier_refs),
-                          identifier_types=",".join(identifier_types), sealed_subject=sealed,
-                          requested_by=requested_by, submitted_by=submitted_by, received_at=received_at,
-                          due_at=received_at + relativedelta(months=1), tenant=tenant, updated_at=now())
-            try:
-                conn.execute(tickets.insert().values(**values))
-            except sa.exc.IntegrityError:
-                conn.rollback()
-                with self.tx() as again:
-                    row = again.execute(sa.select(tickets).where(tickets.c.external_ref == external_ref)).one()
-                    return ticket_row(row), False
-            self._journal(conn, ticket_id, node, "received", None)
-            return ticket_row(conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).one()), True
+        """Record a ticket; with an external_ref already known, return that ticket instead (idempotent).
+
+        On PostgreSQL a new ticket is one statement (the insert, its journal line and the row back, atomic and
+        committed when it returns); elsewhere one transaction of up to three."""
+        values = dict(id=ticket_id, kind=kind, status="received", external_ref=external_ref,
+                      subject_ref=subject_ref, identifier_refs=json.dumps(identifier_refs),
+                      identifier_types=",".join(identifier_types), sealed_subject=sealed,
+                      requested_by=requested_by, submitted_by=submitted_by, received_at=received_at,
+                      due_at=received_at + relativedelta(months=1), tenant=tenant, updated_at=now(),
+                      at=datetime.now(UTC), node=node)  # the journal line's, at full precision
+        if self.is_postgres:
+            with self.single_statement() as conn:
+                row = conn.execute(_submit_postgres(), values).first()
+            if row is not None:
+                return ticket_row(row), True
+            known = self._known(external_ref)  # the reference was known (a race included): that ticket
+            if known is None:  # only a reference clashes quietly; it cannot vanish (tickets are never deleted)
+                raise EraserError(f"the ticket with the reference {external_ref!r} could not be read back.")
+            return known, False
+        try:
+            with self.tx() as conn:
+                if external_ref:
+                    existing = conn.execute(_BY_REF, {"ref": external_ref}).first()
+                    if existing:
+                        return ticket_row(existing), False
+                row = conn.execute(_INSERT_RETURNING, values).one()
+                conn.execute(_JOURNAL_RECEIVED, {"ticket": ticket_id, "at": values["at"], "node": node})
+                return ticket_row(row), True
+        except sa.exc.IntegrityError:  # rolled back: the reference filed meanwhile by another request, or not
+            known = self._known(external_ref)
+            if known is None:  # a clash other than the reference's
+                raise
+            return known, False
+
+    def _known(self, external_ref: str | None) -> TicketRow | None:
+        if external_ref is None:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(_BY_REF, {"ref": external_ref}).first()
+        return ticket_row(row) if row is not None else None
 
     def tickets_by_ref(self, external_ref: str) -> list[TicketRow]:
         with self.engine.connect() as conn:
