@@ -10,7 +10,8 @@ how many tickets the worker finished meanwhile (it must be busy). The variants, 
 - `eraser serve` of an earlier tree (`--before DIR`, e.g. an exported commit: the worker a thread of the intake's
   process), when given;
 - `eraser serve` of this tree with httptools and uvloop importable (`--standard DIR`, e.g. from `pip install
-  --target DIR httptools uvloop`): uvicorn's C HTTP parser and event loop instead of h11 and asyncio;
+  --target DIR httptools uvloop`): uvicorn's C HTTP parser and event loop instead of h11 and asyncio, as the
+  daemon extra (uvicorn[standard]) installs them; `serve` is then the same code without them;
 - `bare`: the same intake work (token check, subject validation, HMAC references, AES-GCM seal, the one insert
   with its journal line; eraser.daemon.intake.submit_ticket) in a bare ASGI app on uvicorn, beside an
   `eraser serve` of this tree whose worker erases the same backlog: the floor for the HTTP stack.
@@ -302,6 +303,7 @@ def run_variant(args: argparse.Namespace, config: Path, env: dict[str, str], var
             "p50": 1000 * percentile(latencies, 0.50), "p95": 1000 * percentile(latencies, 0.95),
             "p99": 1000 * percentile(latencies, 0.99), "max": 1000 * latencies[-1], "erased": erased, "steps": steps,
             "busy": used.get(worker) if worker else None, "alone": alone, "intake_cpu": sum(used[pid] for pid in intake),
+            "cpu_ms": 1000 * sum(used[pid] for pid in intake) * wall / len(latencies),
             "clients_cpu": clients_cpu,
             "stop_s": stopped, "codes": codes, "left": left}
 
@@ -312,7 +314,8 @@ def _pct(value: float | None) -> str:
 
 VARIANTS = {"serve": "`eraser serve`, this tree: worker in its own process",
             "before": "`eraser serve` before (`--before`): worker thread in the intake's process",
-            "standard": "`eraser serve`, this tree, with httptools and uvloop (`--standard`, what uvicorn[standard] adds)",
+            "standard": "`eraser serve`, this tree, with httptools and uvloop (`--standard`: uvicorn[standard], what the "
+                        "daemon extra installs)",
             "bare": "bare ASGI app, same intake work (floor), beside a busy `eraser serve` worker",
             "bare2": "the bare app in 2 processes on one socket (`--bare-processes`), beside a busy worker"}
 
@@ -328,31 +331,32 @@ def http_run(args: argparse.Namespace, config: Path, env: dict[str, str]) -> str
             r = run_variant(args, config, env, variant, len(runs), intake_emails)
             say(f"round {round_ + 1} {variant}: p50 {r['p50']:.1f} p95 {r['p95']:.1f} p99 {r['p99']:.1f} max "
                 f"{r['max']:.1f} ms, {r['posts'] / r['wall']:.0f}/s, erased meanwhile {r['erased']} ({r['steps']} worker steps, CPU: worker {_pct(r['busy'])} (alone {_pct(r['alone'])}), intake "
-                f"{_pct(r['intake_cpu'])}, clients {_pct(r['clients_cpu'])}), load "
+                f"{_pct(r['intake_cpu'])}, {r['cpu_ms']:.2f} ms a POST, clients {_pct(r['clients_cpu'])}), load "
                 f"{r['load']:.1f}, stopped in {r['stop_s']:.1f} s (exit {r['codes']}), left behind {r['left']}")
             r["round"] = round_ + 1
             runs.append(r)
     rows = ["| variant | round | load (1 min) | POSTs | p50 ms | p95 ms | p99 ms | max ms | intakes/s | erased meanwhile "
-            "| worker's journal steps meanwhile | CPU: worker (alone before) | intake process | clients "
-            "| SIGTERM to exit (s) | processes left |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+            "| worker's journal steps meanwhile | CPU: worker (alone before) | intake process | intake CPU ms per POST "
+            "| clients | SIGTERM to exit (s) | processes left |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in runs:
         rows.append(f"| {r['variant']} | {r['round']} | {r['load']:.1f} | {r['posts']} | {r['p50']:.1f} | "
                     f"{r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {r['posts'] / r['wall']:.0f} | {r['erased']} | "
-                    f"{r['steps']} | {_pct(r['busy'])} ({_pct(r['alone'])}) | {_pct(r['intake_cpu'])} | "
+                    f"{r['steps']} | {_pct(r['busy'])} ({_pct(r['alone'])}) | {_pct(r['intake_cpu'])} | {r['cpu_ms']:.2f} | "
                     f"{_pct(r['clients_cpu'])} | {r['stop_s']:.1f} | {len(r['left'])} |")
-    summary = ["| variant | p50 ms, median (range) | p99 ms, median (range) | max ms (worst) | intakes/s, median |",
-               "|---|--:|--:|--:|--:|"]
+    summary = ["| variant | p50 ms, median (range) | p99 ms, median (range) | max ms (worst) | intakes/s, median "
+               "| intake CPU ms per POST, median (range) |",
+               "|---|--:|--:|--:|--:|--:|"]
     for variant in variants:
         mine = [r for r in runs if r["variant"] == variant]
 
-        def spread(key: str, rs: list[dict[str, Any]] = mine) -> str:
+        def spread(key: str, rs: list[dict[str, Any]] = mine, digits: int = 1) -> str:
             values = [r[key] for r in rs]
-            return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+            return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
         summary.append(f"| {VARIANTS[variant]} | {spread('p50')} | {spread('p99')} | "
                        f"{max(r['max'] for r in mine):.1f} | "
-                       f"{statistics.median(r['posts'] / r['wall'] for r in mine):.0f} |")
+                       f"{statistics.median(r['posts'] / r['wall'] for r in mine):.0f} | {spread('cpu_ms', digits=2)} |")
     return "\n".join(summary) + "\n\n" + "\n".join(rows)
 
 

@@ -192,6 +192,36 @@ def test_a_reloaded_config_reaches_the_worker_process(served: Served) -> None:
     assert "awaiting approval" in steps and not any(step.startswith("done") for step in steps), steps
 
 
+def scheduled(store: StateStore) -> dict[str, float]:
+    """The jobs in the scheduler's job store, and when each runs next (read with our own SQL)."""
+    with store.engine.connect() as conn:
+        return {row.id: row.next_run_time for row in conn.execute(sa.text(
+            "SELECT id, next_run_time FROM apscheduler_jobs"))}
+
+
+@pytest.mark.slow
+def test_the_scheduled_jobs_run_in_the_worker_process_not_in_the_intake(served: Served) -> None:
+    """The leadership and the scheduler (retention sweep, due-date warnings) are the worker process's: the intake
+    process runs none of them; a reload reschedules them there, and a restarted worker takes them over."""
+    wait_until(lambda: any(e["event"] == "leadership gained" for e in events(served.log)), 30, "leadership")
+    first = worker_pids(served.log)[0]
+    gained = [e["pid"] for e in events(served.log) if e["event"] == "leadership gained"]
+    assert gained == [first] and first != served.proc.pid
+    wait_until(lambda: {"retention-sweep", "due-warnings"} <= set(scheduled(served.store)), 30, "the jobs scheduled")
+    before = scheduled(served.store)["retention-sweep"]
+    served.config.write_text(served.config.read_text().replace("daemon:\n", "daemon:\n  sweep_at: \"00:07\"\n", 1))
+    served.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: scheduled(served.store)["retention-sweep"] != before, 30, "the sweep rescheduled")
+    assert time.gmtime(scheduled(served.store)["retention-sweep"])[3:5] == (0, 7)
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: len(worker_pids(served.log)) == 2, 30, "a new worker process")
+    second = worker_pids(served.log)[1]
+    wait_until(lambda: [e["pid"] for e in events(served.log) if e["event"] == "leadership gained"] == [first, second],
+               30, "the new worker to lead")
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(timeout=60) == 0, served.log.read_text()[-2000:]
+
+
 def test_the_worker_reflects_the_schemas_once_for_several_tickets(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Four tickets through one worker: the customer database's schema is read once, not per ticket."""

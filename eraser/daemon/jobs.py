@@ -1,8 +1,11 @@
 """The daemon's scheduled jobs (module-level functions, so the persistent job store can name them): the daily
-retention sweep, the due-date warnings, end-of-contract purges; and the leadership that runs them on one node."""
+retention sweep, the due-date warnings, end-of-contract purges; the leadership that runs them on one node; and the
+scheduler of a node (`ScheduledJobs`), which runs in the worker's process, beside the erasures, never in the
+intake's."""
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -144,7 +147,7 @@ class Leadership:
 
     def _gain(self) -> None:
         self.leader = True
-        log.info("leadership gained", node=NODE)
+        log.info("leadership gained", node=NODE, pid=os.getpid())
         self.on_gain()
 
     def _lose(self, why: str) -> None:
@@ -157,3 +160,38 @@ class Leadership:
             except Exception:
                 pass
             self._conn = None
+
+
+class ScheduledJobs:
+    """A node's scheduler (APScheduler, its jobs kept in the state store) and the leadership that runs it: paused
+    until this node leads, its jobs rescheduled on a reload. The worker's process runs it, so a retention sweep
+    never takes the interpreter the intake needs."""
+
+    def __init__(self, store: StateStore, config: Config, config_path: str, state_url: str | None) -> None:
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self.config, self.config_path, self.state_url = config, config_path, state_url
+        self.scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)},
+                                             timezone=UTC)
+        with store.exclusive():  # the job store creates its table on start: not twice at once
+            self.scheduler.start(paused=True)
+        self.leadership = Leadership(store, self._gain, self.scheduler.pause)
+        self._thread = threading.Thread(target=self.leadership.run, name="leadership", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _gain(self) -> None:
+        schedule_jobs(self.scheduler, self.config, self.config_path, self.state_url)
+        self.scheduler.resume()
+
+    def reload(self, config: Config) -> None:
+        self.config = config
+        if self.leadership.leader:
+            schedule_jobs(self.scheduler, config, self.config_path, self.state_url)
+
+    def stop(self) -> None:
+        self.leadership.stop.set()
+        self._thread.join(timeout=5)
+        self.scheduler.shutdown(wait=False)

@@ -1,16 +1,14 @@
-"""`eraser serve`: HTTP intake and the scheduler on the leader in this process, the worker in a process of its own
-(eraser.daemon.worker_process), signals."""
+"""`eraser serve`: HTTP intake in this process; the worker and, on the leader, the scheduled jobs in a process of
+their own (eraser.daemon.worker_process); signals."""
 
 from __future__ import annotations
 
 import socket
 import threading
-from datetime import UTC
 
 import structlog
 
 from eraser.config import Config
-from eraser.daemon.jobs import Leadership, schedule_jobs
 from eraser.daemon.worker import NODE
 from eraser.daemon.worker_process import WorkerProcess, alive
 from eraser.errors import EraserError
@@ -24,13 +22,12 @@ log = structlog.get_logger("eraser.daemon.serve")
 
 
 def serve(config_path: str, state_url: str | None, host: str, port: int) -> None:
-    """HTTP intake and the scheduler on the leader here, the worker in its own process (its erasures never hold
-    the interpreter lock the intake needs). SIGTERM/SIGINT stop both cleanly: the running ticket finishes (or
-    rolls back) and its claim is released; a second signal stops without waiting for it."""
+    """HTTP intake here; the worker and the scheduled jobs (on the leader) in a process of their own, so that
+    neither an erasure nor a retention sweep holds the interpreter lock the intake needs. SIGTERM/SIGINT stop both
+    cleanly: the running ticket finishes (or rolls back) and its claim is released; a second signal stops without
+    waiting for it."""
     need("daemon", "eraser serve")
     import uvicorn
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
     from prometheus_client import CollectorRegistry
 
     from eraser.config import load_config
@@ -50,31 +47,20 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         log.info("claims of stopped processes freed", tickets=freed)
     registry = CollectorRegistry()
     histogram = duration_histogram(registry)
-    worker = WorkerProcess(config, store, on_done=histogram.observe, forced=stops.forced)
-    scheduler = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=store.engine)}, timezone=UTC)
-    with store.exclusive():  # the job store creates its table on start: not twice at once
-        scheduler.start(paused=True)
-
-    def gain() -> None:
-        schedule_jobs(scheduler, reloader.config, str(config_path), state_url)
-        scheduler.resume()
+    worker = WorkerProcess(config, store, on_done=histogram.observe, forced=stops.forced,
+                           jobs=(str(config_path), state_url))
 
     def apply(new: Config) -> None:
         reloaded = CollectorRegistry()
         reloaded.register(histogram)
         app.app = create_app(new, store, reloaded, worker)
-        worker.reload(new)
-        if leadership.leader:
-            schedule_jobs(scheduler, new, str(config_path), state_url)
+        worker.reload(new)  # and its scheduled jobs
 
     reloader = Reloader(config_path, state_url, config, apply, stops.reload)
     app = SwappableApp(create_app(config, store, registry, worker))
-    leadership = Leadership(store, gain, scheduler.pause)
-    threads = [threading.Thread(target=leadership.run, name="leadership", daemon=True),
-               threading.Thread(target=reloader.run, name="reload", daemon=True)]
+    reloading = threading.Thread(target=reloader.run, name="reload", daemon=True)
     worker.start()
-    for thread in threads:
-        thread.start()
+    reloading.start()
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port,
                                            log_config=None, access_log=False, timeout_graceful_shutdown=10))
     stops.server = server
@@ -84,11 +70,8 @@ def serve(config_path: str, state_url: str | None, host: str, port: int) -> None
         if not server.should_exit:
             server.run()
     finally:
-        leadership.stop.set()
         reloader.stop.set()
         worker.shutdown(config.daemon.lease_seconds)
-        threads[0].join(timeout=5)
-        scheduler.shutdown(wait=False)
         store.dispose()
         log.info("daemon stopped", node=NODE, processed=worker.processed)
     if not server.started and not stopping.is_set():

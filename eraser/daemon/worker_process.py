@@ -62,8 +62,9 @@ class WorkerProcess:
     `processed`), the config a reload hands over, and a supervisor that restarts the child when it dies."""
 
     def __init__(self, config: Config, store: StateStore, on_done: Callable[[float], None] | None = None,
-                 forced: threading.Event | None = None) -> None:
+                 forced: threading.Event | None = None, jobs: tuple[str, str | None] | None = None) -> None:
         self.config = config
+        self.jobs = jobs  # (config path, state URL): the child also runs the scheduled jobs (eraser.daemon.jobs)
         self.store = store
         self.on_done = on_done
         self.stop = threading.Event()  # the daemon is stopping: no restart, /readyz false
@@ -106,7 +107,7 @@ class WorkerProcess:
         self.process = self._context.Process(
             target=worker_main, name="eraser-worker", daemon=True,
             args=(self.config, NODE, os.getpid(), logging_spec(), self._running, self._restarts, self._processed,
-                  self._events, self._commands))
+                  self._events, self._commands, self.jobs))
         self.process.start()
         log.info("worker process started", pid=self.process.pid)
 
@@ -197,9 +198,10 @@ def _die_with(parent: int) -> None:
 
 
 def worker_main(config: Config, node: str, parent: int, logs: dict[str, Any], running: Any, restarts: Any,
-                processed: Any, events: Any, commands: Any) -> None:
+                processed: Any, events: Any, commands: Any, jobs: tuple[str, str | None] | None = None) -> None:
     """The worker process: claims and runs tickets until SIGTERM (the running ticket finishes) or its daemon is
-    gone. SIGINT and SIGHUP are the daemon's: it forwards a stop as SIGTERM and a reload as a new config."""
+    gone, and with `jobs` (config path, state URL) the node's scheduled jobs on the leader. SIGINT and SIGHUP are
+    the daemon's: it forwards a stop as SIGTERM and a reload as a new config."""
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -214,6 +216,12 @@ def worker_main(config: Config, node: str, parent: int, logs: dict[str, Any], ru
                              lease=timedelta(seconds=config.daemon.lease_seconds))
     worker.on_done = events.put
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
+    scheduled = None
+    if jobs is not None:
+        from eraser.daemon.jobs import ScheduledJobs
+
+        scheduled = ScheduledJobs(store, config, *jobs)
+        scheduled.start()
 
     def report() -> None:
         while not worker.stop.wait(0.1):
@@ -223,9 +231,11 @@ def worker_main(config: Config, node: str, parent: int, logs: dict[str, Any], ru
             if os.getppid() != parent:  # the daemon is gone (where PR_SET_PDEATHSIG is not available)
                 worker.stop.set()
             try:
-                worker.pending = commands.get_nowait()
+                worker.pending = reloaded = commands.get_nowait()
             except queue.Empty:
-                pass
+                continue
+            if scheduled is not None:
+                scheduled.reload(reloaded)
         running.value = 0
 
     reporter = threading.Thread(target=report, name="worker-report", daemon=True)
@@ -235,6 +245,8 @@ def worker_main(config: Config, node: str, parent: int, logs: dict[str, Any], ru
     finally:
         processed.value = worker.processed
         reporter.join(timeout=1)
+        if scheduled is not None:
+            scheduled.stop()
         store.dispose()
         events.close()
         events.join_thread()
