@@ -199,12 +199,12 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
         result["tables_not_scanned"] += len(connector.table_names()) - len(tables)
         columns_of = {t: cols for t in tables if (cols := text_columns(connector, t))}
         read = plan.candidates.get(name)  # MariaDB: the rows found before the changes, read again by key
-        again = {t: found for t in columns_of if read is not None and
+        rechecked = {t: found for t in columns_of if read is not None and
                  (found := read.after(connector, conns[name], t, terms, plan, name)) is not None}
         searchable = searchable_tables(connector, conns[name], columns_of)
         indexes = trigram_indexes(connector, conns[name]) if len(searchable) < len(columns_of) else {}
         limit = settings.max_rows_per_table
-        large = larger_than(connector, conns[name], [t for t in columns_of if t not in searchable and t not in again
+        large = larger_than(connector, conns[name], [t for t in columns_of if t not in searchable and t not in rechecked
                                                      and set(columns_of[t]) - indexes.get(t, set())],
                             limit) if limit is not None and terms else set()
         entry["search_indexed_tables"] = len(searchable)
@@ -213,9 +213,9 @@ def residual_scan(connectors: dict[str, SQLConnector], config: Config, subject: 
         one_by_one = "redact" in (settings.mode, *settings.per_table.values())
         searches = {t: Search(cols, search=cols) if t in searchable else
                     Search(cols, limit if t in large else None, indexes.get(t, set()))
-                    for t, cols in columns_of.items() if (t in searchable or not one_by_one) and t not in again}
+                    for t, cols in columns_of.items() if (t in searchable or not one_by_one) and t not in rechecked}
         with index_first(connector, conns[name], bool(searchable and terms)):
-            found = {**find_all(connector, conns[name], searches, terms), **again}
+            found = {**find_all(connector, conns[name], searches, terms), **rechecked}
         for table, columns in columns_of.items():
             indexed = indexes.get(table, set())
             entry["columns"] += len(columns)
