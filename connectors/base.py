@@ -92,6 +92,11 @@ class DialectSpecifics:
         eraser.engine.terms: fold, exact, digits) and that the database evaluates faster; None: LIKE it is."""
         return None
 
+    def digits_in(self, column: Any, values: list[str]) -> Any | None:
+        """A condition equivalent to `digits(column) IN values` that the database evaluates faster where no index
+        serves either; None: that comparison it is."""
+        return None
+
     def lookup_index_statement(self, name: str, table: str, expression: str) -> str | None:
         """The index that serves a lookup by `expression`, or None where the database cannot have one."""
         return f"CREATE INDEX {name} ON {table} (({expression}));"

@@ -246,6 +246,8 @@ class SQLConnector:
         column with a case-insensitive collation is compared as itself, through its own index."""
         if kind == "email" and (folding := self.case_folding(table, column)) is not None:
             return prefix_clause(self.dialect, self.table(table).c[column], values, folding)
+        if kind == "phone" and (faster := self.specifics.digits_in(self.table(table).c[column], list(values))) is not None:
+            return faster  # MariaDB: a REGEXP with the same answer (connectors/mysql.py)
         return self.lookup_expression(table, column, kind).in_(list(values))
 
     def lookup_indexed(self, table: str, column: str, kind: str) -> bool:

@@ -118,7 +118,7 @@ def test_every_identifier_lookup_is_an_index_scan_with_the_proposed_indexes(demo
                     plan = _postgresql_plan(conn, statement, params)
                 assert "Seq Scan" not in plan and "Index Cond" in plan, (statement, plan)
                 checked += 1
-            elif not re.search(r"regexp_replace\(", statement):
+            elif not re.search(r"regexp_replace\(| REGEXP ", statement):  # phone lookups: no MariaDB index serves either
                 rows = conn.exec_driver_sql("EXPLAIN " + statement, params).mappings().all()
                 assert rows and all(r["key"] and r["type"] not in ("ALL", "index") for r in rows), (statement, rows)
                 checked += 1

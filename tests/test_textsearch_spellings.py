@@ -74,3 +74,31 @@ def test_patterns() -> None:
     assert containing_pattern("jos\u00e9@x.be", "fold") is None  # not ASCII: LIKE, as before
     assert all(re.fullmatch(containing_pattern("kristof.maes@example.be", "fold") or "", t)
                for t in ("kr\u0131stof.maes@example.be", "\u212aRISTOF.MAES@EXAMPLE.BE", "kri\u017ftof.maes@example.be"))
+
+
+PHONES = ["0470 12 34 56", "+32 470 12 34 56", "0470/12.34.56", "0032470123456", "470123456", "0470 12 34 57",
+          "04701234567", "x0470-123-456y", None, "", "tel: 0470 12 34 56\n", "32470123456"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql", "mariadb"], indirect=True)
+def test_phone_lookup_finds_the_rows_whose_digits_are_a_value(db_url: str) -> None:
+    """The locate's lookup of a phone column (on MariaDB a REGEXP instead of regexp_replace() IN): the rows whose
+    digits, everything else removed, are one of the values, as this test's own SQL and Python say."""
+    values = ["0470123456", "32470123456", "+32470123456"]  # the last one has no row: no text's digits hold a '+'
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE people (id INTEGER PRIMARY KEY, phone VARCHAR(40))"))
+        for i, phone in enumerate(PHONES):
+            conn.execute(sa.text("INSERT INTO people VALUES (:i, :p)"), {"i": i, "p": phone})
+    with engine.connect() as conn:
+        rows = list(conn.execute(sa.text("SELECT id, phone FROM people")))
+    engine.dispose()
+    expected = {i for i, p in rows if p is not None and re.sub(r"[^0-9]", "", p) in values}
+    assert expected == {0, 1, 2, 7, 10, 11}
+    connector = open_connector("db", db_url)
+    tab = connector.table("people")
+    with connector.read() as conn:
+        got = {r[0] for r in conn.execute(sa.select(tab.c.id).where(connector.lookup_clause("people", "phone", "phone",
+                                                                                            values)))}
+    connector.dispose()
+    assert got == expected
