@@ -354,11 +354,12 @@ def env() -> dict[str, str]:
             "COVER_DB_URL": "unused"}
 
 
-def run_eraser(url: str, tenant: str, mode: str, batch: int) -> tuple[float, int, str]:
+def run_eraser(url: str, tenant: str, mode: str, batch: int | None) -> tuple[float, int, str]:
     config = eraser_config(url, mode)
     (OUT / "state.db").unlink(missing_ok=True)
+    size = ["--batch-size", str(batch)] if batch else []
     return child([PY, "-m", "eraser", "--log-level", "INFO", "purge", "--config", str(config), "--tenant", tenant,
-                  "--yes", "--mode", mode, "--batch-size", str(batch)], env())
+                  "--yes", "--mode", mode, *size], env())
 
 
 FLOOR_CHILD = """
@@ -471,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5432)
     parser.add_argument("--user", default="postgres")
-    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--batch-size", type=int, default=None, help="Eraser's --batch-size (default: the config's)")
     parser.add_argument("--naive-rows", type=int, default=10_000)
     parser.add_argument("--pynonymizer-timeout", type=float, default=600, help="seconds before way (e) is stopped")
     parser.add_argument("--ways", default="a,b,c,d,e")
@@ -749,7 +750,7 @@ def write_results(args: argparse.Namespace, persons: int, tenants: int, all_rows
         f"`python bench/erase_one.py --db {args.source} --persons {persons} --tenants {tenants} --build-only` "
         f"(~{all_rows:,} rows); each way runs on a fresh copy (CREATE DATABASE ... TEMPLATE). Tenant {args.tenant}: "
         f"{sum(counts.values()):,} rows (" + ", ".join(f"{t} {n:,}" for t, n in counts.items()) + "). "
-        f"Eraser batch size {args.batch_size:,}. Machine: {platform.machine()}, {os.cpu_count()} cores shared with "
+        f"Eraser batch size {f'{args.batch_size:,}' if args.batch_size else 'the config default'}. Machine: {platform.machine()}, {os.cpu_count()} cores shared with "
         f"other users (1-minute load average {before:.1f} before, {after:.1f} after); Python "
         f"{platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}. Rows: every row of the tenant for delete "
         "ways, the rows with masked columns for the floor of anonymize, (d) and (e); wall time includes process start, "

@@ -163,7 +163,7 @@ class TenantsConfig(_Model):
 
     table: str
     key: str
-    batch_size: int = Field(default=10_000, ge=1)
+    batch_size: int = Field(default=50_000, ge=1)
     mode: Literal["delete", "anonymize"] = "delete"
 
 

@@ -73,6 +73,7 @@ def purge_tenant(session: Session, store: Any, tenant: str, *, mode: str | None 
                 conn.close()
                 raise
             scopes[name], pools[name] = scope, Pools(scope)
+            pools[name].prefetch()
             _plan_connector(store, result, scope, size, fresh=earlier is None)
             log.info("purge scope gathered", connector=name, seconds=round(time.perf_counter() - clock, 1))
         if dry_run:

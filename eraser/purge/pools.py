@@ -6,6 +6,7 @@ batch by batch. Nothing holds all rows in Python."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,35 @@ class Pools:
         self._pools: dict[tuple[str, str], tuple[sa.Table, bool]] = {}
         self._anonymizer: Anonymizer | None = None
         self.explain: list[str] | None = None
+        self._drawing: threading.Thread | None = None
+        self._failed: BaseException | None = None
+
+    def prefetch(self) -> None:
+        """Draw the Faker values of every pooled column in a thread while the scope is gathered and checked (the
+        database's work, during which this process waits); the first use of a pool or of Faker waits for it. The
+        values are the same as drawn on first use: only that thread touches Faker until it is done."""
+        scope = self.scope
+        providers = list(dict.fromkeys(
+            s.arg for table in scope.order() if scope.int_key(table) for name, s in columns(scope, table).items()
+            if s.kind == "faker" and s.arg and name not in scope.connector.unique_columns(table)))
+        if not providers or self._drawing is not None:
+            return
+
+        def draw() -> None:
+            try:
+                for provider in providers:
+                    self._draw(provider)
+            except BaseException as exc:  # raised again where the values are used
+                self._failed = exc
+        self._drawing = threading.Thread(target=draw, name="eraser-purge-pools", daemon=True)
+        self._drawing.start()
+
+    def _ready(self) -> None:
+        if self._drawing is not None:
+            self._drawing.join()
+            self._drawing = None
+            if self._failed is not None:
+                raise self._failed
 
     @property
     def anonymizer(self) -> Anonymizer:
@@ -53,6 +83,10 @@ class Pools:
         self._values = {k: v for k, v in self._values.items() if not k.startswith("len:")}
 
     def _provider_values(self, provider: str) -> list[Any]:
+        self._ready()
+        return self._draw(provider)
+
+    def _draw(self, provider: str) -> list[Any]:
         if provider not in self._values:
             seen: dict[Any, None] = {}
             misses = 0
@@ -82,14 +116,14 @@ class Pools:
             fitted = fitted[:prime_at_most(len(fitted))]
             shift = len(self._pools) * 7919 % len(fitted)  # columns of one provider get different values
             fitted = fitted[shift:] + fitted[:shift]
-            scope.run(pt.insert().values([{"k": i, "v": v, "v2": fitted[(i + 1) % len(fitted)]}  # one statement
-                                          for i, v in enumerate(fitted)]))
+            _load(scope, pt, [(i, v, fitted[(i + 1) % len(fitted)]) for i, v in enumerate(fitted)])
             if scope.dialect in ("postgresql", "sqlite"):
                 scope.run(sa.text(f"ANALYZE {pt.name}"))  # the planner must know the pool is small
         self._pools[(table, column)] = (pt, unique)
         return pt, unique
 
     def _fill_unique(self, table: str, column: str, provider: str, pt: sa.Table, lo: Any, hi: Any) -> None:
+        self._ready()
         scope = self.scope
         col = scope.connector.column(table, column)
         cols = scope.key_cols(scope.keys[table])
@@ -99,26 +133,18 @@ class Pools:
 
         def make() -> Any:  # through the proxy each time: it picks a locale per call
             return getattr(self._fake, provider)()
-        rows = []
+        rows: list[tuple[Any, Any, Any]] = []
         for k in ids:
             for attempt in range(50):
                 v = _fit(make() if attempt < 10 else f"{make()}{self._fake.random_int(10, 99999)}", col)
                 if v not in used:
                     used.add(v)
-                    rows.append({"k": k, "v": v, "v2": v})
+                    rows.append((k, v, v))
                     break
             else:
                 raise EraserError(f"could not find unique replacements for column {column} of table {table}.")
-        if rows and scope.dialect == "postgresql":  # COPY: a batch's values in one round trip
-            cur: Any = scope.conn.connection.cursor()
-            try:
-                with cur.copy(f"COPY {pt.name} (k, v, v2) FROM STDIN") as copy:
-                    for r in rows:
-                        copy.write_row((r["k"], r["v"], r["v2"]))
-            finally:
-                cur.close()
-        elif rows:
-            scope.run(pt.insert(), rows)
+        _load(scope, pt, rows)
+        del rows, ids, used
         other = scope.t(table).alias()
         clash = {r[0] for r in scope.run(sa.select(pt.c.v).where(sa.exists(
             sa.select(sa.literal(1)).select_from(other).where(other.c[column] == pt.c.v))))}
@@ -199,3 +225,19 @@ class Pools:
         if self.scope.dialect in ("mysql", "mariadb"):
             return sa.func.makedate(sa.extract("year", c), 1)
         return sa.func.date(c, "start of year")
+
+
+def _load(scope: Scope, pt: sa.Table, rows: list[tuple[Any, Any, Any]]) -> None:
+    """(k, v, v2) rows into a pool table: COPY on PostgreSQL (one round trip), one executemany elsewhere."""
+    if not rows:
+        return
+    if scope.dialect == "postgresql":
+        cur: Any = scope.conn.connection.cursor()
+        try:
+            with cur.copy(f"COPY {pt.name} (k, v, v2) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+        finally:
+            cur.close()
+    else:
+        scope.run(pt.insert(), [{"k": k, "v": v, "v2": v2} for k, v, v2 in rows])

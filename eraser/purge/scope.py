@@ -105,16 +105,33 @@ def tables_in_scope(config: Config, graph: Graph) -> tuple[dict[str, str], list[
         if rules[table].minimize:
             problems.append((table, f"table '{table}' has 'minimize:', which a purge does not apply; purge the tenant "
                                     "after removing it, or erase per subject."))
-    pending, built = set(scope), set[str]()
-    while pending:
-        ready = {t for t in pending if depends(graph, scope, t) <= built}
-        if not ready:
-            problems.append((min(pending), f"tables {', '.join(sorted(pending))} refer to one another in a cycle; "
-                                           "the purge cannot order them."))
-            break
-        built |= ready
-        pending -= ready
+    try:
+        gathering_order(graph, scope)
+    except CycleError as cycle:
+        problems.append((cycle.table, str(cycle)))
     return scope, problems
+
+
+class CycleError(TenantError):
+    def __init__(self, message: str, table: str) -> None:
+        super().__init__(message)
+        self.table = table
+
+
+def gathering_order(graph: Graph, scope: dict[str, str]) -> list[str]:
+    """The in-scope tables in the order their keys are gathered (and found again): each after the tables it
+    depends on. Tables that depend on one another in a cycle cannot be ordered: refused, naming them."""
+    order: list[str] = []
+    pending = list(scope)
+    while pending:
+        ready = [t for t in pending if depends(graph, scope, t) <= set(order)]
+        if not ready:
+            stuck = sorted(pending)
+            raise CycleError(f"tables {', '.join(stuck)} refer to one another in a cycle; the purge cannot order "
+                             "them.", stuck[0])
+        order += ready
+        pending = [t for t in pending if t not in ready]
+    return order
 
 
 def scope_problems(config: Config, name: str, graph: Graph) -> list[Problem]:
@@ -206,10 +223,7 @@ class Scope:
 
     def build(self, owned_keys: Callable[[str], Iterator[list[int]]] | None = None) -> None:
         """Gather every in-scope table's keys, parents before children, owned parents after their owners."""
-        pending = list(self.tables)
-        while pending:
-            table = next(t for t in pending if depends(self.graph, self.tables, t) <= set(self.keys))
-            pending.remove(table)
+        for table in gathering_order(self.graph, self.tables):
             kt = self.key_table(table)
             if self.tables[table] == "owned" and owned_keys is not None:
                 for chunk in owned_keys(table):

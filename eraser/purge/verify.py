@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from eraser.purge.result import PurgeResult, TenantError
 from eraser.purge.rules import forced, kept, referenced
-from eraser.purge.scope import Scope, any_of, depends, matches, same, up_to
+from eraser.purge.scope import Scope, any_of, gathering_order, matches, same, up_to
 
 METHOD = ("the tenant's rows found again from their tenant column and foreign keys (not from the purge's scope): "
           "every remaining row retained, anonymized or left for review as counted, the rows gone equal to the rows "
@@ -65,10 +65,7 @@ def _found(scope: Scope, table: str, oracle: Oracle, owned_by_keys: bool) -> Any
 def oracle(scope: Scope, owned_by_keys: bool = False) -> Oracle:
     """The tenant's keys of every in-scope table, found again from the rows as they are now, parents first."""
     found: Oracle = {}
-    pending = list(scope.tables)
-    while pending:
-        table = next(t for t in pending if depends(scope.graph, scope.tables, t) <= set(found))
-        pending.remove(table)
+    for table in gathering_order(scope.graph, scope.tables):
         kt = scope.key_table(table, "v")
         scope.run(kt.insert().from_select([c.name for c in kt.c], _found(scope, table, found, owned_by_keys)))
         if scope.dialect == "postgresql":
