@@ -71,3 +71,33 @@ def test_the_oracle_refuses_a_cycle_it_is_handed(tiny_sqlite: Tiny, monkeypatch:
                     raise AssertionError("a cycle was not refused")
             conn.rollback()
     assert rows_by_key(tiny.engine) == before
+
+
+def test_pool_values_that_cannot_be_drawn_stop_the_purge_before_any_change(tiny_sqlite: Tiny,  # noqa: F811
+                                                                           monkeypatch: Any) -> None:
+    """The Faker values are drawn in a thread while the scope is gathered: a provider that fails there stops the
+    purge with its error before the first batch, so no row changes and nothing is journaled or certified."""
+    import eraser.purge.pools as pools_module
+    from tests.test_purge_scope import run_purge
+
+    tiny = tiny_sqlite
+    tiny.rewrite(lambda data: data["tenants"].update({"mode": "anonymize"}))
+    before = rows_by_key(tiny.engine)
+
+    def broken(self: Any, provider: str) -> Any:
+        raise RuntimeError(f"provider {provider} failed")
+    monkeypatch.setattr(pools_module.Pools, "_draw", broken)
+    store = tiny.store()
+    try:
+        try:
+            run_purge(tiny, store)
+        except RuntimeError as failed:
+            assert "failed" in str(failed)
+        else:
+            raise AssertionError("the purge went on without its pool values")
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM purges")).scalar_one() == 0
+            assert conn.execute(sa.text("SELECT count(*) FROM certificates")).scalar_one() == 0
+    finally:
+        store.dispose()
+    assert rows_by_key(tiny.engine) == before

@@ -81,6 +81,8 @@ def purge_tenant(session: Session, store: Any, tenant: str, *, mode: str | None 
                 estimate(scope, {p.table: p for p in result.parts if p.connector == name})
             trial(result, scopes, pools)
             return result
+        for drawn in pools.values():  # a provider that fails stops the purge here, before anything changes
+            drawn.wait()
         if earlier is None:
             result.baseline["today"] = today.isoformat()
             journal.record(store, result, ticket, export_dir, _integer(scopes, result), _owned(scopes, result))

@@ -63,7 +63,8 @@ class Pools:
         self._drawing = threading.Thread(target=draw, name="eraser-purge-pools", daemon=True)
         self._drawing.start()
 
-    def _ready(self) -> None:
+    def wait(self) -> None:
+        """Wait for the values drawn in the thread; its error, if it failed."""
         if self._drawing is not None:
             self._drawing.join()
             self._drawing = None
@@ -83,7 +84,7 @@ class Pools:
         self._values = {k: v for k, v in self._values.items() if not k.startswith("len:")}
 
     def _provider_values(self, provider: str) -> list[Any]:
-        self._ready()
+        self.wait()
         return self._draw(provider)
 
     def _draw(self, provider: str) -> list[Any]:
@@ -123,7 +124,7 @@ class Pools:
         return pt, unique
 
     def _fill_unique(self, table: str, column: str, provider: str, pt: sa.Table, lo: Any, hi: Any) -> None:
-        self._ready()
+        self.wait()
         scope = self.scope
         col = scope.connector.column(table, column)
         cols = scope.key_cols(scope.keys[table])
