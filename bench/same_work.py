@@ -323,9 +323,11 @@ on every subject) in one transaction, on the same indexes; it does not verify an
 The database is built by this script's set-based loader, with the shape and proportions of
 `eraser.demo.populate()`; with `--dialect mariadb` the same rows are copied into MariaDB and the baseline is the
 same statements in MariaDB's dialect (no whole-process lines there). The runs of the `## erase_one` section above
-compare with a one-row DELETE, which is not the same work; read their ratios as such. 1,000,000 persons were not
-measured this time: the 2 cores are shared with other developers' test suites and benchmark builds (load averages
-of 2.5 to 12 during these runs); the 1M figures of the sections above are older runs of other code."""
+compare with a one-row DELETE, which is not the same work; read their ratios as such. One subject at 1,000,000
+persons (22M rows, with the search indexes) is measured in "Fewer round trips per erasure, and one subject at
+1,000,000 persons" below, beside 10k and 100k at the same load; the 1M figures of the `## erase_one` section are
+older runs of other code. The 2 cores are shared with other developers' test suites and benchmark builds (load
+averages of 0.1 to 12 during these runs, given per run)."""
 
 
 def save(result: Comparison, directory: Path, persons: int, scan: str, trigram: bool, search: bool = False,
