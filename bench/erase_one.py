@@ -968,8 +968,9 @@ def prepare_environment(args: argparse.Namespace) -> Path:
 
 def erase_subjects(pids: list[int], shared: bool, sql: SqlClock,
                    profiler: cProfile.Profile | None = None) -> list[Run]:
-    """Per subject, as `eraser erase --yes` does: (open_session,) make_plan, erase with the plan's fingerprint,
-    certify. With `shared`, one session serves every subject (a long-running process)."""
+    """Per subject, as `eraser erase` does when it shows the plan first: (open_session,) make_plan, erase with the
+    plan's fingerprint, certify (under --yes the command makes no plan before the erasure's own, so this times one
+    plan more than it). With `shared`, one session serves every subject (a long-running process)."""
     from eraser import logging as eraser_logging
     from eraser.config import load_config
     from eraser.engine.execute import erase, make_plan
