@@ -37,15 +37,19 @@ from eraser.discover.findings import (
     _judge_in_context,
     _known_names,
     judge_body_measure,
+    judge_organisation_contact,
 )
 from eraser.discover.names import (
     ADDRESS,
+    CLINICAL_TABLES,
     HOLDER_TABLES,
     PLACE_TABLES,
     _org,
     bare_names,
+    inventory_table,
     name_category,
     normalize_name,
+    supplier_table,
 )
 from eraser.discover.propose import _propose
 from eraser.discover.render import render
@@ -141,7 +145,9 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     for table, cols in findings.items():
         for finding in cols.values():
             _judge_by_name_and_content(finding, keys.get(table, set()), region)
-    person_tables = {t for t, cols in findings.items() if not _org(t) and
+            judge_organisation_contact(finding, texts.get((table, finding.column), []))
+    ours = {t for t in tables if supplier_table(t) or inventory_table(list(findings[t]))}
+    person_tables = {t for t, cols in findings.items() if not _org(t) and t not in ours and
                      any(f.category in ("email", "phone", "first_name", "last_name") and f.personal
                          for f in cols.values())}
     places = _shared_places(tables, edges, rows, person_tables, findings)
@@ -154,8 +160,8 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
         holder = table in person_tables or bool(HOLDER_TABLES.search(normalize_name(table)))
         premises = bool(PLACE_TABLES.search(normalize_name(table)))
         # the organisation's own premises (a location, a school) name no person: their phone is a front desk's
-        desk = table in places or premises and not any(f.category in ("first_name", "last_name") and f.personal
-                                                       for f in cols.values())
+        desk = (table in places or premises and not any(f.category in ("first_name", "last_name") and f.personal
+                                                        for f in cols.values())) and not supplier_table(table)
         for finding in cols.values():
             column_texts = texts.get((table, finding.column), [])
             codes = finding.category == "country" and _codes(column_texts)
@@ -163,14 +169,20 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             if finding.category in ("region", "country") and (not addressed or codes) or lone or \
                     finding.category == "house_number" and not bare_house_number(finding, cols, column_texts):
                 finding.category, finding.confidence, finding.evidence = None, 0.0, []  # a status, a code, an nr
-            org = _org(table) or table in places or premises
+            org = _org(table) or table in places or premises or table in ours
             _judge_in_context(finding, holder, org, column_texts, names, region, desk)
             judge_person_number(finding, table, column_texts, table in person_tables, keys.get(table, set()))
             judge_known_names(finding, column_texts, known, org)
             judge_known_logins(finding, column_texts, logins, org)
             judge_in_table(finding, cols, table, table in person_tables)
             company_vat(finding, cols, values, table)
-    for table in person_tables | {e.child for e in edges if e.parent in person_tables}:
+            if table in ours and finding.personal and not (supplier_table(table) and finding.category in (
+                    "email", "phone", "full_name")):
+                finding.evidence.append("but in a table of the organisation's own suppliers, equipment or "
+                                        "licences: the organisation's record, not a person's")
+                finding.confidence = 0.3
+    clinical = {t for t in tables if CLINICAL_TABLES.search(normalize_name(t))}
+    for table in person_tables | clinical | {e.child for e in edges if e.parent in person_tables | clinical}:
         for finding in findings[table].values():
             judge_body_measure(finding, keys.get(table, set()))
     with connector.read() as conn:

@@ -31,6 +31,7 @@ from eraser.discover.names import (
     NOT_MEDICAL_TABLES,
     OWNER_COLUMNS,
     PART_TABLES,
+    PLACE_TABLES,
     QUOTE_TABLES,
     REGISTER_TABLES,
     RETENTION_COLUMNS,
@@ -44,12 +45,24 @@ USER_TABLES = re.compile(r"(^|_)(users?|accounts?|logins?|gebruikers?|utilisateu
 KEPT = ("invoicing", "invoicing_part", "medical", "register")
 
 
+# What only an employer keeps about a person: an employee number, a manager (`manager_id` to the same table).
+HR_COLUMNS = re.compile(r"^(employee_?(num|number|no|nr|code)|emp_?(num|no|nr)|personeels_?(nummer|nr)|"
+                        r"matricule|stamnummer|numero_?(d_)?employe)$")
+MANAGER_COLUMNS = re.compile(r"^(manager|supervisor|reports_?to|leidinggevende|chef|responsable|line_?manager)(_?id)?$")
+
+
 def staff_like(schema: Any, t: str, rows: dict[str, int | None]) -> str | None:
-    """The person table that another table of named persons (first or last names, not an order or a comment
-    with a copy of its author's email) points to, five or more of its rows per row: its staff."""
+    """The person table that another table of named persons (first, last or full names, not an order or a comment
+    with a copy of its author's email) points to, five or more of its rows per row: its staff; and a person table
+    with an employee number or a manager among its own rows."""
     n = rows.get(t) or 0
+    hr = [c for c in schema.findings[t] if HR_COLUMNS.match(normalize_name(c))] + \
+        [c for e in schema.edges if e.child == t and e.parent == t for c in e.child_cols
+         if MANAGER_COLUMNS.match(normalize_name(c))]
+    if hr:
+        return f"an employer's columns: {', '.join(hr)}"
     for e in schema.edges:
-        named = any(f.category in ("first_name", "last_name") for f in schema.personal.get(e.child, []))
+        named = any(f.category in ("first_name", "last_name", "full_name") for f in schema.personal.get(e.child, []))
         if e.parent == t and e.child != t and e.child in schema.person_tables and named and \
                 e.child not in schema.invoicing and n and (rows.get(e.child) or 0) >= 5 * n:
             return f"{n} rows that {rows.get(e.child)} rows of {e.child}, a table of persons, point to ({e})"
@@ -188,3 +201,65 @@ def lines_of_documents(schema: Any) -> None:
                     if f.kind == "number"):
             schema.role[t] = "invoicing_part"
             schema.why[t].append(f"a line of {e.parent} with an amount ({e}): kept with the document")
+
+
+def accounts_of_companies_or_persons(schema: Any) -> None:
+    """A customer account found by its email or phone that has no first or last name of its own, that a table of
+    named persons points to (its contacts), and that retained invoices refer to, holds companies and private persons
+    alike (a third party, a client): never deleted by default; decided by someone, the invoices keep pointing to it."""
+    for t, role in list(schema.role.items()):
+        if role != "identity" or any(f.category in ("first_name", "last_name") for f in schema.personal[t]):
+            continue
+        contacts = sorted({e.child for e in schema.edges if e.parent == t and e.child != t and
+                           any(f.category in ("first_name", "last_name") for f in schema.personal[e.child])})
+        invoices = sorted({e.child for e in schema.edges if e.parent == t and
+                           schema.role.get(e.child) in ("invoicing", "invoicing_part") and
+                           e.child_cols[0] not in schema.not_followed[e.child]})
+        if contacts and invoices:
+            _uncertain(schema, t, f"an account that may be a company or a private person (no first or last name of "
+                                  f"its own, its contacts in {', '.join(contacts)}), which retained {', '.join(invoices)} "
+                                  "rows keep referring to: decide (anonymize a private person's row, keep a "
+                                  "company's)")
+
+
+def staff_sub_records(schema: Any) -> None:
+    """A table below the organisation's own staff (by any key: a log row about them, a signed acceptance of what
+    they were handed) that holds sampled personal data of its own follows the staff member: review. One without
+    (an inventory seat assigned to them) is the organisation's record and stays out."""
+    for e in schema.edges:  # the staff member's own row in a table of staff, below their person's row
+        if e.child in schema.own and e.child not in schema.role and e.child in schema.has_pk and \
+                not PLACE_TABLES.search(normalize_name(e.child)) and \
+                schema.role.get(e.parent) in ("identity", "uncertain") and e.parent in schema.person_tables:
+            _uncertain(schema, e.child, f"the organisation's own staff record of the person in {e.parent} ({e}): it "
+                                        "follows the employee's erasure, decided by someone")
+    for e in schema.edges:
+        t = e.child
+        if schema.role.get(e.parent) != "own" or t == e.parent or t in schema.role or t not in schema.has_pk or \
+                t in schema.invoicing | schema.orgs | schema.ours:
+            continue
+        own = [f.column for f in schema.personal[t] if f.column not in e.child_cols and f.sampled]
+        if own:
+            _uncertain(schema, t, f"a record about the organisation's own staff member in {e.parent} ({e}) with "
+                                  f"personal data of its own ({', '.join(own)}): it follows the employee's erasure, "
+                                  "decided by someone")
+
+
+def persons_behind_contact_values(schema: Any) -> None:
+    """A table found by a contact value alone (a party's contact mechanisms: one `value` column of phones and emails,
+    no name) that points to a table of named persons with no identifier of its own (a party with a name, a date of
+    birth): the person is there, found through those values. Erasure finds rows by their own identifiers and goes
+    down the foreign keys, never up: the contact values own that person's row (`owns:`, as a home address), which is
+    proposed for review, and what hangs below it is followed from it."""
+    for e in schema.edges:
+        child, parent = e.child, e.parent
+        cats = {f.category for f in schema.personal[child]}
+        if schema.role.get(child) != "identity" or parent == child or parent in schema.role or \
+                parent not in schema.person_tables or parent not in schema.has_pk or schema.identifiers[parent] or \
+                not cats <= {"email", "phone"} or \
+                not any(f.category in ("first_name", "last_name", "full_name") for f in schema.personal[parent]):
+            continue
+        if len(e.child_cols) != 1:
+            continue
+        _uncertain(schema, parent, f"the person whose contact values are in {child} ({e}): found through them "
+                                   f"({child} owns it), and what hangs below it is theirs; decide")
+        schema.owns[child].append(e.child_cols[0])

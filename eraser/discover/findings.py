@@ -92,6 +92,9 @@ def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) ->
         by_name = None
     if f.kind == "date" and by_name in ("password", "email", "phone", "username", "ip_address", "website"):
         by_name = None  # when a password was made, an email verified: a date about the data, not the data
+    if f.kind == "number" and by_name in ("email", "username", "password", "ip_address", "website", "user_agent",
+                                          "full_name"):
+        by_name = None  # `send_email`, `email_count`: a flag or a count (no number is an email address)
     if by_name is not None:
         f.category, f.confidence = by_name, 0.8
         f.evidence.append(f"the column name reads as: {LABELS[by_name]}")
@@ -182,9 +185,37 @@ def _judge_in_context(f: ColumnFinding, person_table: bool, org_table: bool, tex
     if f.category == "email" and len(texts) >= 50 and len(set(texts)) == 1:
         f.evidence.append("but one address in every sampled row: the sender's or the organisation's, not a person's")
         f.confidence = 0.3
+    if f.category is None and f.kind == "text" and LINK_COLUMNS.search(f"_{f.name}_") and texts:
+        carrying = sum(bool(EMAIL_IN_LINK.search(t)) for t in texts[:300]) / min(len(texts), 300)
+        if carrying >= 0.02:
+            f.category, f.confidence = "free_text", round(min(1.0, 0.6 + carrying), 2)
+            f.evidence.append(f"{carrying:.0%} of sampled links carry an email address")
     if place and f.category in ("email", "phone", "licence_plate"):
         f.evidence.append("but in a small table many rows share (a branch, a practice, the fleet): a front desk's or "
                           "the organisation's, not a person's")
+        f.confidence = 0.3
+
+
+# An email or phone named as a help desk or a general inbox (a manufacturer's `support_email`).
+SERVICE_CONTACT = re.compile(r"_(support|helpdesk|help_?desk|hotline|service_?desk|servicedesk|klantendienst|"
+                             r"service_?client|onthaal|accueil|reception|noreply|no_?reply)_")
+# An email column named as the sender of messages (`from_address`, `sender_email`, `reply_to`).
+SENDER = re.compile(r"^_(from|sender|reply_?to|afzender|expediteur)_|_(from|sender)_(address|email|mail)_|"
+                    r"^_(from_)?(address|email)_from_")
+LINK_COLUMNS = re.compile(r"_(url|uri|link|href|referr?er|landing_?page|page_?url)_$")
+EMAIL_IN_LINK = re.compile(r"[\w.+-]+(@|%40)[\w-]+\.[\w.-]+")
+
+
+def judge_organisation_contact(f: ColumnFinding, texts: list[str]) -> None:
+    """An email or phone named as a help desk (a manufacturer's `support_email`), and a sender address that is one
+    or a few addresses in every sampled row (an email template's `from_address`), are the organisation's."""
+    if f.category in ("email", "phone") and SERVICE_CONTACT.search(f"_{f.name}_"):
+        f.evidence.append("but named as a support line, help desk or general inbox: it reaches no one person")
+        f.confidence = 0.3
+    if f.category == "email" and SENDER.search(f"_{f.name}_") and len(texts) >= 2 and \
+            len({t.strip().lower() for t in texts}) <= max(1, len(texts) // 10):
+        f.evidence.append("but the sender address of the organisation's messages (one or a few addresses in every "
+                          "sampled row)")
         f.confidence = 0.3
 
 

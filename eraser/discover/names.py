@@ -33,12 +33,12 @@ NAME_RULES: list[tuple[str, str]] = [
                    r"preferred_?name|roep_?naam|_surnom_|known_?as|voorletters|initialen|_initiales_"),
     ("last_name", r"last_?name|surname|family_?name|achternaam|familienaam|nom_de_famille|nachname|_lname_|maiden|geslachtsnaam|"
                   r"name_?suffix|suffix_?name"),
-    ("full_name", r"contact_?name|guardians?_?name|parents?_?name|person_to_be_contacted|emergency_?contact_?"
+    ("full_name", r"^_contact_$|contact_?name|guardians?_?name|parents?_?name|person_to_be_contacted|emergency_?contact_?"
                   r"(name|person)|household_?name|_sort_name_|contact_?person(?!_?id)|"
                   r"(second|extra|additional|tweede|bijkomende|other)_?(driver|bestuurder|chauffeur|conducteur)"),
     ("username", r"(?<!_last)(?<!_first)_(username|user_name|login|login_name|gebruikersnaam|identifiant|pseudo|"
                  r"nickname|handle|userid|user_?login|nom_?(d_)?utilisateur)_$"),
-    ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash|_mdp_"),
+    ("password", r"password|passwd|wachtwoord|mot_de_passe|_pwd_|pass_?hash|pass_?crypt|_mdp_"),
     ("street", r"street|straat|_rue_|address_?line|adres_?lijn|_line_?[12]_|(?<!www)(?<!web)(?<!mac)(?<!url)_(address|adres|adresse)_?[123]?_|"
                r"street_?[23]|openbare_?ruimte"),
     ("house_number", r"house_?n(umbe)?r|huis_?n(umme)?r|_house_|_bus_|_box_|_boite_|numero_de_rue|"
@@ -51,22 +51,29 @@ NAME_RULES: list[tuple[str, str]] = [
     ("characteristic", r"nationalit|ethnic|etnisch|_race_|marital|civil_?status|burgerlijke_?staat|"
                        r"etat_?civil|situation_?familiale|blood_?(group|type)|bloedgroep|groupe_?sanguin|religio|"
                        r"godsdienst|military|militair|legerdienst|service_?militaire|smok(er|ing)|_roker_|rookgedrag|"
-                       r"fumeur|special_?needs?|handicap|disabilit|beperking|zorgnoden|besoins_?particuliers"),
+                       r"fumeur|special_?needs?|handicap|disabilit|beperking|zorgnoden|besoins_?particuliers|"
+                       r"_rh_|rhesus|deceased|_dod_|date_?of_?death|death_?date|overlijden|overleden|_deces_|_decede_|"
+                       r"dwelling|woningtype|type_?(de_)?logement"),
     ("licence_plate", r"kenteken|licen[cs]e_?plate|number_?plate|nummerplaat|plaque_?(d_?)?immatriculation|"
                       r"kennzeichen|vehicle_?registration|registration_?plate"),
     ("geolocation", r"latitude|longitude|_(lat|lng|lon)_|geoloc|_gps_|coordinates|coordonnees|geo_?code"),
-    ("user_agent", r"user_?agent|_browser_|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
+    ("user_agent", r"user_?agent|_browser_(?!lang)|_ua_|device_?id|fingerprint|_session_?(id|key|token)?_$|sessie|cookie|"
                    r"visitor_?id|"
-                   r"bezoeker_?id|tracking_?id"),
-    ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation|_(key_)?skills_|"
+                   r"bezoeker_?id|tracking_?(id|hash|code|key)|remember_?token|confirmation_?(code|token|key)|"
+                   r"verification_?(code|token)|activation_?(code|key|token)|reset_?(code|token)|contact_?key|"
+                   r"oauth_?(provider_?)?(user_?)?id|_(oauth|gateway|card|payment_?method|login|access|refresh)_?token_|"
+                   r"^_token_$|remote_?host|reverse_?(dns|host)|_isp_"),
+    ("job_title", r"job_?title|_functie_|_fonction_|beroep|profession|occupation|_(key_)?skills_|^_(job|poste)_$|"
                   r"vaardigheden|competences|competencies|^_prof_$"),
-    ("customer_number", r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber|student|employee|"
+    ("customer_number", r"code_?(client|klant|adherent|membre|lid)|"
+                        r"(customer|client|klant|member|lid|lidmaat|abonne|subscriber|student|employee|"
                         r"personeels|patient)_?(number|nummer|nr|no|numero|code|ref)|_id_?number_|matricul|"
                         r"stamnummer|policy_?(number|nummer|nr|no)|polis_?nummer|external_?identifier|"
                         r"(?<!company_)(?<!vehicle_)registration_?(number|nummer|nr|no)|_riziv_|_inami_|"
                         r"big_?(nummer|number)|_rpps_|_adeli_|microchip|transponder|chip_?(number|nummer|nr|no)|"
                         r"_puce_"),
-    ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)"),
+    ("website", r"(user|author|member|personal|customer|client|klant|contact)_?(url|website|homepage|site)|"
+                r"linked_?in|twitter|facebook|instagram|tiktok|mastodon|_skype_|social_?(profile|handle|media)"),
     ("country", r"_(country|land|pays|country_?name)_"),
     ("media", r"photo|foto|avatar|picture|image|attachment|bijlage|piece_?jointe|handtekening|"
               r"signature_?(image|img|file|path|scan|png)"),
@@ -98,11 +105,21 @@ ORG_TABLES = re.compile(r"^(tenants?|accounts?|compan(y|ies)|organi[sz]ations?|o
 MEDIA_TABLES = re.compile(r"photo|foto|picture|image|attachment|bijlage|upload|piece_?jointe|document|avatar")
 MEDIA_COLUMNS = re.compile(r"_(path|url|uri|file|filename|file_name|bestand|fichier|chemin|storage_key|location)_")
 PARTITION_TABLES = re.compile(r"^(tenants?|workspaces?)$")
-INVOICE_TABLES = re.compile(r"invoice|factu|rechnung|credit_?note|creditnota|avoir|payment|betaling|paiement|"
+INVOICE_TABLES = re.compile(r"invoice|(?<!manu)factu|rechnung|credit_?note|creditnota|avoir|payment|betaling|paiement|"
                             r"receipt|kwitantie|quittance|(^|_)orders?($|_)|order_?(line|item|detail|product)|"
                             r"sales_?order|bestelling|commande|bestellung|refund|terugbetaling|rembourse|ledger|"
                             r"grootboek|journal_?entr(y|ies)|boeking|(^|_)tax(es)?($|_)|order_?tax|btw_?regel|"
                             r"transactions?($|_)|(^|_)billings?$")
+# A bank account row that holds a direct-debit mandate (SEPA `rum`, `mandate_id`): kept with the payments collected.
+MANDATE_COLUMNS = re.compile(r"mandat|mandaat|_rum_|_umr_|sepa|domiciliation|domiciliering|direct_?debit")
+# The organisation's suppliers and manufacturers: businesses it buys from, not a customer's data.
+SUPPLIER_TABLES = re.compile(r"(^|_)(suppliers?|vendors?|manufacturers?|leveranciers?|fournisseurs?|fabrikanten|"
+                             r"fabricants?|lieferanten|hersteller|brands?|merken|marques?|carriers?)($|_)")
+# Columns of the organisation's own equipment and licences (an asset's tag, serial, purchase data, seats).
+INVENTORY_COLUMNS = re.compile(r"^_(serial|serial_?n(umbe)?r|serial_?no|serienummer|numero_?de_?serie|asset_?tag|"
+                               r"inventory_?(number|nr|no|tag)|inventaris_?nummer|seats|purchase_?(cost|date|price|"
+                               r"order)|aankoop_?(datum|prijs)|date_?(d_)?achat|prix_?(d_)?achat|warranty(_\w+)?|"
+                               r"garantie(_\w+)?|model_?number|eol|depreciation(_id)?)_$")
 # A column named as a reference to another row (`id_address_invoice`, `customer_id`, `fk_user`).
 REFERENCE_NAME = re.compile(r"^(id|fk)_|_(id|fk)$|^id[a-z]|[a-z]id$")
 # The organisation's own premises: an address there is the organisation's, not a person's.
@@ -116,13 +133,14 @@ OWN_TABLES = re.compile(r"(^|_)(staff|employees?|medewerkers?|personeel|personne
                         r"mitarbeiter|agents?|admins?|operators?|stores?|shops?|offices?|kantoor|kantoren|"
                         r"clinicians?|practitioners?|physicians?|doctors?|dokters?|artsen|medecins?|nurses?|"
                         r"therapists?|dentists?|tandartsen|veterinarians?|dierenartsen|caregivers?|"
-                        r"zorgverleners?|recruiters?|"
+                        r"zorgverleners?|recruiters?|health_?professionals?|health_?profs?|institutions?|"
                         r"warehouses?|magasins?|winkels?|vestiging(en)?|branch(es)?|succursales?)($|_)")
 # Records a sector law keeps: the patient file (retained under the jurisdiction's medical_records preset) ...
 MEDICAL_TABLES = re.compile(r"encounter|consult|prescri|medicat|diagnos|(^|_)problems?($|_)|allerg|observation|"
                             r"(^|_)obs($|_)|vitals?($|_)|lab_?results?|immuni[sz]|vaccin|medical|medisch|clinical|"
                             r"klinisch|voorschrift|ordonnance|anamnes|patient_?(file|dossier|record)|health_?record|"
-                            r"treatments?($|_)|behandeling|traitements?|(^|_)visits?($|_)")
+                            r"treatments?($|_)|behandeling|traitements?|(^|_)visits?($|_)|patient_?(evaluation|disease)s?|"
+                            r"(^|_)diseases?($|_)")
 # ... and, in a schema that keeps one, the parts of a patient's data that are plainly not in it.
 NOT_MEDICAL_TABLES = re.compile(r"calendar|appointment|afspraak|agenda|rendez_?vous|(^|_)events?($|_)|login|access|"
                                 r"session|portal|password|credential|token|newsletter")
@@ -137,6 +155,7 @@ SECTOR_TABLES = re.compile(REGISTER_TABLES.pattern + r"|report_?card|transcript|
 RETENTION_COLUMNS = re.compile(r"archie?f|archiv|retention|bewaar_?termijn|bewaren_?tot|destr(oy|uction)_?(after|date|"
                                r"on|at)|vernietig|conservation|aufbewahrung|loschfrist|purge_?after")
 ARRIVAL_DATES = re.compile(r"arriv|aankomst|check_?in|date_?(d_)?entree")
+PRESCRIPTION_TABLES = re.compile(r"prescri|voorschrift|ordonnance|rezept")
 QUOTE_TABLES = re.compile(r"quote|offerte|devis|angebot|estimate|proposal|order_?form")
 PART_TABLES = re.compile(r"line|lijn|ligne|item|regel|payment|betaling|paiement|position|detail")
 PAYMENT_COLUMNS = re.compile(r"payment|paiement|betaal|betaling|zahlung")
@@ -191,7 +210,14 @@ def normalize_name(name: str) -> str:
 
 
 # Body measurements, personal in a person's own table or one directly below it (never a product's weight).
-BODY_MEASURES = re.compile(r"_(age|leeftijd|bmi|weight|gewicht|poids|body_?weight|(height|lengte|taille)(_cm|_m)?)_$")
+BODY_MEASURES = re.compile(r"_(age|leeftijd|bmi|weight|gewicht|poids|body_?weight|(height|lengte|taille)(_cm|_m)?)_$|"
+                           r"_(systolic|diastolic|systolisch|diastolisch|systolique|diastolique|bpm|pulse|pols|"
+                           r"heart_?rate|hartslag|frequence_?cardiaque|blood_?pressure|bloeddruk|"
+                           r"temperature|temperatuur|body_?temp|resp(iratory)?_?rate|osat|spo2|glucose|glycemi[ae]|"
+                           r"cholesterol|waist|head_?circumference)_$")
+# Tables of a patient's clinical measurements: their numbers are the patient's (vital signs in an evaluation).
+CLINICAL_TABLES = re.compile(r"patient|patiente?n?|evaluation|vital|measurement|meting|consult|encounter|visit|"
+                             r"examination|onderzoek|anamnes")
 # Categories a number column can hold (an integer national register number, a gender code `gender_id`).
 NUMBER_CATEGORIES = {"national_id", "customer_number", "bank_account", "payment_card", "phone", "gender",
                      "date_of_birth", "characteristic", "house_number", "postcode", "geolocation"}
@@ -210,12 +236,23 @@ def name_category(name: str) -> str | None:
     for category, pattern in NAME_RULES:
         if re.search(pattern, wrapped):
             # `marital_status` is a characteristic; `phone_type_id`, `password_status` only describe the data
-            return None if ATTRIBUTE_NAMES.search(wrapped) and category != "characteristic" else category
+            exempt = category == "characteristic" or "oauth" in wrapped  # an OAuth provider's id of the user
+            return None if ATTRIBUTE_NAMES.search(wrapped) and not exempt else category
     return None
 
 
 def _org(table: str) -> bool:
     return bool(ORG_TABLES.match(normalize_name(table)))
+
+
+def supplier_table(table: str) -> bool:
+    return bool(SUPPLIER_TABLES.search(normalize_name(table)))
+
+
+def inventory_table(columns: list[str]) -> bool:
+    """A table of the organisation's own equipment or licences: two or more columns of an asset's tag, serial,
+    purchase data, seats or warranty."""
+    return sum(bool(INVENTORY_COLUMNS.search(f"_{normalize_name(c)}_")) for c in columns) >= 2
 
 
 def bare_names(columns: list[str]) -> dict[str, str]:

@@ -10,14 +10,17 @@ from connectors.base import Edge
 from connectors.sql import SQLConnector
 from eraser.discover.caution import (
     KEPT,
+    accounts_of_companies_or_persons,
     arrival_date,
     keep_declared_retention,
     keep_sector_records,
     lines_of_documents,
     owned_by_person,
+    persons_behind_contact_values,
     record_not_address,
     staff_like,
     staff_records,
+    staff_sub_records,
 )
 from eraser.discover.evidence import sharing
 from eraser.discover.findings import ColumnFinding, TableProposal
@@ -29,17 +32,21 @@ from eraser.discover.names import (
     IDENTIFIER_OF,
     INVOICE_DATES,
     INVOICE_TABLES,
+    MANDATE_COLUMNS,
     NAME_WORD,
     NOT_INVOICE_DATES,
     OWN_TABLES,
     PART_TABLES,
     PARTITION_TABLES,
     PAYMENT_COLUMNS,
+    PRESCRIPTION_TABLES,
     QUOTE_TABLES,
     STRATEGY,
     VAT_COLUMNS,
     _org,
+    inventory_table,
     normalize_name,
+    supplier_table,
 )
 from eraser.jurisdictions import PRESETS
 
@@ -47,11 +54,14 @@ from eraser.jurisdictions import PRESETS
 
 def _invoicing(table: str, cols: dict[str, ColumnFinding]) -> bool:
     n = normalize_name(table)
-    if QUOTE_TABLES.search(n):
-        return False
+    if QUOTE_TABLES.search(n) or PRESCRIPTION_TABLES.search(n):
+        return False  # a quote, or a prescription order (no sales order)
     if INVOICE_TABLES.search(n):
         return True
     names = [f"_{normalize_name(c)}_" for c in cols]
+    if MANDATE_COLUMNS.search(f"_{n}_") or any(f.personal and f.category == "bank_account" for f in cols.values()) \
+            and any(MANDATE_COLUMNS.search(c) for c in names):
+        return True  # a bank account with a direct-debit mandate: kept with the payments collected under it
     has_date = any(f.kind == "date" for f in cols.values())
     amounts = any(AMOUNT_COLUMNS.search(c) for c in names)
     return has_date and amounts and any(VAT_COLUMNS.search(c) or PAYMENT_COLUMNS.search(c) for c in names)
@@ -107,10 +117,13 @@ def _propose(connector: SQLConnector, conn: Any, tables: list[str], edges: list[
     schema = _Schema(connector, tables, edges, findings, person_tables)
     schema.conn, schema.sample, schema.rows, schema.jurisdiction = conn, sample, rows, jurisdiction
     schema.assign_roles()
+    persons_behind_contact_values(schema)
     staff_records(schema)
     lines_of_documents(schema)
     schema.follow_foreign_keys()
     schema.retain_invoiced_documents()
+    accounts_of_companies_or_persons(schema)
+    staff_sub_records(schema)
     keep_sector_records(schema)
     keep_declared_retention(schema)
     schema.find_owned_parents()
@@ -139,6 +152,7 @@ class _Schema:
         self.orgs = {t for t in tables if _org(t) or _company_row(findings[t])}
         self.partitions = {t for t in self.orgs if PARTITION_TABLES.match(normalize_name(t))}
         self.own = {t for t in tables if OWN_TABLES.search(normalize_name(t))}
+        self.ours = {t for t in tables if supplier_table(t) or inventory_table(list(findings[t]))}
         self.conn: Any = None
         self.jurisdiction = ""
         self.sample = 0
@@ -153,6 +167,11 @@ class _Schema:
         for t in sorted(self.has_pk):
             kinds = " and ".join(sorted(set(self.identifiers[t].values())))
             if not kinds:
+                continue
+            if t in self.ours:
+                self.why[t].append(f"the organisation's own supplier, equipment or licence records ({kinds} of a "
+                                   "business contact or of the organisation): not a subject's data; configure it "
+                                   "if a supplier's contact asks to be erased")
                 continue
             staff = None if t in self.own or t in self.invoicing else staff_like(self, t, self.rows)
             if (t in self.own or staff) and t not in self.invoicing:
@@ -189,6 +208,8 @@ class _Schema:
             return False, f"{col} names the organisation the row belongs to, not a person"
         if self.role.get(e.parent) == "own" or e.child in self.own:
             return False, f"{col} links to the organisation's own staff, shop or office records"
+        if e.child in self.ours or e.parent in self.ours:
+            return False, f"{col} links to the organisation's own suppliers, equipment or licences, not a person's data"
         if e.child in self.orgs:
             return False, f"an organisation's row is not a person's data ({col})"
         if any(AUTHOR_COLUMNS.search(normalize_name(c)) for c in e.child_cols) and not owned_by_person(self, e):
@@ -252,7 +273,8 @@ class _Schema:
                 parent, role = e.parent, self.role.get(e.parent)
                 if self.role.get(e.child) not in ("invoicing", "invoicing_part") or parent == e.child or \
                         e.child_cols[0] in self.not_followed[e.child] or \
-                        not (role == "child" or (role == "identity" and self._has_amount(parent))) or \
+                        not (role == "child" or (role == "identity" and self._has_amount(parent)) or
+                             (role is None and parent in self.invoicing and parent in self.has_pk)) or \
                         parent in self.orgs | self.own or QUOTE_TABLES.search(normalize_name(parent)):
                     continue
                 self.role[parent] = "invoicing"
@@ -270,7 +292,7 @@ class _Schema:
         the sampled data shows each parent row used by one person's row."""
         for e in self.edges:
             parent = e.parent
-            if self.role.get(e.child) in ("identity", "child", "patient") and len(e.child_cols) == 1 and \
+            if self.role.get(e.child) in ("identity", "child", "patient", "uncertain") and len(e.child_cols) == 1 and \
                     self.role.get(parent) in (None, "owned") and parent in self.has_pk and \
                     parent not in self.orgs | self.invoicing | self.own and self.personal[parent] and \
                     {f.category for f in self.personal[parent]} <= ADDRESS | {"phone"} and e.child != parent:
@@ -280,7 +302,16 @@ class _Schema:
                 if not owned:
                     self.why[parent].append(f"not proposed as owned through {e}: {detail}; a shared row is not one "
                                             "person's")
+                    if parent not in self.role and e.child in self.person_tables and "used by several" in detail and \
+                            any(f.category == "street" for f in self.personal[parent]) and \
+                            not record_not_address(self, parent):
+                        self.role[parent] = "uncertain"  # a household's address: one member's erasure cannot decide
+                        self.why[parent].append("the home address of several persons (a household): one member's "
+                                                "erasure cannot decide it; decide")
+                        self.owns[e.child].append(e.child_cols[0])  # reached through its persons; shared ones wait
                     continue
+                if self.role.get(e.child) == "uncertain":
+                    continue  # a row someone decides on owns nothing by default
                 if record_not_address(self, parent):
                     self.why[parent].append(f"not proposed as owned through {e}: a record with a status or text of "
                                             "its own, not the person's address; erasing the person leaves it, "
