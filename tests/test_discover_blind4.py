@@ -225,7 +225,8 @@ def _health_centre(tmp_path: Path) -> str:
     rows = ["INSERT INTO gnuhealth_medicament VALUES (1, 'Metformine', 0.2, 20)",
             "INSERT INTO gnuhealth_medicament VALUES (2, 'Vaccin', 0.1, 4)"]
     for d in range(1, 31):
-        rows.append(f"INSERT INTO gnuhealth_du VALUES ({d}, 'DU-{d:05d}', 'Kerkstraat', {d}, '9000', 'Gent')")
+        rows.append(f"INSERT INTO gnuhealth_du VALUES ({d}, 'DU-{d:05d}', 'Gezin {LAST[d % 10]}', 'Kerkstraat', {d}, "
+                    "'9000', 'Gent')")
     for i, (first, last) in enumerate(_people(60), 1):
         rows.append(f"INSERT INTO party_party VALUES ({i}, 'PAR{i:06d}', '{first}', '{last}', "
                     f"'19{50 + i % 40}-0{1 + i % 9}-1{i % 9}', {1 + (i - 1) // 2})")
@@ -245,7 +246,8 @@ def _health_centre(tmp_path: Path) -> str:
     return sqlite_db(tmp_path, """
         CREATE TABLE gnuhealth_medicament (id INTEGER PRIMARY KEY, name VARCHAR(255), weight REAL,
                                            temperature INTEGER);
-        CREATE TABLE gnuhealth_du (id INTEGER PRIMARY KEY, name VARCHAR(40), address_street VARCHAR(255),
+        CREATE TABLE gnuhealth_du (id INTEGER PRIMARY KEY, name VARCHAR(40), "desc" VARCHAR(255),
+                                   address_street VARCHAR(255),
                                    address_street_number INTEGER, address_zip VARCHAR(10), address_city VARCHAR(100));
         CREATE TABLE party_party (id INTEGER PRIMARY KEY, code VARCHAR(20), name VARCHAR(255), lastname VARCHAR(255),
                                   dob DATE, du INTEGER REFERENCES gnuhealth_du(id));
@@ -300,6 +302,35 @@ def test_a_patients_file_under_a_party_found_by_its_contact_values(tmp_path: Pat
     assert not {("gnuhealth_medicament", "weight"), ("gnuhealth_medicament", "temperature")} & personal
     path, _ = draft(url, tmp_path)
     passes_check(path)
+
+
+def test_a_persons_link_rows_are_deleted_with_them(tmp_path: Path) -> None:
+    """Link rows keyed by their two foreign keys (a contact's segment membership, their link to a company) only say
+    the person belongs to something: deleted with them; a row with a key of its own and no personal data (an
+    enrolment that may be a business record) stays for review."""
+    rows = [f"INSERT INTO lead_lists VALUES ({i}, 'Segment {i}')" for i in range(1, 5)]
+    for i in range(1, 21):
+        rows.append(f"INSERT INTO companies VALUES ({i}, 'Firma {i} NV', 'info{i}@firma{i}.example.be')")
+    for i, (first, last) in enumerate(_people(80), 1):
+        rows.append(f"INSERT INTO leads VALUES ({i}, '{first}', '{last}', '{first.lower()}.{last.lower()}{i}@example.be')")
+        rows.append(f"INSERT INTO lead_lists_leads VALUES ({1 + i % 4}, {i}, '2024-01-01')")
+        rows.append(f"INSERT INTO companies_leads VALUES ({1 + i % 20}, {i}, 1)")
+        rows.append(f"INSERT INTO enrolments VALUES ({i}, {i}, {1 + i % 4}, '2024-01-01')")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE lead_lists (id INTEGER PRIMARY KEY, name VARCHAR(191));
+        CREATE TABLE companies (id INTEGER PRIMARY KEY, companyname VARCHAR(191), companyemail VARCHAR(191));
+        CREATE TABLE leads (id INTEGER PRIMARY KEY, firstname VARCHAR(191), lastname VARCHAR(191), email VARCHAR(191));
+        CREATE TABLE lead_lists_leads (leadlist_id INTEGER REFERENCES lead_lists(id),
+                                       lead_id INTEGER REFERENCES leads(id), date_added TIMESTAMP,
+                                       PRIMARY KEY (leadlist_id, lead_id));
+        CREATE TABLE companies_leads (company_id INTEGER REFERENCES companies(id),
+                                      lead_id INTEGER REFERENCES leads(id), is_primary INTEGER,
+                                      PRIMARY KEY (company_id, lead_id));
+        CREATE TABLE enrolments (id INTEGER PRIMARY KEY, lead_id INTEGER REFERENCES leads(id),
+                                 leadlist_id INTEGER REFERENCES lead_lists(id), date_added TIMESTAMP)""", rows)
+    actions = {t: p.action for t, p in discover(url).tables.items()}
+    assert actions["lead_lists_leads"] == "delete" and actions["companies_leads"] == "delete"
+    assert actions["enrolments"] == "review" and actions["lead_lists"] is None
 
 
 def test_links_that_carry_an_email_and_flags_named_after_one(tmp_path: Path) -> None:

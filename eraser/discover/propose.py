@@ -218,10 +218,17 @@ class _Schema:
                 self.role.get(e.child) == "identity" and not self.personal[e.child]:
             return False, f"{col} links two persons"
         owned_by_org = any(x.child == e.child and x.parent in self.orgs - self.partitions for x in self.edges)
-        if owned_by_org and e.child not in self.invoicing and \
+        if owned_by_org and e.child not in self.invoicing and not self.junction(e.child) and \
                 not [f for f in self.personal[e.child] if f.column not in e.child_cols]:
             return False, f"the row belongs to an organisation and holds no personal data of {e.parent}'s person"
         return True, ""
+
+    def junction(self, t: str) -> bool:
+        """A link table (its primary key is two or more foreign keys: a segment's or a company's member) without
+        amounts: each row only says that a person belongs to something."""
+        pk = {c.name for c in self.connector.table(t).primary_key.columns}
+        fks = {c for e in self.edges if e.child == t for c in e.child_cols}
+        return len(pk) >= 2 and pk <= fks and not self._has_amount(t)
 
     def _not_followed(self, e: Edge, reason: str) -> None:
         if e.child_cols[0] not in self.not_followed[e.child]:
@@ -292,26 +299,30 @@ class _Schema:
         the sampled data shows each parent row used by one person's row."""
         for e in self.edges:
             parent = e.parent
+            cats = {f.category for f in self.personal[parent]}
+            address = cats <= ADDRESS | {"phone"}
+            household = "street" in cats and cats <= ADDRESS | {"phone", "free_text", "characteristic"} and \
+                e.child in self.person_tables and not any(
+                    f.name_hint == "message" or normalize_name(c) in ("status", "statut", "etat")
+                    for c, f in self.findings[parent].items())  # (a report on public space has a status)
             if self.role.get(e.child) in ("identity", "child", "patient", "uncertain") and len(e.child_cols) == 1 and \
                     self.role.get(parent) in (None, "owned") and parent in self.has_pk and \
                     parent not in self.orgs | self.invoicing | self.own and self.personal[parent] and \
-                    {f.category for f in self.personal[parent]} <= ADDRESS | {"phone"} and e.child != parent:
+                    (address or household) and e.child != parent:
                 owned, detail = sharing(self.connector, self.conn, e, [x for x in self.edges if x.parent == parent and
                                                                self.role.get(x.child) not in ("identity", "child")],
                                         self.sample) if self.conn is not None else (True, "")
                 if not owned:
                     self.why[parent].append(f"not proposed as owned through {e}: {detail}; a shared row is not one "
                                             "person's")
-                    if parent not in self.role and e.child in self.person_tables and "used by several" in detail and \
-                            any(f.category == "street" for f in self.personal[parent]) and \
-                            not record_not_address(self, parent):
+                    if parent not in self.role and household and "used by several" in detail:
                         self.role[parent] = "uncertain"  # a household's address: one member's erasure cannot decide
                         self.why[parent].append("the home address of several persons (a household): one member's "
                                                 "erasure cannot decide it; decide")
                         self.owns[e.child].append(e.child_cols[0])  # reached through its persons; shared ones wait
                     continue
-                if self.role.get(e.child) == "uncertain":
-                    continue  # a row someone decides on owns nothing by default
+                if self.role.get(e.child) == "uncertain" or not address:
+                    continue  # a row someone decides on owns nothing by default; nor a household's description
                 if record_not_address(self, parent):
                     self.why[parent].append(f"not proposed as owned through {e}: a record with a status or text of "
                                             "its own, not the person's address; erasing the person leaves it, "
@@ -378,7 +389,7 @@ class _Schema:
                              f"({PRESETS[jurisdiction]['guest_register']['period']})")
         elif p.role == "organisation":
             p.action, p.category, p.columns = "anonymize", "contact details of a customer's contact person", strategies
-        elif p.role in ("own", "patient", "uncertain") or (p.role == "child" and
+        elif p.role in ("own", "patient", "uncertain") or (p.role == "child" and not self.junction(t) and
                                                            not [f for f in personal if f.column not in keys]):
             p.action, p.category = "review", "the organisation's own records" if p.role == "own" else None
             if p.role == "child":
@@ -388,6 +399,10 @@ class _Schema:
             p.action = "delete"
             p.category = {"identity": "identification and contact details", "owned": "postal address"}.get(
                 p.role, _category_of(personal))
+            if p.role == "child" and self.junction(t) and not personal:
+                p.category = "memberships"
+                p.reasons.append("a link row (its key is its foreign keys): it only says the person belongs to "
+                                 "something; deleted with them")
             p.columns = dict(strategies)
             if p.role == "child":  # free text is redacted in place; replaced whole only in rows an invoice keeps
                 p.free_text = free
