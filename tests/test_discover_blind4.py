@@ -9,6 +9,9 @@ found through them; vital signs are a patient's; prescriptions are medical, not 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,6 +107,37 @@ def test_a_third_party_that_invoices_refer_to_is_never_deleted_by_default(tmp_pa
     passes_check(path)
 
 
+def test_a_credit_note_against_an_invoice_is_retained(tmp_path: Path) -> None:
+    """A `credits` row with a number, a date and an amount against an invoice (`invoice_id`) is a credit note:
+    retained; an activity that names the invoice but carries no amount is not an accounting record."""
+    rows = []
+    for i, (first, last) in enumerate(_people(60), 1):
+        rows.append(f"INSERT INTO clients VALUES ({i}, '{first}', '{last}', '{first.lower()}{i}@example.be')")
+        rows.append(f"INSERT INTO invoices VALUES ({i}, {i}, '2024-{1 + i % 12:02d}-01', 121.0)")
+        rows.append(f"INSERT INTO credits VALUES ({i}, {i}, {i}, 'CN-{i:04d}', '2024-{1 + i % 12:02d}-15', 12.1, "
+                    f"'Klacht van {first}')")
+        rows.append(f"INSERT INTO activities VALUES ({i}, {i}, {i}, 7, '2024-{1 + i % 12:02d}-02 10:00:00')")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE clients (id INTEGER PRIMARY KEY, first_name VARCHAR(60), last_name VARCHAR(60),
+                              email VARCHAR(120));
+        CREATE TABLE credits (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES clients(id),
+                              invoice_id INTEGER REFERENCES invoices(id), number VARCHAR(100), date DATE,
+                              amount DECIMAL(20, 6), private_notes TEXT);
+        CREATE TABLE invoices (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES clients(id), date DATE,
+                               amount DECIMAL(20, 6));
+        CREATE TABLE activities (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES clients(id),
+                                 invoice_id INTEGER REFERENCES invoices(id), activity_type_id INTEGER,
+                                 created_at TIMESTAMP)""", rows)
+    # whatever order the foreign keys come in (SQLAlchemy keeps them in a set, ordered by the hash seed)
+    code = (f"from eraser.discover import discover; t = discover({url!r}).tables; "
+            "print(t['credits'].action, t['invoices'].action, t['activities'].action)")
+    for seed in range(8):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                             cwd=Path(__file__).resolve().parents[1]).stdout.split()
+        assert out[:2] == ["retain", "retain"] and out[2] != "retain", (seed, out)
+
+
 def test_a_customer_with_a_first_and_last_name_is_still_deleted(tmp_path: Path) -> None:
     """Guard: a customer table with first and last names that invoices refer to stays `delete` (anonymized where an
     invoice keeps it), and one with a single name but no contacts below it too."""
@@ -141,7 +175,8 @@ def _asset_manager(tmp_path: Path) -> str:
         rows.append(f"INSERT INTO assets VALUES ({i}, 'LT-{i:04d}', 'BL{i:05d}', 'SN{i:08d}', '2023-01-05', 900.0, "
                     f"{user}, {1 + i % 4}, {1 + i % 4}, 'Scherm vervangen')")
         rows.append(f"INSERT INTO action_logs VALUES ({i}, {user}, 'checkout', 'Afgegeven aan {FIRST[user % 10]}', "
-                    f"'10.0.0.{i}', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36')")
+                    f"'10.0.0.{i}', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36', "
+                    f"{'NULL' if i % 3 else repr(f'siglog-{i:04d}.png')})")
         rows.append(f"INSERT INTO checkout_acceptances VALUES ({i}, {user}, 'siglog-{i}.png', NULL)")
         rows.append(f"INSERT INTO license_seats VALUES ({i}, {1 + i % 2}, {user}, NULL)")
     rows.append("INSERT INTO licenses VALUES (1, 'Office', 'M365-1', 200, 'it@corp.example.be', 9000.0, 1)")
@@ -165,7 +200,7 @@ def _asset_manager(tmp_path: Path) -> str:
                                     assigned_to INTEGER REFERENCES users(id), notes TEXT);
         CREATE TABLE action_logs (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id),
                                   action_type VARCHAR(255), note TEXT, remote_ip VARCHAR(45),
-                                  user_agent VARCHAR(255));
+                                  user_agent VARCHAR(255), accept_signature VARCHAR(100));
         CREATE TABLE checkout_acceptances (id INTEGER PRIMARY KEY, assigned_to_id INTEGER REFERENCES users(id),
                                            signature_filename VARCHAR(255), note TEXT)""", rows)
 
@@ -184,7 +219,7 @@ def test_the_organisations_equipment_and_suppliers_are_left_out(tmp_path: Path, 
         assert actions[table] is None, (table, actions[table])
     personal = found.personal_columns()
     assert {("suppliers", "contact"), ("suppliers", "phone"), ("suppliers", "email"),
-            ("users", "remember_token")} <= personal
+            ("users", "remember_token"), ("action_logs", "accept_signature")} <= personal
     assert not {("suppliers", "name"), ("suppliers", "address"), ("manufacturers", "support_email"),
                 ("manufacturers", "support_phone"), ("manufacturers", "name"), ("licenses", "license_email"),
                 ("licenses", "name"), ("assets", "notes")} & personal
@@ -353,8 +388,6 @@ def test_links_that_carry_an_email_and_flags_named_after_one(tmp_path: Path) -> 
 
 
 def test_every_draft_of_the_fourth_blind_batch_passes_config_check(tmp_path: Path, keys_env: Path) -> None:
-    import sys
-
     import sqlalchemy as sa
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from heldout6_schemas import BLIND4

@@ -107,7 +107,8 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
     with connector.read() as conn:
         parts = partitions(connector, conn)
         tables = [t for t in connector.table_names() if t not in parts]
-        reflected = connector.edges()
+        # (SQLAlchemy keeps a table's foreign keys in a set: sorted, the proposal does not depend on hash order)
+        reflected = sorted(connector.edges(), key=lambda e: (e.child, e.child_cols, e.parent, e.parent_cols))
         edges = _merged_edges(reflected, parts, tables)
         links = {e for e in edges if e.child in parts.values()} - set(reflected)  # declared on partitions only
         inferred = inferred_links(connector, conn, tables, edges, sample)
@@ -174,7 +175,7 @@ def _discover(connector: SQLConnector, url: str, schema: str | None, sample: int
             judge_person_number(finding, table, column_texts, table in person_tables, keys.get(table, set()))
             judge_known_names(finding, column_texts, known, org)
             judge_known_logins(finding, column_texts, logins, org)
-            judge_in_table(finding, cols, table, table in person_tables)
+            judge_in_table(finding, cols, table, table in person_tables, column_texts)
             company_vat(finding, cols, values, table)
             if table in ours and finding.personal and not (supplier_table(table) and finding.category in (
                     "email", "phone", "full_name")):

@@ -96,7 +96,7 @@ MESSAGE_WORDS = re.compile(r"_(note|notes|comment|comments|remark|remarks|opmerk
                            r"toelichting|info_public)_")
 TEXT_WORDS = re.compile(r"_(description|omschrijving|beschrijving|text|tekst|texte|title|titel|titre|caption|"
                         r"bijschrift|legende|detail|details|objet|properties|payload|data|metadata|extra|context|"
-                        r"desc|value|val|waarde|valeur|field_val|meta_value)_")
+                        r"desc|value|val|waarde|valeur|field_val|meta_value|meta|log_meta)_")
 
 # -- tables -----------------------------------------------------------------------------------
 

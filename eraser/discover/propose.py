@@ -41,6 +41,7 @@ from eraser.discover.names import (
     PAYMENT_COLUMNS,
     PRESCRIPTION_TABLES,
     QUOTE_TABLES,
+    REFERENCE_NAME,
     STRATEGY,
     VAT_COLUMNS,
     _org,
@@ -64,6 +65,9 @@ def _invoicing(table: str, cols: dict[str, ColumnFinding]) -> bool:
         return True  # a bank account with a direct-debit mandate: kept with the payments collected under it
     has_date = any(f.kind == "date" for f in cols.values())
     amounts = any(AMOUNT_COLUMNS.search(c) for c in names)
+    if has_date and amounts and any(REFERENCE_NAME.search(normalize_name(c)) and INVOICE_TABLES.search(
+            normalize_name(c)) and f.kind == "number" for c, f in cols.items()):
+        return True  # an amount on a date against an invoice (`invoice_id`): a credit note, a refund
     return has_date and amounts and any(VAT_COLUMNS.search(c) or PAYMENT_COLUMNS.search(c) for c in names)
 
 

@@ -131,11 +131,16 @@ _DOCUMENT_TABLE = re.compile(r"passport|paspoort|passeport|rijbewij(s|zen)|licen
                              r"id_?cards?|identiteitskaart|identity_?documents?|permis")
 
 
-def judge_in_table(f: ColumnFinding, cols: dict[str, ColumnFinding], table: str, person_table: bool) -> None:
+_SIGNATURE = re.compile(r"(^|_)(signature|handtekening|accept_signature)$")
+
+
+def judge_in_table(f: ColumnFinding, cols: dict[str, ColumnFinding], table: str, person_table: bool,
+                   texts: list[str] | None = None) -> None:
     """What a column is, from the rest of its table: a `title` beside a person's first and last name is their job
     title or salutation; a bare `website` or `url` beside them, in a table of persons, is theirs; the issue and expiry dates in a
     table of identity documents are the document's; a date of birth, sex or weight in a table of animals (with a
     species or breed) is the animal's."""
+    texts = texts or []
     cats = {c.category for c in cols.values() if c.personal}
     named = "first_name" in cats and bool(cats & {"last_name", "full_name"})  # a person's own row, not a partner's
     if f.category is None and f.kind == "text" and named and _TITLE.match(f.name):
@@ -144,6 +149,10 @@ def judge_in_table(f: ColumnFinding, cols: dict[str, ColumnFinding], table: str,
     elif f.category is None and f.kind == "text" and person_table and named and _WEBSITE.match(f.name):
         f.category, f.confidence = "website", 0.7
         f.evidence.append("a web address in a table of persons")
+    elif f.category is None and f.kind == "text" and _SIGNATURE.search(f.name) and texts and \
+            sum(_FILE.match(t.strip()) is not None for t in texts[:300]) >= 0.8 * len(texts[:300]):
+        f.category, f.confidence = "media", 0.7
+        f.evidence.append("a signature's file (the sampled values are file names)")
     elif f.category is None and f.kind == "date" and _DOCUMENT_TABLE.search(normalize_name(table)) and \
             _DOCUMENT_DATE.search(f.name):
         f.category, f.confidence = "national_id", 0.7
