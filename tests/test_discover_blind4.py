@@ -368,6 +368,25 @@ def test_a_persons_link_rows_are_deleted_with_them(tmp_path: Path) -> None:
     assert actions["enrolments"] == "review" and actions["lead_lists"] is None
 
 
+def test_a_documents_public_note_is_its_text(tmp_path: Path) -> None:
+    """The public note printed on a client's documents (`public_notes`, `note_public`) is personal only where its
+    values name someone (a quote's note naming the client is); the private note beside it stays a message column."""
+    rows = []
+    for i, (first, last) in enumerate(_people(60), 1):
+        rows.append(f"INSERT INTO clients VALUES ({i}, '{first} {last}', '{first.lower()}{i}@example.be', "
+                    f"'{['Maandelijks onderhoudscontract', 'Paiement par domiciliation'][i % 2]}', "
+                    f"'{['Betaalt laat', 'Belt liever s avonds'][i % 2]}', 'Contrat annuel')")
+        rows.append(f"INSERT INTO quotes VALUES ({i}, {i}, 'Offerte voor {first} {last}, bel {first} terug')")
+    url = sqlite_db(tmp_path, """
+        CREATE TABLE clients (id INTEGER PRIMARY KEY, name VARCHAR(120), email VARCHAR(120), public_notes TEXT,
+                              private_notes TEXT, note_public TEXT);
+        CREATE TABLE quotes (id INTEGER PRIMARY KEY, client_id INTEGER REFERENCES clients(id), note_public TEXT)""",
+                     rows)
+    personal = discover(url).personal_columns()
+    assert ("clients", "public_notes") not in personal and ("clients", "note_public") not in personal
+    assert ("clients", "private_notes") in personal and ("quotes", "note_public") in personal
+
+
 def test_links_that_carry_an_email_and_flags_named_after_one(tmp_path: Path) -> None:
     """A page hit's URL with `?email=` in some rows is personal, one without is not; a `send_email` flag (a number)
     is no email address."""

@@ -7,7 +7,7 @@ corrections that followed its first run (precision 0.924, recall 0.953), and the
 0.987; its first run was 0.894 / 0.819), and the third blind batch (bench/heldout5_schemas.py) at its level after the
 corrections that followed its first run (precision 0.927, recall 0.972; its first run was 0.882 / 0.783), and the
 fourth blind batch (bench/heldout6_schemas.py) at its level after the corrections that followed its first run
-(precision 0.949, recall 0.955, no harmful proposal; its first run was 0.834 / 0.801 with twelve): floors against
+(precision 0.966, recall 0.960, no harmful proposal; its first run was 0.834 / 0.801 with twelve): floors against
 regressions, not the 0.95 target on unseen schemas."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from labelled_schemas import SCHEMAS  # noqa: E402
 @pytest.mark.parametrize(("corpus", "floor"), [(SCHEMAS, (0.95, 0.95)), (HELD_OUT, (0.95, 0.95)),
                                                (FRESH, (0.93, 0.95)), (BLIND, (0.92, 0.95)),
                                                (BLIND2, (0.97, 0.98)), (BLIND3, (0.92, 0.97)),
-                                               (BLIND4, (0.94, 0.95))],
+                                               (BLIND4, (0.96, 0.95))],
                          ids=["tuned", "held-out", "fresh", "blind", "blind2", "blind3", "blind4"])
 def test_precision_and_recall_of_personal_columns(corpus: dict, floor: tuple[float, float], tmp_path: Path) -> None:
     """Totals over the set: TP / (TP + FP) and TP / (TP + FN) are at or above the set's floor."""

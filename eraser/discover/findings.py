@@ -31,6 +31,10 @@ from eraser.discover.names import (
 
 # -- findings ---------------------------------------------------------------------------------
 
+# The note printed on the documents a customer receives (Dolibarr's `note_public`, Invoice Ninja's `public_notes`):
+# the organisation's text, personal only where the sampled values hold a contact or a known name.
+PUBLIC_NOTES = re.compile(r"_(public_?notes?|notes?_?public)_")
+
 @dataclass
 class ColumnFinding:
     """What discovery concluded about one column, with its confidence and evidence (never a value)."""
@@ -79,9 +83,9 @@ def _judge_by_name_and_content(f: ColumnFinding, keys: set[str], region: str) ->
         return  # a key named `name` or `code` (Frappe's document names): a reference, not a person's name
     if by_name is None and NAME_WORD.search(wrapped):
         f.name_hint = "name"
-    elif by_name is None and MESSAGE_WORDS.search(wrapped):
-        f.name_hint = "message"
-    elif by_name is None and TEXT_WORDS.search(wrapped):
+    elif by_name is None and MESSAGE_WORDS.search(wrapped) and not PUBLIC_NOTES.search(wrapped):
+        f.name_hint = "message"  # (the public note printed on a document is its text, looked into below)
+    elif by_name is None and (TEXT_WORDS.search(wrapped) or PUBLIC_NOTES.search(wrapped)):
         f.name_hint = "text"
     if by_name != "date_of_birth" and (EVENT_NAMES.search(wrapped) or EVENT_DATE.search(wrapped)):
         f.content.pop("date_of_birth", None)  # hired, valid from, last login: an event, whatever the ages
