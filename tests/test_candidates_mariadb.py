@@ -43,7 +43,7 @@ RULES: dict[str, Any] = {
 }
 
 
-def setup(url: str, tmp_path: Path, *extra: str, scan: dict[str, Any]) -> tuple[sa.Engine, Path]:
+def build_case(url: str, tmp_path: Path, *extra: str, scan: dict[str, Any]) -> tuple[sa.Engine, Path]:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         for statement in [*SCHEMA, *extra]:
@@ -79,7 +79,7 @@ def certificate(tmp_path: Path) -> dict[str, Any]:
 
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_trigger_copying_the_email_is_caught_and_refused(db_url: str, tmp_path: Path) -> None:
-    engine, config = setup(db_url, tmp_path, COPY, scan={"mode": "fail", "tables": "all"})
+    engine, config = build_case(db_url, tmp_path, COPY, scan={"mode": "fail", "tables": "all"})
     before = oracle.snapshot(engine)
     result = erase(config)
     assert result.exit_code == 4, result.output
@@ -96,7 +96,7 @@ def test_trigger_copying_the_email_is_caught_and_refused(db_url: str, tmp_path: 
 
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_rows_a_trigger_inserts_are_found_and_redacted(db_url: str, tmp_path: Path) -> None:
-    engine, config = setup(db_url, tmp_path, COPY, scan={"mode": "redact", "tables": "all"})
+    engine, config = build_case(db_url, tmp_path, COPY, scan={"mode": "redact", "tables": "all"})
     result = erase(config)
     assert result.exit_code == 0, result.output + result.stderr
     assert holding(engine) == {}  # Piet's message and visit redacted, the audit row the trigger wrote too
@@ -112,7 +112,7 @@ def test_an_older_row_the_deletes_bring_into_the_window_is_found(db_url: str, tm
     """visits read in its newest 2 rows: before the changes those are the subject's own two; after their delete,
     Piet's visit 1 (naming her) is among the newest 2, and the scan must report it, as reading after the changes
     does."""
-    engine, config = setup(db_url, tmp_path, scan={"mode": "report", "tables": "all", "max_rows_per_table": 2})
+    engine, config = build_case(db_url, tmp_path, scan={"mode": "report", "tables": "all", "max_rows_per_table": 2})
     result = erase(config)
     assert result.exit_code == 0, result.output + result.stderr
     assert holding(engine) == {"visits": [1]}  # Piet's message was redacted (free_text), the visit left, reported
