@@ -24,6 +24,16 @@ COUNTRIES = [("United States", "+1 503-555-{:04d}"), ("Germany", "+49 30 {:07d}"
              ("Brazil", "+55 11 3{:07d}"), ("Mexico", "+52 55 5{:07d}")]
 
 
+# Belgian first and last names for the small schemas of the discovery tests.
+FIRST = ["Jan", "Marie", "Pieter", "Sofie", "Lucas", "Emma", "Noah", "Louise", "Arthur", "Elise"]
+LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "Dubois"]
+
+
+def people(n: int = 40) -> list[tuple[str, str]]:
+    """n (first, last) pairs, each pair of names recurring, as in a real list of persons."""
+    return [(FIRST[i % 10], LAST[(i // 10 + i) % 10]) for i in range(n)]
+
+
 def sqlite_db(tmp_path: Path, ddl: str, rows: list[str]) -> str:
     """A SQLite database under tmp_path made of `ddl` (statements separated by ;) and `rows` (INSERTs): its URL."""
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"

@@ -17,14 +17,12 @@ from eraser.discover import discover
 from eraser.discover.names import name_category
 from eraser.jurisdictions import preset
 from tests import test_discover_safety
-from tests.discover_shapes import sqlite_db
+from tests.discover_shapes import LAST, sqlite_db
+from tests.discover_shapes import people as _people
 from tests.test_bad_input import run
 from tests.test_discover_safety import passes_check
 
 keys_env = test_discover_safety.keys_env  # the fixture: signing keys and secret in the environment
-
-FIRST = ["Jan", "Marie", "Pieter", "Sofie", "Lucas", "Emma", "Noah", "Louise", "Arthur", "Elise"]
-LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "Dubois"]
 
 
 @pytest.mark.parametrize(("column", "category"), [
@@ -36,10 +34,6 @@ LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", 
 ])
 def test_more_names_of_personal_data_and_of_their_attributes(column: str, category: str | None) -> None:
     assert name_category(column) == category
-
-
-def _people(n: int = 40) -> list[tuple[str, str]]:
-    return [(FIRST[i % 10], LAST[(i // 10 + i) % 10]) for i in range(n)]
 
 
 def test_a_name_known_from_an_identity_table_and_a_full_name_column(tmp_path: Path) -> None:

@@ -16,17 +16,11 @@ import pytest
 from eraser.discover import discover
 from eraser.discover.names import bare_names, name_category
 from tests import test_discover_safety
-from tests.discover_shapes import sqlite_db
+from tests.discover_shapes import FIRST, LAST, sqlite_db
+from tests.discover_shapes import people as _people
 from tests.test_discover_safety import draft, passes_check
 
 keys_env = test_discover_safety.keys_env  # the fixture: signing keys and secret in the environment
-
-FIRST = ["Jan", "Marie", "Pieter", "Sofie", "Lucas", "Emma", "Noah", "Louise", "Arthur", "Elise"]
-LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "Dubois"]
-
-
-def _people(n: int = 40) -> list[tuple[str, str]]:
-    return [(FIRST[i % 10], LAST[(i // 10 + i) % 10]) for i in range(n)]
 
 
 @pytest.mark.parametrize(("column", "category"), [
